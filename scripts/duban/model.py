@@ -1,0 +1,189 @@
+"""Immutable records of the ledger. Each carries where it was written, for messages and links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from duban.problems import Location
+from duban.yamlload import Document
+
+if TYPE_CHECKING:
+    from duban.rules import Rule
+    from duban.workdays import WorkCalendar
+
+PRIORITIES = ("normal", "important", "urgent")
+EVENT_TYPES = (
+    "decomposed",
+    "reported-to-leader",
+    "deployed",
+    "plan-reported",
+    "progress-reported",
+    "milestone-reported",
+    "delay-explained",
+    "extension-approved",
+    "completed",
+    "sent-back",
+    "verified",
+    "closed",
+    "reopened",
+)
+#: Separation of duties (DESIGN.md §4): who may record each kind of event.
+ASSIGNER_ONLY = frozenset({"extension-approved", "sent-back", "verified", "closed", "reopened"})
+OWNER_ONLY = frozenset(
+    {
+        "deployed",
+        "plan-reported",
+        "progress-reported",
+        "milestone-reported",
+        "delay-explained",
+        "completed",
+    }
+)
+EITHER = frozenset({"decomposed", "reported-to-leader"})
+
+PRIORITY_LABELS = {
+    "normal": ("一般", "normal"),
+    "important": ("重要", "important"),
+    "urgent": ("紧急", "urgent"),
+}
+EVENT_LABELS = {
+    "decomposed": ("已分解", "decomposed"),
+    "reported-to-leader": ("已报告主要领导", "reported to the principal leader"),
+    "deployed": ("已部署", "deployed"),
+    "plan-reported": ("已反馈落实方案", "plan reported"),
+    "progress-reported": ("已反馈落实情况", "progress reported"),
+    "milestone-reported": ("阶段节点已反馈", "milestone reported"),
+    "delay-explained": ("已说明延误原因", "delay explained"),
+    "extension-approved": ("同意延期", "extension approved"),
+    "completed": ("已完成", "completed"),
+    "sent-back": ("核实未通过退回", "sent back"),
+    "verified": ("已核实", "verified"),
+    "closed": ("已销号", "closed"),
+    "reopened": ("重新办理", "reopened"),
+}
+
+
+def label(table: dict[str, tuple[str, str]], key: str, lang: str = "zh") -> str:
+    """The Chinese (or English) label of a code, or the code itself when unknown."""
+    pair = table.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "en" else pair[0]
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerConfig:
+    name: str
+    id_prefix: str
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh-CN"
+    short_name: str = ""
+    warning_days: int = 3
+    site_url: str = ""
+    repo_url: str = ""
+    contact: str = ""
+    fictional: bool = False
+    notice: str = ""
+    where: Location = Location("ledger.yaml")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    code: str
+    name: str
+    kind: str
+    maintainers: tuple[str, ...]
+    short_name: str = ""
+    where: Location = Location("units.yaml")
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    title: str
+    due: date
+    where: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    index: int
+    date: date
+    type: str
+    by: str
+    where: Location
+    note: str = ""
+    deadline: date | None = None
+    milestone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    unit: str
+    lead: str
+    co_units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    title: str
+    received: date
+    assigned_by: str
+    owner: Owner
+    standard: str
+    priority: str
+    visibility: str
+    events: tuple[Event, ...]
+    milestones: tuple[Milestone, ...] = ()
+    deadline: date | None = None
+    deadline_rule: str | None = None
+    source: str = ""
+    description: str = ""
+    doc: Document | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def path(self) -> str:
+        return self.doc.path if self.doc else ""
+
+    @property
+    def public(self) -> bool:
+        return self.visibility == "public"
+
+    def loc(self, *keys: str | int) -> Location:
+        """Where a field of this task is written, e.g. ``task.loc("deadline")``."""
+        return self.doc.loc(*keys) if self.doc else Location(self.path)
+
+    def units(self) -> tuple[str, ...]:
+        """Every unit involved: the owner first, then co-units."""
+        return (self.owner.unit, *self.owner.co_units)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A whole ledger, loaded and validated; invalid tasks are left out (and reported)."""
+
+    root: Path
+    config: LedgerConfig
+    units: dict[str, Unit]
+    rules: dict[str, Rule]
+    calendar: WorkCalendar
+    tasks: tuple[Task, ...]
+
+    def task(self, task_id: str) -> Task | None:
+        return next((t for t in self.tasks if t.id == task_id), None)
+
+    def unit_label(self, code: str) -> str:
+        unit = self.units.get(code)
+        return unit.label if unit else code
+
+
+def as_date(value: Any) -> date:
+    """A schema-checked ``YYYY-MM-DD`` string as a date."""
+    return date.fromisoformat(value)

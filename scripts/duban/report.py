@@ -1,0 +1,66 @@
+"""Reporters for problems, chosen by name: text, json, github (workflow annotations)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from duban.problems import Problem
+
+FORMATS = ("text", "json", "github")
+
+
+def text(problems: Sequence[Problem], lang: str) -> str:
+    lines = []
+    for p in problems:
+        field = f" [{p.field}]" if p.field and p.field not in p.message(lang) else ""
+        lines.append(f"{p.where}: {p.code}: {p.message(lang)}{field}")
+    return "\n".join(lines)
+
+
+def as_json(problems: Sequence[Problem], lang: str) -> str:
+    payload = {
+        "ok": not any(p.severity == "error" for p in problems),
+        "count": len(problems),
+        "problems": [p.to_json(lang) for p in problems],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def escape_data(value: str) -> str:
+    """Escape a workflow command's message (GitHub Actions / Gitea / Forgejo)."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(level: str, path: str, line: int, message: str, col: int = 0, title: str = "") -> str:
+    props = f"file={escape_property(path)},line={line}"
+    if col:
+        props += f",col={col}"
+    if title:
+        props += f",title={escape_property(title)}"
+    return f"::{level} {props}::{escape_data(message)}"
+
+
+def github(problems: Sequence[Problem], lang: str) -> str:
+    return "\n".join(
+        annotation(
+            "error" if p.severity == "error" else "warning",
+            p.where.path,
+            p.where.line,
+            f"{p.message(lang)} [{p.field}]" if p.field else p.message(lang),
+            col=p.where.col,
+            title=p.code,
+        )
+        for p in problems
+    )
+
+
+REPORTERS: dict[str, Callable[[Sequence[Problem], str], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+}

@@ -1,0 +1,358 @@
+"""Strict YAML: the ledger's files are read so that nothing changes meaning silently.
+
+libyaml (through PyYAML's C parser) builds the node tree; we turn nodes into plain data
+ourselves with the YAML 1.2 core schema: dates stay strings, ``no``/``on``/``yes``/``off``
+stay strings, only ``true``/``false`` are booleans. Every node keeps its position so later
+stages can name the file, line and column of a field.
+
+Rejected, each with file:line:col: duplicate keys (naming the first occurrence), anchors and
+aliases, several documents, an empty file, a top level that is not a mapping, tab
+indentation, bytes that are not UTF-8, custom tags, files over ``MAX_BYTES``.
+Accepted: CRLF line ends and a UTF-8 BOM.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from duban.problems import Location, Problem
+
+try:  # libyaml is part of every PyYAML wheel; the pure-Python parser is a slow fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 512 * 1024
+"""A task file is a few kilobytes; anything this large is a mistake or an attack."""
+
+Key = str | int
+Path_ = tuple[Key, ...]
+
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_INT_OCT = re.compile(r"0o[0-7]+\Z")
+_INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+#: Tags the resolver gives plain YAML; anything else (``!!python/...``, ``!foo``) is refused.
+_PLAIN_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML file: plain data plus the position of every key and list item."""
+
+    path: str
+    data: Any
+    positions: Mapping[Path_, tuple[int, int]] = field(repr=False)
+
+    def loc(self, *keys: Key) -> Location:
+        """Where the field at ``keys`` is written (its key), else its nearest known parent."""
+        path = tuple(keys)
+        while path:
+            pos = self.positions.get(path)
+            if pos is not None:
+                return Location(self.path, *pos)
+            path = path[:-1]
+        return Location(self.path, 1, 1)
+
+
+def _problem(code: str, where: Location, zh: str, en: str) -> Problem:
+    return Problem(code, where, zh, en)
+
+
+def load_file(path: Path, display: str | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read and parse one YAML file strictly; never raises for bad content."""
+    name = display if display is not None else str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [_too_large(name, size)]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [
+            _problem(
+                "file-unreadable",
+                Location(name),
+                f"无法读取文件: {exc.strerror or exc}",
+                f"cannot read file: {exc.strerror or exc}",
+            )
+        ]
+    return load_text(raw, name)
+
+
+def _too_large(name: str, size: int) -> Problem:
+    return _problem(
+        "file-too-large",
+        Location(name, 1, 1),
+        f"文件过大 ({size} 字节), 上限 {MAX_BYTES} 字节",
+        f"file too large ({size} bytes), limit is {MAX_BYTES} bytes",
+    )
+
+
+def load_text(raw: str | bytes, display: str) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML text (or bytes, which must be UTF-8) strictly."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_BYTES:
+            return None, [_too_large(display, len(raw))]
+        text, problem = _decode(raw, display)
+        if problem is not None:
+            return None, [problem]
+    else:
+        text = raw
+    text = text.removeprefix("\ufeff")
+
+    problems = _check_tabs(text, display)
+    if "&" in text or "*" in text:
+        problems += _check_anchors(text, display)
+    if problems:
+        return None, problems
+
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_problem(exc, display)]
+    except yaml.YAMLError as exc:  # reader errors (e.g. forbidden characters)
+        return None, [_reader_problem(exc, text, display)]
+    finally:
+        loader.dispose()
+
+    if node is None:
+        return None, [
+            _problem(
+                "yaml-empty",
+                Location(display, 1, 1),
+                "文件为空 (没有任何内容)",
+                "the file is empty",
+            )
+        ]
+    if not isinstance(node, yaml.MappingNode):
+        return None, [
+            _problem(
+                "yaml-not-mapping",
+                _mark(display, node.start_mark),
+                "顶层必须是键值映射 (字段: 值)",
+                "the top level must be a mapping (key: value)",
+            )
+        ]
+    builder = _Builder(display)
+    data = builder.build(node, ())
+    if builder.problems:
+        return None, builder.problems
+    return Document(display, data, builder.positions), []
+
+
+def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "", _problem(
+            "encoding",
+            Location(display, 1, 1),
+            "文件编码是 UTF-16, 请另存为 UTF-8",
+            "the file is UTF-16; save it as UTF-8",
+        )
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        guess = _guess_encoding(raw)
+        zh = f"文件不是 UTF-8 编码 (第 {exc.start} 字节无效)"
+        en = f"the file is not UTF-8 (invalid byte at offset {exc.start})"
+        if guess:
+            zh += f", 看起来是 {guess}; 请另存为 UTF-8"
+            en += f"; it looks like {guess}: save it as UTF-8"
+        return "", _problem("encoding", Location(display, line, col), zh, en)
+
+
+def _guess_encoding(raw: bytes) -> str | None:
+    for codec, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5"), ("utf-16", "UTF-16")):
+        try:
+            raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return label
+    return None
+
+
+def _check_tabs(text: str, display: str) -> list[Problem]:
+    if "\t" not in text:
+        return []
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        col = line.find("\t", 0, indent)
+        if col >= 0 and line.strip():
+            problems.append(
+                _problem(
+                    "yaml-tab-indent",
+                    Location(display, number, col + 1),
+                    "缩进中有制表符 (Tab), YAML 只能用空格缩进",
+                    "tab character in indentation; YAML indents with spaces only",
+                )
+            )
+    return problems
+
+
+def _check_anchors(text: str, display: str) -> list[Problem]:
+    """Anchors and aliases are refused outright: found on the event stream, never expanded."""
+    problems = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                problems.append(
+                    _problem(
+                        "yaml-alias",
+                        _mark(display, event.start_mark),
+                        f"不允许使用别名 (*{event.anchor}); 请直接写出内容",
+                        f"aliases are not allowed (*{event.anchor}); write the value out",
+                    )
+                )
+            elif getattr(event, "anchor", None):
+                problems.append(
+                    _problem(
+                        "yaml-anchor",
+                        _mark(display, event.start_mark),
+                        f"不允许使用锚点 (&{event.anchor})",
+                        f"anchors are not allowed (&{event.anchor})",
+                    )
+                )
+    except yaml.MarkedYAMLError as exc:
+        problems.append(_syntax_problem(exc, display))
+    except yaml.YAMLError as exc:
+        problems.append(_reader_problem(exc, text, display))
+    return problems
+
+
+def _mark(display: str, mark: Any) -> Location:
+    return Location(display, mark.line + 1, mark.column + 1)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    where = _mark(display, mark) if mark is not None else Location(display, 1, 1)
+    detail = exc.problem or exc.context or "syntax error"
+    if "expected a single document" in (exc.context or ""):
+        return _problem(
+            "yaml-multiple-documents",
+            where,
+            "一个文件只能有一个 YAML 文档 (发现第二个 ---)",
+            "a file must hold exactly one YAML document (found a second one)",
+        )
+    return _problem(
+        "yaml-syntax", where, f"YAML 语法错误: {detail}", f"YAML syntax error: {detail}"
+    )
+
+
+def _reader_problem(exc: yaml.YAMLError, text: str, display: str) -> Problem:
+    """A character libyaml refuses (control characters and the like)."""
+    position = getattr(exc, "position", None)
+    where = Location(display, 1, 1)
+    if isinstance(position, int):
+        before = text[:position]
+        where = Location(display, before.count("\n") + 1, position - before.rfind("\n"))
+    character = getattr(exc, "character", None)
+    if isinstance(character, int):
+        return _problem(
+            "yaml-control-character",
+            where,
+            f"文件中有不允许的控制字符 U+{character:04X}",
+            f"forbidden control character U+{character:04X} in the file",
+        )
+    detail = str(exc).splitlines()[0] if str(exc) else "unreadable"
+    return _problem("yaml-syntax", where, f"无法读取 YAML: {detail}", f"unreadable YAML: {detail}")
+
+
+class _Builder:
+    """Turns a libyaml node tree into plain data, recording positions and problems."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node)
+            items = []
+            for index, item in enumerate(node.value):
+                mark = item.start_mark
+                self.positions[(*path, index)] = (mark.line + 1, mark.column + 1)
+                items.append(self.build(item, (*path, index)))
+            return items
+        self._check_tag(node)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            mark = key_node.start_mark
+            where = (mark.line + 1, mark.column + 1)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(
+                    _problem(
+                        "yaml-complex-key",
+                        Location(self.display, *where),
+                        "键必须是简单文本",
+                        "keys must be plain text",
+                    )
+                )
+                continue
+            key = key_node.value
+            first = self.positions.get((*path, key))
+            if key in mapping and first is not None:
+                self.problems.append(
+                    _problem(
+                        "yaml-duplicate-key",
+                        Location(self.display, *where),
+                        f"重复的键 “{key}” (第一次出现在第 {first[0]} 行第 {first[1]} 列)",
+                        f"duplicate key '{key}' (first defined at line {first[0]}, "
+                        f"column {first[1]})",
+                    )
+                )
+                continue
+            self.positions[(*path, key)] = where
+            mapping[key] = self.build(value_node, (*path, key))
+        return mapping
+
+    def _check_tag(self, node: yaml.Node) -> None:
+        if node.tag not in _PLAIN_TAGS:
+            self.problems.append(
+                _problem(
+                    "yaml-tag",
+                    _mark(self.display, node.start_mark),
+                    f"不允许使用自定义标签 ({node.tag})",
+                    f"custom tags are not allowed ({node.tag})",
+                )
+            )
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        self._check_tag(node)
+        value = node.value
+        if node.style:  # quoted or block scalar: always text (plain is "" or None)
+            return value
+        if value in _NULL:
+            return None
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        if _INT.match(value):
+            return int(value)
+        if _INT_OCT.match(value):
+            return int(value[2:], 8)
+        if _INT_HEX.match(value):
+            return int(value[2:], 16)
+        if _FLOAT.match(value):
+            return float(value)
+        return value

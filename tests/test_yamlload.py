@@ -1,0 +1,98 @@
+"""The strict loader against golden folders of valid and invalid files."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from duban.yamlload import MAX_BYTES, load_file, load_text
+
+GOLDEN = Path(__file__).parent / "golden" / "load"
+EXPECTED = json.loads((GOLDEN / "invalid" / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", sorted((GOLDEN / "valid").glob("*.yaml")), ids=lambda p: p.name)
+def test_valid_files_load(path: Path) -> None:
+    doc, problems = load_file(path)
+    assert problems == []
+    assert doc is not None and isinstance(doc.data, dict)
+
+
+def test_every_invalid_file_has_an_expectation() -> None:
+    names = {p.name for p in (GOLDEN / "invalid").glob("*.yaml")}
+    assert names == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in EXPECTED.items() if e != "anchors"))
+def test_invalid_files_report_exact_position(name: str) -> None:
+    doc, problems = load_file(GOLDEN / "invalid" / name, display=name)
+    assert doc is None
+    got = [[p.code, p.where.line, p.where.col] for p in problems]
+    assert got == EXPECTED[name]
+    assert all(p.where.path == name for p in problems)
+    assert all(p.zh and p.en and p.zh != p.en for p in problems)
+
+
+def test_billion_laughs_fails_fast_naming_every_anchor() -> None:
+    path = GOLDEN / "invalid" / "billion-laughs.yaml"
+    start = time.perf_counter()
+    doc, problems = load_file(path)
+    elapsed = time.perf_counter() - start
+    assert doc is None
+    assert elapsed < 0.5  # generous: it takes well under a millisecond
+    anchors = [(p.where.line, p.where.col) for p in problems if p.code == "yaml-anchor"]
+    assert anchors == [(line, 4) for line in range(1, 10)]
+    assert (2, 8) in [(p.where.line, p.where.col) for p in problems if p.code == "yaml-alias"]
+
+
+def test_core_schema_keeps_dates_and_norway_as_text() -> None:
+    doc, _ = load_file(GOLDEN / "valid" / "strings-stay-strings.yaml")
+    assert doc is not None
+    assert doc.data["country"] == "no"
+    assert doc.data["switch"] == "on"
+    assert doc.data["received"] == "2026-03-02"
+    assert doc.data["version"] == "1.10"
+
+
+def test_yaml_12_scalars() -> None:
+    doc, _ = load_text("a: true\nb: 12\nc: ~\nd: 1.5\ne: '12'\nf: 0x1F\n", "x.yaml")
+    assert doc is not None
+    assert doc.data == {"a": True, "b": 12, "c": None, "d": 1.5, "e": "12", "f": 31}
+
+
+def test_crlf_and_bom_positions() -> None:
+    doc, problems = load_text("\ufeffa: 1\r\nb:\r\n  c: x\r\n", "x.yaml")
+    assert problems == [] and doc is not None
+    assert (doc.loc("b", "c").line, doc.loc("b", "c").col) == (3, 3)
+
+
+def test_positions_of_fields_and_items() -> None:
+    text = "id: X\nevents:\n  - {date: 2026-01-05, type: decomposed}\n  - date: 2026-01-06\n"
+    doc, _ = load_text(text, "t.yaml")
+    assert doc is not None
+    assert str(doc.loc("events", 0, "type")) == "t.yaml:3:24"
+    assert str(doc.loc("events", 1, "date")) == "t.yaml:4:5"
+    assert str(doc.loc("events", 1, "note")) == "t.yaml:4:5"  # falls back to the item
+    assert str(doc.loc("missing")) == "t.yaml:1:1"
+
+
+def test_file_over_the_size_cap(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"a: " + b"x" * MAX_BYTES + b"\n")
+    doc, problems = load_file(path)
+    assert doc is None and [p.code for p in problems] == ["file-too-large"]
+
+
+def test_utf16_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "u16.yaml"
+    path.write_bytes("id: 任务\n".encode("utf-16"))
+    _, problems = load_file(path)
+    assert [p.code for p in problems] == ["encoding"] and "UTF-16" in problems[0].zh
+
+
+def test_missing_file_is_a_problem_not_an_exception(tmp_path: Path) -> None:
+    doc, problems = load_file(tmp_path / "nope.yaml")
+    assert doc is None and [p.code for p in problems] == ["file-unreadable"]
