@@ -63,3 +63,47 @@ def validate(ledger: Path, fmt: str, lang: str | None) -> None:
             summary = f"检查通过: {tasks} 项任务" if lang == "zh" else f"OK: {tasks} task(s)"
         click.echo(summary, err=True)
     raise SystemExit(1 if problems else 0)
+
+
+@main.command()
+@click.argument("start", metavar="DATE")
+@click.argument("period", required=False)
+@click.option("--rule", "rule_id", help="Use the period of a rule from rules.yaml (e.g. deploy).")
+@click.option(
+    "--priority",
+    type=click.Choice(["normal", "important", "urgent"]),
+    default="normal",
+    help="Priority, for rules with important/urgent variants.",
+)
+@click.option("--ledger", default="ledger", type=click.Path(path_type=Path), help="Ledger folder.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"due": ..., "provisional": ...}.')
+@LANG_OPTION
+def due(
+    start: str,
+    period: str | None,
+    rule_id: str | None,
+    priority: str,
+    ledger: Path,
+    as_json: bool,
+    lang: str | None,
+) -> None:
+    """The due date of PERIOD (5wd, 15d, 1m, 0d) or --rule counted from DATE."""
+    import json
+
+    from duban.clock import parse_date
+    from duban.rules import compute_due
+    from duban.workdays import CalendarError
+
+    lang = pick_lang(lang)
+    try:
+        result, note = compute_due(ledger, parse_date(start), period, rule_id, priority, lang)
+    except CalendarError as exc:
+        fail(exc.message(lang))
+        return
+    if as_json:
+        payload = {"due": result.date.isoformat(), "provisional": result.provisional}
+        click.echo(json.dumps(payload))
+    else:
+        click.echo(result.date.isoformat())
+        if note:
+            click.echo(note, err=True)

@@ -41,13 +41,13 @@ def check(doc: Document, name: str) -> list[Problem]:
     for error in validator.iter_errors(doc.data):
         keys = tuple(error.instance_path)
         zh, en = _explain(error, schema, doc.data)
-        target = keys
         kind = type(error.kind).__name__
-        if kind in ("Required", "AdditionalProperties") and keys == ():
-            target = keys  # a missing or unknown top-level field: point at the file start
-        problems.append(
-            Problem(f"schema-{_kebab(kind)}", doc.loc(*target), zh, en, field=json_path(keys))
-        )
+        if kind == "AdditionalProperties":  # point at the unknown key itself
+            keys = (*keys, sorted(error.kind.unexpected)[0])
+        code = f"schema-{_kebab(kind)}"
+        if kind.startswith("OneOf") and keys == () and name == "task":
+            code = "deadline-choice"  # the task's only top-level oneOf
+        problems.append(Problem(code, doc.loc(*keys), zh, en, field=json_path(keys)))
     return problems
 
 

@@ -141,7 +141,8 @@ def check_task(
                 f"milestone due {milestone['due']} is before the received date {received}",
             )
 
-    _check_events(data, involved, units, titles, add)
+    if involved <= set(units):  # duties only make sense once the units are known
+        _check_events(data, involved, units, titles, add)
     return problems
 
 

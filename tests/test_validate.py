@@ -1,0 +1,132 @@
+"""`duban validate`: golden task files, every check with its exact line and column."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import GOLDEN, SAMPLE, make_ledger
+from duban.ledger import load_ledger
+
+CASES = GOLDEN / "tasks"
+EXPECT = re.compile(r"^# expect: (\S+) (\d+):(\d+)$", re.M)
+
+
+def expectations(case: Path) -> set[tuple[str, str, int, int]]:
+    found = set()
+    for path in case.rglob("*.yaml"):
+        for code, line, col in EXPECT.findall(path.read_text(encoding="utf-8")):
+            found.add((str(path.relative_to(case)), code, int(line), int(col)))
+    return found
+
+
+def problems_of(ledger: Path, case: Path) -> set[tuple[str, str, int, int]]:
+    _, problems = load_ledger(ledger)
+    base = ledger / "tasks" / case.name
+    return {
+        (
+            str(Path(p.where.path).resolve().relative_to(base.resolve())),
+            p.code,
+            p.where.line,
+            p.where.col,
+        )
+        for p in problems
+    }
+
+
+@pytest.mark.parametrize("case", sorted((CASES / "valid").iterdir()), ids=lambda p: p.name)
+def test_valid_tasks(case: Path, tmp_path: Path) -> None:
+    ledger = make_ledger(tmp_path / "ledger", [case])
+    result, problems = load_ledger(ledger)
+    assert [str(p.where) + " " + p.code for p in problems] == []
+    assert result is not None and len(result.tasks) == 1
+
+
+@pytest.mark.parametrize("case", sorted((CASES / "invalid").iterdir()), ids=lambda p: p.name)
+def test_invalid_tasks(case: Path, tmp_path: Path) -> None:
+    expected = expectations(case)
+    assert expected, "every invalid case names what it expects"
+    ledger = make_ledger(tmp_path / "ledger", [case])
+    assert problems_of(ledger, case) == expected
+
+
+def test_all_invalid_cases_in_one_run(tmp_path: Path) -> None:
+    """Every problem is reported in a single run, not just the first."""
+    cases = sorted((CASES / "invalid").iterdir())
+    ledger = make_ledger(tmp_path / "ledger", cases)
+    _, problems = load_ledger(ledger)
+    assert len({p.where.path for p in problems}) == sum(
+        len({path for path, *_ in expectations(c)}) for c in cases
+    )
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "duban", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+@pytest.fixture
+def broken_ledger(tmp_path: Path) -> Path:
+    cases = [CASES / "invalid" / "impossible-date", CASES / "invalid" / "owner-verifies"]
+    return make_ledger(tmp_path / "ledger", cases)
+
+
+def test_cli_text(broken_ledger: Path) -> None:
+    result = run("validate", str(broken_ledger))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert re.match(
+        r".+ES-2026-9001\.yaml:5:1: schema-format: .*2026-02-30.*不是真实存在的日期", lines[0]
+    )
+    assert "duty-separation" in lines[1] and "[$.events[3].by]" in lines[1]
+    assert "发现 2 个问题" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_english(broken_ledger: Path) -> None:
+    result = run("validate", str(broken_ledger), "--lang", "en")
+    assert "is not a real date" in result.stdout
+    assert "2 problem(s)" in result.stderr
+
+
+def test_cli_json(broken_ledger: Path) -> None:
+    result = run("validate", str(broken_ledger), "--format", "json")
+    assert result.returncode == 1
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is False and payload["count"] == 2
+    first = payload["problems"][0]
+    assert {k: first[k] for k in ("line", "col", "code", "field")} == {
+        "line": 5,
+        "col": 1,
+        "code": "schema-format",
+        "field": "$.received",
+    }
+
+
+def test_cli_github(broken_ledger: Path) -> None:
+    result = run("validate", str(broken_ledger), "--format", "github")
+    lines = result.stdout.splitlines()
+    assert all(line.startswith("::error file=") for line in lines)
+    assert ",line=5,col=1,title=schema-format::" in lines[0]
+
+
+def test_cli_clean_and_missing(golden_ledger: Path, tmp_path: Path) -> None:
+    shutil.copytree(CASES / "valid" / "complete-task", golden_ledger / "tasks" / "2026")
+    ok = run("validate", str(golden_ledger))
+    assert ok.returncode == 0 and ok.stdout == "" and "检查通过: 1 项任务" in ok.stderr
+    missing = run("validate", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "找不到台账目录" in missing.stderr
+
+
+def test_sample_ledger_is_clean() -> None:
+    result = run("validate", str(SAMPLE))
+    assert result.returncode == 0, result.stdout
+    tasks = int(re.search(r"(\d+) 项任务", result.stderr).group(1))
+    assert tasks >= 30
