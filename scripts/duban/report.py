@@ -36,7 +36,9 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(level: str, path: str, line: int, message: str, col: int = 0, title: str = "") -> str:
+def annotation(
+    level: str, path: str, line: int, message: str, col: int = 0, title: str = ""
+) -> str:
     props = f"file={escape_property(path)},line={line}"
     if col:
         props += f",col={col}"
