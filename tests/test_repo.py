@@ -1,0 +1,81 @@
+"""Repository hygiene: every command documented, schemas sound, code ruff-clean."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema_rs
+import pytest
+
+from duban.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_command_is_documented(name: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`duban {name}" in readme
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_every_command_has_help(name: str) -> None:
+    assert main.commands[name].help
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_schema_is_sound(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"].startswith("urn:duban:schema:")
+    jsonschema_rs.meta.validate(schema)
+    text = path.read_text(encoding="utf-8")
+    assert '"$ref": "http' not in text  # no remote references
+
+
+def _properties(node: object, where: str = "$"):  # type: ignore[no-untyped-def]
+    if isinstance(node, dict):
+        for key, value in node.get("properties", {}).items():
+            yield f"{where}.{key}", value
+        for key, value in node.items():
+            if key != "if":  # conditions name fields, they do not define them
+                yield from _properties(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _properties(value, f"{where}[{index}]")
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_every_field_has_a_chinese_description(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    missing = [
+        where
+        for where, prop in _properties(schema)
+        if not any("\u4e00" <= c <= "\u9fff" for c in prop.get("description", ""))
+    ]
+    assert missing == []
+
+
+def test_ruff_clean() -> None:
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    result = subprocess.run(
+        [ruff, "check", "--no-cache", "scripts", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout
+
+
+def test_no_generated_output_tracked() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    junk = [p for p in tracked if p.split("/")[0] in {"site", "build", ".venv", ".ci-venv"}]
+    junk += [p for p in tracked if "__pycache__" in p or p.endswith(".pyc")]
+    assert junk == []
