@@ -10,7 +10,6 @@ from pathlib import Path
 
 import jsonschema_rs
 import pytest
-
 from duban.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,3 +78,28 @@ def test_no_generated_output_tracked() -> None:
     junk = [p for p in tracked if p.split("/")[0] in {"site", "build", ".venv", ".ci-venv"}]
     junk += [p for p in tracked if "__pycache__" in p or p.endswith(".pyc")]
     assert junk == []
+
+
+def test_schemas_work_with_check_jsonschema() -> None:
+    """Other tools can use the schemas on their own: check-jsonschema agrees with us."""
+    cjs = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
+    pairs = [
+        ("task", sorted((ROOT / "ledger" / "tasks").rglob("*.yaml"))),
+        ("task", sorted((ROOT / "tests" / "golden" / "tasks" / "valid").rglob("*.yaml"))),
+        ("ledger", [ROOT / "ledger" / "ledger.yaml"]),
+        ("units", [ROOT / "ledger" / "units.yaml"]),
+        ("rules", [ROOT / "ledger" / "rules.yaml"]),
+        ("calendar", sorted((ROOT / "ledger" / "calendar").glob("*.yaml"))),
+    ]
+    for name, files in pairs:
+        schema = ROOT / "schemas" / f"{name}.schema.json"
+        ok = subprocess.run(
+            [cjs, "--schemafile", str(schema), *map(str, files)], capture_output=True, text=True
+        )
+        assert ok.returncode == 0, ok.stdout
+    bad = ROOT / "tests" / "golden" / "tasks" / "invalid" / "impossible-date" / "ES-2026-9001.yaml"
+    schema = ROOT / "schemas" / "task.schema.json"
+    refused = subprocess.run(
+        [cjs, "--schemafile", str(schema), str(bad)], capture_output=True, text=True
+    )
+    assert refused.returncode == 1 and "$.received" in refused.stdout

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from duban.yamlload import MAX_BYTES, load_file, load_text
 
 GOLDEN = Path(__file__).parent / "golden" / "load"

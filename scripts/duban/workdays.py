@@ -1,0 +1,566 @@
+"""Chinese working days and deadline arithmetic (DESIGN.md §3).
+
+A *working day* is Monday to Friday, minus the official days off, plus the official make-up
+working days (调休上班) on weekends, as published each year by the State Council General Office
+(``ledger/calendar/YYYY.yaml``), minus days off decided locally (``ledger/calendar/local.yaml``).
+A year without a published arrangement is *estimated* (:mod:`duban.estimate`); every result
+that depends on an estimated day is marked ``provisional``.
+
+Periods (:class:`Period`), counted as 民法典 第二百零一至二百零三条 count them:
+
+- ``Nwd`` — the N-th working day strictly after the start, whatever the start is;
+- ``Nd`` — start + N calendar days, rolled forward to the next working day if needed;
+- ``Nm`` — the same day N months later (the month's last day if there is no such day),
+  rolled forward like ``Nd``;
+- ``0d`` — the start itself (当日, 立即).
+
+The calendar is built once into an index (a flag per day, a running count of working days and
+the sorted list of working days), so every operation is O(1) — no day-by-day loops.
+
+Typical use::
+
+    calendar, problems = load_calendar(Path("ledger/calendar"))
+    due = calendar.add(date(2026, 3, 6), Period.parse("5wd"))   # Due(2026-03-13, False)
+    late = calendar.working_days_between(due.date, today)         # > 0: overdue by N wd
+"""
+
+from __future__ import annotations
+
+import calendar as _stdcal
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+
+from duban.estimate import estimate_days_off
+from duban.problems import Location, Problem
+
+FIRST_YEAR = 2004
+"""The first year with an official arrangement in the ledger (the data starts here)."""
+
+ESTIMATE_YEARS = 10
+"""How many years after the latest official one are estimated (and so can be computed)."""
+
+MAX_N = 100_000
+
+Unit = Literal["wd", "d", "m"]
+
+
+class CalendarError(ValueError):
+    """A user-facing error with a Chinese and an English message (``str()`` is English)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class PeriodError(CalendarError):
+    """A period that is not ``Nwd``, ``Nd``, ``Nm``."""
+
+
+class CalendarRangeError(CalendarError):
+    """A date outside the years the calendar covers (before 2004 or too far ahead)."""
+
+
+_PERIOD = re.compile(r"\s*(\d{1,6})\s*(wd|d|m)\s*\Z", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A time limit: ``n`` working days (``wd``), calendar days (``d``) or months (``m``).
+
+    ``Period(0, "d")`` is "the same day" (当日); ``0wd`` and ``0m`` are read as ``0d``.
+    """
+
+    n: int
+    unit: Unit
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """``"5wd"``, ``"15d"``, ``"1m"``, ``"0d"`` → :class:`Period`; :class:`PeriodError`."""
+        match = _PERIOD.match(text) if isinstance(text, str) else None
+        if not match:
+            raise PeriodError(
+                f"时限 “{text}” 格式不对：应为 N 个工作日（如 5wd）、N 日（如 15d）、"
+                "N 个月（如 1m）或当日（0d）",
+                f"period '{text}' is not valid: expected N working days (e.g. 5wd), "
+                "N days (15d), N months (1m) or the same day (0d)",
+            )
+        n = int(match.group(1))
+        if n > MAX_N:
+            raise PeriodError(f"时限 “{text}” 太长", f"period '{text}' is too long")
+        unit: Unit = match.group(2).lower()  # type: ignore[assignment]
+        return cls(0, "d") if n == 0 else cls(n, unit)
+
+    @property
+    def same_day(self) -> bool:
+        return self.n == 0
+
+    def __str__(self) -> str:
+        return f"{self.n}{self.unit}"
+
+    def describe(self, lang: str = "zh") -> str:
+        """``5个工作日`` / ``5 working days``, ``当日`` / ``the same day``."""
+        if self.n == 0:
+            return "the same day" if lang == "en" else "当日"
+        if lang == "en":
+            word = {"wd": "working day", "d": "day", "m": "month"}[self.unit]
+            return f"{self.n} {word}{'s' if self.n != 1 else ''}"
+        return f"{self.n}{ {'wd': '个工作日', 'd': '日', 'm': '个月'}[self.unit] }"
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A computed due date; ``provisional`` when it depends on an estimated (unpublished) year."""
+
+    date: date
+    provisional: bool
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` later, or that month's last day when there is no such day."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    last = _stdcal.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(start.day, last))
+
+
+class WorkCalendar:
+    """An immutable working-day calendar from ``FIRST_YEAR`` to ``last_year``.
+
+    Build it with :func:`load_calendar` (from the ledger) or directly::
+
+        WorkCalendar(days_off={date(2026, 1, 1): "元旦"}, workdays=[date(2026, 1, 4)],
+                     official_years=[2026])
+
+    ``days_off`` and ``workdays`` are the explicit (official and local) entries, already
+    resolved (a date must not be in both). Years not in ``official_years`` are estimated
+    (explicit entries still apply to them). Dates outside the range raise
+    :class:`CalendarRangeError`.
+    """
+
+    __slots__ = ("_base", "_cum", "_est", "_last", "_names", "_official", "_wd", "_work")
+
+    def __init__(
+        self,
+        days_off: Mapping[date, str],
+        workdays: Iterable[date],
+        official_years: Iterable[int],
+        *,
+        last_year: int | None = None,
+    ) -> None:
+        official = tuple(sorted({y for y in official_years if y >= FIRST_YEAR}))
+        if last_year is None:
+            last_year = max((*official, date.today().year, FIRST_YEAR)) + ESTIMATE_YEARS
+        base = date(FIRST_YEAR, 1, 1).toordinal()
+        end = date(last_year, 12, 31).toordinal()
+        size = end - base + 1
+        work = bytearray(size)
+        est = bytearray(size)
+        names: dict[date, str] = {}
+        official_set = set(official)
+        for i in range(size):
+            # toordinal() of 0001-01-01 is 1, a Monday: weekday = (ordinal - 1) % 7.
+            work[i] = 1 if (base + i - 1) % 7 < 5 else 0
+        for year in range(FIRST_YEAR, last_year + 1):
+            if year in official_set:
+                continue
+            start = date(year, 1, 1).toordinal() - base
+            length = 366 if _stdcal.isleap(year) else 365
+            est[start : start + length] = b"\x01" * length
+            for d, name in estimate_days_off(year).items():
+                work[d.toordinal() - base] = 0
+                names[d] = name
+        for d, name in days_off.items():
+            i = d.toordinal() - base
+            if 0 <= i < size:
+                work[i] = 0
+                names[d] = name
+        for d in workdays:
+            i = d.toordinal() - base
+            if 0 <= i < size:
+                work[i] = 1
+                names.pop(d, None)
+        cum: list[int] = []
+        wd: list[int] = []
+        count = 0
+        for i, flag in enumerate(work):
+            if flag:
+                count += 1
+                wd.append(base + i)
+            cum.append(count)
+        est_cum: list[int] = []
+        count = 0
+        for flag in est:
+            count += flag
+            est_cum.append(count)
+        self._base = base
+        self._last = last_year
+        self._work = bytes(work)
+        self._cum = tuple(cum)
+        self._wd = tuple(wd)
+        self._est = tuple(est_cum)
+        self._names = MappingProxyType(names)
+        self._official = official
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if hasattr(self, name):
+            raise AttributeError("WorkCalendar is immutable")
+        object.__setattr__(self, name, value)
+
+    def __repr__(self) -> str:
+        years = f"{self._official[0]}–{self._official[-1]}" if self._official else "none"
+        return f"<WorkCalendar {FIRST_YEAR}–{self._last}, official {years}>"
+
+    # -- range ---------------------------------------------------------------------------
+
+    @property
+    def first_day(self) -> date:
+        return date.fromordinal(self._base)
+
+    @property
+    def last_day(self) -> date:
+        return date(self._last, 12, 31)
+
+    @property
+    def official_years(self) -> tuple[int, ...]:
+        """Years with a published arrangement (a ``YYYY.yaml`` file), ascending."""
+        return self._official
+
+    @property
+    def estimated_years(self) -> tuple[int, ...]:
+        """Years in range that are estimated (no published arrangement), ascending."""
+        official = set(self._official)
+        return tuple(y for y in range(FIRST_YEAR, self._last + 1) if y not in official)
+
+    def is_provisional(self, year: int) -> bool:
+        """True when ``year`` has no published arrangement (its days are estimated)."""
+        if year < FIRST_YEAR:
+            raise self._range_error(date(year, 1, 1))
+        return year not in self._official
+
+    def _range_error(self, d: date) -> CalendarRangeError:
+        return CalendarRangeError(
+            f"日期 {d.isoformat()} 超出工作日历范围（{FIRST_YEAR}-01-01 至 {self._last}-12-31）",
+            f"date {d.isoformat()} is outside the working-day calendar "
+            f"({FIRST_YEAR}-01-01 to {self._last}-12-31)",
+        )
+
+    def _index(self, d: date) -> int:
+        i = d.toordinal() - self._base
+        if i < 0 or i >= len(self._work):
+            raise self._range_error(d)
+        return i
+
+    # -- queries -------------------------------------------------------------------------
+
+    def is_working_day(self, d: date) -> bool:
+        return bool(self._work[self._index(d)])
+
+    def day_off_name(self, d: date) -> str | None:
+        """The holiday a day off belongs to (``春节``...), None for weekends and working days."""
+        self._index(d)
+        return self._names.get(d)
+
+    def is_estimated(self, d: date) -> bool:
+        """True when ``d`` lies in a year without a published arrangement."""
+        i = self._index(d)
+        return self._est[i] != (self._est[i - 1] if i else 0)
+
+    def range_provisional(self, a: date, b: date) -> bool:
+        """True when any day between ``a`` and ``b`` (inclusive, either order) is estimated."""
+        i, j = sorted((self._index(a), self._index(b)))
+        return self._est[j] != (self._est[i - 1] if i else 0)
+
+    def roll_forward(self, d: date) -> date:
+        """``d`` if it is a working day, else the next working day."""
+        i = self._index(d)
+        k = self._cum[i] - self._work[i]  # working days strictly before d
+        if k >= len(self._wd):
+            raise self._range_error(d)
+        return date.fromordinal(self._wd[k])
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Working days in ``(a, b]``; negative (−count in ``(b, a]``) when ``b < a``.
+
+        ``working_days_between(due, today)`` > 0 means "overdue by that many working days".
+        """
+        return self._cum[self._index(b)] - self._cum[self._index(a)]
+
+    def nth_working_day_after(self, start: date, n: int) -> date:
+        """The ``n``-th working day strictly after ``start`` (``n`` ≥ 1)."""
+        j = self._cum[self._index(start)] + n - 1
+        if j >= len(self._wd):
+            raise self._range_error(start)
+        return date.fromordinal(self._wd[j])
+
+    def add(self, start: date, period: Period) -> Due:
+        """The due date of ``period`` counted from ``start`` (DESIGN.md §3).
+
+        ``provisional`` is True when a day the result depends on lies in an estimated year:
+        for ``Nwd`` every day in (start, due]; for ``Nd``/``Nm`` the days from the target
+        to the due date (roll-forward); never for ``0d``.
+        """
+        base = self._base
+        i = start.toordinal() - base
+        work = self._work
+        if i < 0 or i >= len(work):
+            raise self._range_error(start)
+        n = period.n
+        if n == 0:
+            return Due(start, False)
+        est = self._est
+        if period.unit == "wd":
+            j = self._cum[i] + n - 1
+            if j >= len(self._wd):
+                raise self._range_error(start)
+            due = self._wd[j]
+            return Due(date.fromordinal(due), est[due - base] != est[i])
+        target = start.toordinal() + n if period.unit == "d" else add_months(start, n).toordinal()
+        t = target - base
+        if t >= len(work):
+            raise self._range_error(date.fromordinal(target))
+        k = self._cum[t] - work[t]
+        if k >= len(self._wd):
+            raise self._range_error(date.fromordinal(target))
+        due = self._wd[k]
+        return Due(date.fromordinal(due), est[due - base] != (est[t - 1] if t else 0))
+
+    def add_many(self, starts: Iterable[date], period: Period) -> list[Due]:
+        """:meth:`add` for many start dates."""
+        return [self.add(s, period) for s in starts]
+
+
+# ---------------------------------------------------------------------------------------
+# Loading the calendar files
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """One holiday of a calendar file, as announced: days off and make-up working days."""
+
+    name: str
+    days_off: tuple[date, ...]
+    workdays: tuple[date, ...]
+    notice: str
+    where: Location
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarFile:
+    """A loaded ``YYYY.yaml`` (``year`` set) or ``local.yaml`` (``year`` None)."""
+
+    path: str
+    year: int | None
+    notice: str
+    notice_no: str
+    entries: tuple[CalendarEntry, ...]
+
+
+_YEAR_FILE = re.compile(r"(\d{4})\.yaml\Z")
+_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})\Z")
+
+
+def _problem(code: str, where: Location, zh: str, en: str, fld: str = "") -> Problem:
+    return Problem(code, where, zh, en, field=fld)
+
+
+def _expand(value: str, where: Location, fld: str, problems: list[Problem]) -> list[date]:
+    """A date or a ``FROM..TO`` range (both ends included) as dates."""
+    match = _RANGE.match(value)
+    try:
+        if not match:
+            return [date.fromisoformat(value)]
+        first, last = date.fromisoformat(match.group(1)), date.fromisoformat(match.group(2))
+    except ValueError:
+        problems.append(
+            _problem(
+                "calendar-bad-date",
+                where,
+                f"“{value}” 不是真实存在的日期或日期范围",
+                f"'{value}' is not a real date or date range",
+                fld,
+            )
+        )
+        return []
+    if last < first:
+        problems.append(
+            _problem(
+                "calendar-bad-range",
+                where,
+                f"日期范围 “{value}” 的结束日早于开始日",
+                f"date range '{value}' ends before it starts",
+                fld,
+            )
+        )
+        return []
+    return [date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1)]
+
+
+def read_calendar_file(
+    path: Path, display: str | None = None
+) -> tuple[CalendarFile | None, list[Problem]]:
+    """Load and check one calendar file (schema, dates, year, overlaps)."""
+    from duban import schema
+    from duban.yamlload import load_file
+
+    display = display or str(path)
+    doc, problems = load_file(path, display)
+    if doc is None:
+        return None, problems
+    schema_problems = schema.check(doc, "calendar")
+    if schema_problems:
+        return None, problems + schema_problems
+    data = doc.data
+    match = _YEAR_FILE.search(path.name)
+    year = data.get("year")
+    if match and year != int(match.group(1)):
+        problems.append(
+            _problem(
+                "calendar-year-mismatch",
+                doc.loc("year"),
+                f"文件名是 {path.name}，但 year 写的是 {year}",
+                f"the file is {path.name} but its year is {year}",
+                "$.year",
+            )
+        )
+    if not match and year is not None:
+        problems.append(
+            _problem(
+                "calendar-local-year",
+                doc.loc("year"),
+                "本地放假文件不应写 year（每条记录写明日期即可）",
+                "a local days-off file has no year (each entry names its dates)",
+                "$.year",
+            )
+        )
+    if match and not data.get("notice"):
+        problems.append(
+            _problem(
+                "calendar-no-notice",
+                doc.loc(),
+                "年度日历文件必须写明依据的通知 notice",
+                "a yearly calendar file must name its notice",
+                "$.notice",
+            )
+        )
+    entries: list[CalendarEntry] = []
+    for k, item in enumerate(data.get("holidays") or []):
+        lists: dict[str, list[date]] = {}
+        for key in ("days_off", "workdays"):
+            days: list[date] = []
+            for m, value in enumerate(item.get(key) or []):
+                fld = f"$.holidays[{k}].{key}[{m}]"
+                days += _expand(value, doc.loc("holidays", k, key, m), fld, problems)
+            lists[key] = days
+        both = sorted(set(lists["days_off"]) & set(lists["workdays"]))
+        if both:
+            problems.append(
+                _problem(
+                    "calendar-off-and-working",
+                    doc.loc("holidays", k),
+                    f"{item['name']}：{', '.join(d.isoformat() for d in both)} "
+                    "同时列为放假日和上班日",
+                    f"{item['name']}: {', '.join(d.isoformat() for d in both)} "
+                    "listed both as days off and as working days",
+                    f"$.holidays[{k}]",
+                )
+            )
+        if year is not None:
+            stray = [d for d in lists["days_off"] + lists["workdays"] if abs(d.year - year) > 1]
+            if stray:
+                problems.append(
+                    _problem(
+                        "calendar-date-out-of-year",
+                        doc.loc("holidays", k),
+                        f"{item['name']}：日期 {stray[0].isoformat()} 不属于 {year} 年的安排",
+                        f"{item['name']}: {stray[0].isoformat()} is not part of {year}",
+                        f"$.holidays[{k}]",
+                    )
+                )
+        entries.append(
+            CalendarEntry(
+                name=item["name"],
+                days_off=tuple(lists["days_off"]),
+                workdays=tuple(lists["workdays"]),
+                notice=item.get("notice") or data.get("notice") or "",
+                where=doc.loc("holidays", k),
+            )
+        )
+    result = CalendarFile(
+        path=display,
+        year=year if match else None,
+        notice=data.get("notice") or "",
+        notice_no=data.get("notice_no") or "",
+        entries=tuple(entries),
+    )
+    return result, problems
+
+
+def load_calendar(
+    calendar_dir: Path, *, last_year: int | None = None
+) -> tuple[WorkCalendar, list[Problem]]:
+    """Build the calendar from ``calendar_dir`` (``YYYY.yaml`` files and ``local.yaml``).
+
+    Always returns a usable calendar: a file with errors is left out (its year becomes
+    estimated) and its problems are returned. Entries apply in order — yearly files by year,
+    then ``local.yaml``; within a file, a later entry overrides an earlier one for the same
+    date (so a one-off change such as the 2020 Spring Festival extension follows the notice
+    it changes).
+    """
+    problems: list[Problem] = []
+    files: list[CalendarFile] = []
+    root = calendar_dir.parent.parent
+    paths = sorted(p for p in calendar_dir.glob("*.yaml") if _YEAR_FILE.fullmatch(p.name))
+    local = calendar_dir / "local.yaml"
+    if local.exists():
+        paths.append(local)
+    for path in paths:
+        try:
+            display = str(path.relative_to(root))
+        except ValueError:
+            display = str(path)
+        loaded, found = read_calendar_file(path, display)
+        problems += found
+        if loaded is not None and not any(p.severity == "error" for p in found):
+            files.append(loaded)
+    marks: dict[date, str | None] = {}  # name → day off; None → working day
+    official: list[int] = []
+    for f in files:
+        if f.year is not None:
+            if f.year < FIRST_YEAR:
+                continue
+            official.append(f.year)
+        for entry in f.entries:
+            for d in entry.days_off:
+                marks[d] = entry.name
+            for d in entry.workdays:
+                marks[d] = None
+    days_off = {d: n for d, n in marks.items() if n is not None}
+    workdays = [d for d, n in marks.items() if n is None]
+    calendar = WorkCalendar(days_off, workdays, official, last_year=last_year)
+    return calendar, problems
+
+
+__all__ = [
+    "ESTIMATE_YEARS",
+    "FIRST_YEAR",
+    "CalendarEntry",
+    "CalendarError",
+    "CalendarFile",
+    "CalendarRangeError",
+    "Due",
+    "Period",
+    "PeriodError",
+    "WorkCalendar",
+    "add_months",
+    "load_calendar",
+    "read_calendar_file",
+]
