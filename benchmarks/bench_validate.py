@@ -62,7 +62,7 @@ def write_ledger(dest: Path, count: int, seed: int = 7) -> Path:
     shutil.copytree(ROOT / "ledger" / "calendar", dest / "calendar")
     for n in range(count):
         year, seq = 2025 + n // 9999, n % 9999 + 1
-        task_id = f"ES-{year}-{seq:04d}"
+        task_id = f"SL-{year}-{seq:04d}"
         folder = dest / "tasks" / str(year)
         folder.mkdir(parents=True, exist_ok=True)
         unit = rng.choice(UNITS)
