@@ -41,11 +41,7 @@ def validate(ledger: Path, fmt: str, lang: str | None) -> None:
     """Check every file of the LEDGER folder; report every problem (exit 1 if any)."""
     lang = pick_lang(lang)
     if not ledger.is_dir():
-        fail(
-            f"找不到台账目录: {ledger}"
-            if lang == "zh"
-            else f"no such ledger folder: {ledger}"
-        )
+        fail(f"找不到台账目录: {ledger}" if lang == "zh" else f"no such ledger folder: {ledger}")
     result, problems = load_ledger(ledger)
     out = report.REPORTERS[fmt](problems, lang)
     if out:
@@ -107,3 +103,313 @@ def due(
         click.echo(result.date.isoformat())
         if note:
             click.echo(note, err=True)
+
+
+# -- status, overdue (issue 4) -----------------------------------------------------------------
+
+
+def _status_options(func):  # type: ignore[no-untyped-def]
+    """Options shared by ``status`` and ``overdue``."""
+    from duban.status_report import FORMATS
+
+    for option in reversed(
+        [
+            click.option(
+                "--ledger", default="ledger", type=click.Path(path_type=Path), help="Ledger folder."
+            ),
+            click.option("--as-of", "as_of", help="The day to report on (default: today there)."),
+            click.option("--unit", help="Only tasks this unit owns or co-handles."),
+            click.option("--format", "fmt", type=click.Choice(FORMATS), default="table"),
+            click.option(
+                "--fail-on-overdue", is_flag=True, help="Exit 1 when anything is overdue."
+            ),
+            LANG_OPTION,
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _run_status(
+    kind: str,
+    ledger_dir: Path,
+    as_of: str | None,
+    unit: str | None,
+    fmt: str,
+    fail_on_overdue: bool,
+    lang: str | None,
+) -> None:
+    from duban.clock import parse_date, today
+    from duban.status import ledger_status
+    from duban.status_report import OVERDUE_REPORTERS, STATUS_REPORTERS, overdue_items
+    from duban.workdays import CalendarError
+
+    lang = pick_lang(lang)
+    if not ledger_dir.is_dir():
+        fail(
+            f"找不到台账目录: {ledger_dir}"
+            if lang == "zh"
+            else f"no such ledger folder: {ledger_dir}"
+        )
+    ledger, problems = load_ledger(ledger_dir)
+    if ledger is None:
+        fail(report.text(problems, lang))
+        return
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        click.echo(
+            f"注意: 台账有 {len(errors)} 个问题 (运行 duban validate 查看), 有问题的任务未计入"
+            if lang == "zh"
+            else f"note: the ledger has {len(errors)} problem(s) (see duban validate); "
+            "invalid tasks are left out",
+            err=True,
+        )
+    if unit is not None and unit not in ledger.units:
+        fail(f"未知的单位代码: {unit}" if lang == "zh" else f"unknown unit code: {unit}")
+    try:
+        day = parse_date(as_of) if as_of else today(ledger.config.timezone)
+        statuses = ledger_status(ledger, day, unit)
+    except CalendarError as exc:
+        fail(exc.message(lang))
+        return
+    reporters = OVERDUE_REPORTERS if kind == "overdue" else STATUS_REPORTERS
+    out = reporters[fmt](statuses, ledger, day, lang)
+    if out:
+        click.echo(out)
+    raise SystemExit(1 if fail_on_overdue and overdue_items(statuses) else 0)
+
+
+@main.command()
+@_status_options
+def status(
+    ledger: Path,
+    as_of: str | None,
+    unit: str | None,
+    fmt: str,
+    fail_on_overdue: bool,
+    lang: str | None,
+) -> None:
+    """Every task's light (红灯/黄灯/绿灯/已办结/已销号) and next item as of a day."""
+    _run_status("status", ledger, as_of, unit, fmt, fail_on_overdue, lang)
+
+
+@main.command()
+@_status_options
+def overdue(
+    ledger: Path,
+    as_of: str | None,
+    unit: str | None,
+    fmt: str,
+    fail_on_overdue: bool,
+    lang: str | None,
+) -> None:
+    """Overdue items with working days late; never fails unless --fail-on-overdue."""
+    _run_status("overdue", ledger, as_of, unit, fmt, fail_on_overdue, lang)
+
+
+# -- check-change (issue 4) --------------------------------------------------------------------
+
+
+@main.command("check-change")
+@click.option("--base", required=True, help="The trusted revision (the PR's base branch).")
+@click.option("--head", default="HEAD", show_default=True, help="The revision to check.")
+@click.option("--actor", help="Platform handle of who made the change (the PR author).")
+@click.option("--repo", default=".", show_default=True, help="The Git repository.")
+@click.option(
+    "--ledger",
+    "ledger_dir",
+    default="ledger",
+    show_default=True,
+    help="Ledger folder in the repository.",
+)
+@click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text")
+@LANG_OPTION
+def check_change(
+    base: str,
+    head: str,
+    actor: str | None,
+    repo: str,
+    ledger_dir: str,
+    fmt: str,
+    lang: str | None,
+) -> None:
+    """Refuse illegal changes to the ledger from BASE to HEAD (exit 1, one reason a line)."""
+    from duban.checkchange import CheckError
+    from duban.checkchange import check_change as run_check
+
+    lang = pick_lang(lang)
+    try:
+        problems = run_check(repo, base, head, actor, ledger_dir)
+    except CheckError as exc:
+        fail(exc.message(lang))
+        return
+    if not actor and fmt == "text":
+        click.echo(
+            "注意: 未给出 --actor, 未检查提交人所属单位"
+            if lang == "zh"
+            else "note: no --actor given; who made the change was not checked",
+            err=True,
+        )
+    out = report.REPORTERS[fmt](problems, lang)
+    if out:
+        click.echo(out)
+    if fmt == "text":
+        click.echo(
+            (
+                f"拒绝: {len(problems)} 处不允许的修改"
+                if lang == "zh"
+                else f"refused: {len(problems)} illegal change(s)"
+            )
+            if problems
+            else ("检查通过: 修改合规" if lang == "zh" else "OK: the change is allowed"),
+            err=True,
+        )
+    raise SystemExit(1 if problems else 0)
+
+
+# -- remind (issue 4) --------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--ledger", default="ledger", type=click.Path(path_type=Path), help="Ledger folder.")
+@click.option("--as-of", "as_of", help="The day to remind for (default: today there).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--apply", "do_apply", is_flag=True, help="Open/edit/close the issues with gh.")
+@click.option("--label", default="催办", show_default=True, help="Issue label of reminders.")
+def remind(ledger: Path, as_of: str | None, fmt: str, do_apply: bool, label: str) -> None:
+    """The 催办 reminder each unit should have (one issue per unit, closed when clear)."""
+    from duban import remind as reminders
+    from duban.clock import parse_date, today
+    from duban.status import ledger_status
+    from duban.workdays import CalendarError
+
+    if not ledger.is_dir():
+        fail(f"找不到台账目录: {ledger}")
+    loaded, problems = load_ledger(ledger)
+    if loaded is None:
+        fail(report.text(problems, "zh"))
+        return
+    try:
+        day = parse_date(as_of) if as_of else today(loaded.config.timezone)
+        plan = reminders.plan(loaded, ledger_status(loaded, day), day)
+    except CalendarError as exc:
+        fail(exc.message("zh"))
+        return
+    if fmt == "json":
+        click.echo(reminders.plan_json(plan, day, label))
+    else:
+        click.echo(reminders.plan_text(plan, day))
+    if do_apply:
+        try:
+            for line in reminders.apply(plan, label):
+                click.echo(line, err=True)
+        except reminders.ApplyError as exc:
+            fail(str(exc))
+
+
+def _build_site(
+    ledger: Path,
+    as_of: str | None,
+    out: Path,
+    repo: Path | None,
+    config: Path | None,
+    strict: bool,
+    lang: str,
+) -> bool:
+    """Run the site build and print its problems; False when there were errors."""
+    from duban.clock import parse_date
+    from duban.site.build import build_site
+    from duban.workdays import CalendarError
+
+    if not ledger.is_dir():
+        fail(f"找不到台账目录: {ledger}" if lang == "zh" else f"no such ledger folder: {ledger}")
+    try:
+        day = parse_date(as_of) if as_of else None
+        result, problems = build_site(
+            ledger, out=out, as_of=day, repo=repo, config_file=config, strict=strict
+        )
+    except CalendarError as exc:
+        fail(exc.message(lang))
+        return False
+    if problems:
+        click.echo(report.text(problems, lang), err=True)
+    if result is None:
+        fail("无法生成网站" if lang == "zh" else "cannot build the site")
+        return False
+    errors = sum(1 for p in problems if p.severity == "error")
+    click.echo(
+        f"网站已生成: {result.site_dir} ({result.tasks} 项公开任务, {result.pages} 个页面,"
+        f" 统计截至 {result.as_of})"
+        if lang == "zh"
+        else f"site built: {result.site_dir} ({result.tasks} public tasks, {result.pages} pages,"
+        f" as of {result.as_of})",
+        err=True,
+    )
+    return errors == 0
+
+
+def _site_options(func):  # type: ignore[no-untyped-def]
+    for option in reversed(
+        [
+            click.option("--ledger", default="ledger", type=click.Path(path_type=Path)),
+            click.option("--as-of", "as_of", help="Status date YYYY-MM-DD (default: today)."),
+            click.option("--out", default="site", type=click.Path(path_type=Path)),
+            click.option(
+                "--repo",
+                type=click.Path(path_type=Path),
+                help="Git repository for audit trails (default: the one holding the ledger).",
+            ),
+            click.option(
+                "--config",
+                type=click.Path(path_type=Path),
+                help="Site config (default: ./mkdocs.yml).",
+            ),
+            click.option("--strict", is_flag=True, help="MkDocs warnings are errors."),
+            LANG_OPTION,
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@main.command()
+@_site_options
+def build(
+    ledger: Path,
+    as_of: str | None,
+    out: Path,
+    repo: Path | None,
+    config: Path | None,
+    strict: bool,
+    lang: str | None,
+) -> None:
+    """Generate the public status site (MkDocs Material) into --out (default: site/)."""
+    ok = _build_site(ledger, as_of, out, repo, config, strict, pick_lang(lang))
+    raise SystemExit(0 if ok else 1)
+
+
+@main.command()
+@_site_options
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(
+    ledger: Path,
+    as_of: str | None,
+    out: Path,
+    repo: Path | None,
+    config: Path | None,
+    strict: bool,
+    lang: str | None,
+    port: int,
+) -> None:
+    """Build the site, serve it on 127.0.0.1 and rebuild when the ledger changes."""
+    from duban.site.serve import serve as run
+
+    lang = pick_lang(lang)
+    watch = [ledger, config or Path("mkdocs.yml"), Path("docs")]
+    run(
+        lambda: _build_site(ledger, as_of, out, repo, config, strict, lang),
+        out,
+        watch,
+        port=port,
+        announce=lambda url: click.echo(f"预览地址: {url} (Ctrl-C 结束)", err=True),
+    )

@@ -1,0 +1,381 @@
+"""Reporters for ``duban status`` and ``duban overdue``, chosen by name.
+
+- ``table``: aligned plain text for a terminal (CJK characters count as two columns);
+- ``json``: stable, English keys and codes, dates as ``YYYY-MM-DD``;
+- ``markdown``: a table fit for ``$GITHUB_STEP_SUMMARY``;
+- ``github``: workflow commands (``::warning file=…,line=…::``) on the exact line of the
+  field that holds each item (GitHub, Gitea and Forgejo Actions read them).
+
+Every format shows the same items: :func:`overdue_items` for ``overdue``; every task for
+``status`` (plus its overdue and due-soon items in ``github``).
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from duban.model import PRIORITY_LABELS, Ledger, label
+from duban.report import annotation
+from duban.status import LIGHT_LABELS, STATE_LABELS, Obligation, TaskStatus
+
+FORMATS = ("table", "json", "markdown", "github")
+
+Item = tuple[TaskStatus, Obligation]
+
+
+def overdue_items(statuses: Sequence[TaskStatus]) -> list[Item]:
+    """Every overdue obligation of a live task, by task id then due date."""
+    return [(s, o) for s in statuses for o in s.overdue]
+
+
+def due_soon_items(statuses: Sequence[TaskStatus]) -> list[Item]:
+    return [(s, o) for s in statuses for o in s.due_soon]
+
+
+# -- phrases ---------------------------------------------------------------------------------
+
+
+def late_phrase(days: int, lang: str) -> str:
+    """``逾期 3 个工作日``; a deadline passed on a day off is late by less than one."""
+    if lang == "en":
+        if days == 0:
+            return "overdue (less than 1 working day)"
+        return f"{days} working day{'s' if days != 1 else ''} overdue"
+    return "逾期不足 1 个工作日" if days == 0 else f"逾期 {days} 个工作日"
+
+
+def explained_phrase(o: Obligation, lang: str) -> str:
+    if lang == "en":
+        return "delay explained" if o.explained else "no delay explanation (measure 六)"
+    return "已说明延误原因" if o.explained else "未说明延误原因（措施六）"
+
+
+def item_message(s: TaskStatus, o: Obligation, lang: str) -> str:
+    """One overdue item in one line, starting with how late it is."""
+    task = s.task
+    mark = (" (provisional)" if lang == "en" else "（暂定）") if o.provisional else ""
+    if lang == "en":
+        return (
+            f"{late_phrase(o.days_late, lang)}: {task.id} {task.title} — {o.label_en} "
+            f"(measure {o.measure}), due {o.due}{mark}; {explained_phrase(o, lang)}"
+        )
+    return (
+        f"{late_phrase(o.days_late, lang)}：{task.id}「{task.title}」{o.label}"
+        f"（措施{o.measure}），期限 {o.due}{mark}；{explained_phrase(o, lang)}"
+    )
+
+
+def soon_message(s: TaskStatus, o: Obligation, lang: str) -> str:
+    task = s.task
+    mark = (" (provisional)" if lang == "en" else "（暂定）") if o.provisional else ""
+    if lang == "en":
+        return (
+            f"due soon: {task.id} {task.title} — {o.label_en} (measure {o.measure}), "
+            f"due {o.due}{mark}"
+        )
+    return f"即将到期：{task.id}「{task.title}」{o.label}（措施{o.measure}），期限 {o.due}{mark}"
+
+
+def light_label(light: str, lang: str) -> str:
+    return label(LIGHT_LABELS, light, lang)
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+
+def obligation_json(s: TaskStatus, o: Obligation) -> dict[str, object]:
+    where = s.task.loc(*o.field)
+    return {
+        "key": o.key,
+        "rule": o.rule,
+        "measure": o.measure,
+        "label": o.label,
+        "label_en": o.label_en,
+        "unit": o.unit,
+        "due": o.due.isoformat(),
+        "provisional": o.provisional,
+        "state": o.state,
+        "met_on": o.met_on.isoformat() if o.met_on else None,
+        "days_late": o.days_late,
+        "explained": o.explained,
+        "implied": o.implied,
+        "path": where.path,
+        "line": where.line,
+    }
+
+
+def task_json(s: TaskStatus, obligations: Sequence[Obligation] | None = None) -> dict[str, object]:
+    task = s.task
+    return {
+        "id": task.id,
+        "title": task.title,
+        "path": task.path,
+        "unit": task.owner.unit,
+        "co_units": list(task.owner.co_units),
+        "assigned_by": task.assigned_by,
+        "priority": task.priority,
+        "visibility": task.visibility,
+        "light": s.light,
+        "deadline": s.deadline.isoformat(),
+        "provisional": s.provisional,
+        "completed_on": s.completed_on.isoformat() if s.completed_on else None,
+        "closed_on": s.closed_on.isoformat() if s.closed_on else None,
+        "on_time": s.on_time,
+        "days_overdue": s.days_overdue,
+        "obligations": [
+            obligation_json(s, o) for o in (s.obligations if obligations is None else obligations)
+        ],
+    }
+
+
+def counts(statuses: Sequence[TaskStatus]) -> dict[str, int]:
+    out = {light: 0 for light in LIGHT_LABELS}
+    for s in statuses:
+        out[s.light] += 1
+    return out
+
+
+# -- text helpers ----------------------------------------------------------------------------
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, size: int) -> str:
+    return text + " " * max(0, size - width(text))
+
+
+def clip(text: str, size: int) -> str:
+    if width(text) <= size:
+        return text
+    out = ""
+    for char in text:
+        if width(out + char) > size - 1:
+            break
+        out += char
+    return out + "…"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    sizes = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(pad(c, sizes[i]) for i, c in enumerate(r)).rstrip() for r in [header, *rows]]
+    lines.insert(1, "  ".join("-" * n for n in sizes))
+    return "\n".join(lines)
+
+
+def md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# -- overdue ---------------------------------------------------------------------------------
+
+
+def _overdue_heading(items: Sequence[Item], as_of: date, lang: str) -> str:
+    tasks = len({s.task.id for s, _ in items})
+    if lang == "en":
+        return f"Overdue as of {as_of}: {len(items)} item(s) in {tasks} task(s)"
+    return f"截至 {as_of} 逾期事项 {len(items)} 项（涉及 {tasks} 项任务）"
+
+
+def _overdue_rows(items: Sequence[Item], ledger: Ledger, lang: str) -> list[list[str]]:
+    return [
+        [
+            s.task.id,
+            clip(s.task.title, 30),
+            ledger.unit_label(o.unit),
+            f"{o.label_en if lang == 'en' else o.label}",
+            o.measure,
+            o.due.isoformat() + ("*" if o.provisional else ""),
+            str(o.days_late),
+            ("yes" if o.explained else "no")
+            if lang == "en"
+            else ("已说明" if o.explained else "未说明"),
+        ]
+        for s, o in items
+    ]
+
+
+def _overdue_header(lang: str) -> list[str]:
+    if lang == "en":
+        return ["task", "title", "unit", "item", "measure", "due", "wd late", "explained"]
+    return ["任务编号", "任务", "责任单位", "事项", "措施", "期限", "逾期工作日", "延误说明"]
+
+
+def overdue_table(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, lang: str) -> str:
+    items = overdue_items(statuses)
+    head = _overdue_heading(items, as_of, lang)
+    if not items:
+        return head
+    note = "\n* provisional date" if lang == "en" else "\n* 暂定日期"
+    provisional = any(o.provisional for _, o in items)
+    body = table(_overdue_header(lang), _overdue_rows(items, ledger, lang))
+    return f"{head}\n\n{body}" + (note if provisional else "")
+
+
+def overdue_json(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, lang: str) -> str:
+    items = overdue_items(statuses)
+    tasks = [task_json(s, s.overdue) for s in statuses if s.overdue]
+    payload = {
+        "as_of": as_of.isoformat(),
+        "ledger": ledger.config.name,
+        "count": len(items),
+        "task_count": len(tasks),
+        "tasks": tasks,
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def overdue_markdown(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, lang: str) -> str:
+    items = overdue_items(statuses)
+    head = "### " + _overdue_heading(items, as_of, lang)
+    if not items:
+        return head + ("\n\nNothing is overdue." if lang == "en" else "\n\n没有逾期事项。")
+    body = md_table(_overdue_header(lang), _overdue_rows(items, ledger, lang))
+    return f"{head}\n\n{body}\n"
+
+
+def overdue_github(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, lang: str) -> str:
+    lines = []
+    for s, o in overdue_items(statuses):
+        where = s.task.loc(*o.field)
+        title = f"{s.task.id} {o.label_en if lang == 'en' else o.label}"
+        lines.append(
+            annotation("warning", where.path, where.line, item_message(s, o, lang), title=title)
+        )
+    return "\n".join(lines)
+
+
+# -- status ----------------------------------------------------------------------------------
+
+
+def _next_item(s: TaskStatus) -> Obligation | None:
+    return next((o for o in s.obligations if o.state in ("overdue", "open")), None)
+
+
+def _status_header(lang: str) -> list[str]:
+    if lang == "en":
+        return [
+            "task",
+            "light",
+            "title",
+            "unit",
+            "priority",
+            "deadline",
+            "next item",
+            "due",
+            "overdue",
+        ]
+    return [
+        "任务编号",
+        "状态",
+        "任务",
+        "责任单位",
+        "紧急程度",
+        "完成时限",
+        "下一事项",
+        "期限",
+        "逾期项",
+    ]
+
+
+def _status_rows(statuses: Sequence[TaskStatus], ledger: Ledger, lang: str) -> list[list[str]]:
+    rows = []
+    for s in statuses:
+        nxt = _next_item(s) if s.live else None
+        rows.append(
+            [
+                s.task.id,
+                light_label(s.light, lang),
+                clip(s.task.title, 30),
+                ledger.unit_label(s.task.owner.unit),
+                label(PRIORITY_LABELS, s.task.priority, lang),
+                s.deadline.isoformat() + ("*" if s.provisional else ""),
+                (nxt.label_en if lang == "en" else nxt.label) if nxt else "",
+                nxt.due.isoformat() if nxt else "",
+                str(len(s.overdue)),
+            ]
+        )
+    return rows
+
+
+def _status_heading(statuses: Sequence[TaskStatus], as_of: date, lang: str) -> str:
+    c = counts(statuses)
+    parts = ", ".join(f"{light_label(k, lang)} {v}" for k, v in c.items())
+    if lang == "en":
+        return f"Status as of {as_of}: {len(statuses)} task(s) — {parts}"
+    return f"截至 {as_of} 共 {len(statuses)} 项任务：{parts}"
+
+
+def status_table(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, lang: str) -> str:
+    head = _status_heading(statuses, as_of, lang)
+    if not statuses:
+        return head
+    return f"{head}\n\n{table(_status_header(lang), _status_rows(statuses, ledger, lang))}"
+
+
+def status_json(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, lang: str) -> str:
+    payload = {
+        "as_of": as_of.isoformat(),
+        "ledger": ledger.config.name,
+        "warning_days": ledger.config.warning_days,
+        "counts": counts(statuses),
+        "tasks": [task_json(s) for s in statuses],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def status_markdown(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, lang: str) -> str:
+    head = "### " + _status_heading(statuses, as_of, lang)
+    if not statuses:
+        return head
+    return f"{head}\n\n{md_table(_status_header(lang), _status_rows(statuses, ledger, lang))}\n"
+
+
+def status_github(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, lang: str) -> str:
+    """Overdue items as warnings, due-soon items as notices, each on its field's line."""
+    lines = [overdue_github(statuses, ledger, as_of, lang)] if overdue_items(statuses) else []
+    for s, o in due_soon_items(statuses):
+        where = s.task.loc(*o.field)
+        title = f"{s.task.id} {o.label_en if lang == 'en' else o.label}"
+        lines.append(
+            annotation("notice", where.path, where.line, soon_message(s, o, lang), title=title)
+        )
+    return "\n".join(lines)
+
+
+Reporter = Callable[[Sequence[TaskStatus], Ledger, date, str], str]
+
+OVERDUE_REPORTERS: dict[str, Reporter] = {
+    "table": overdue_table,
+    "json": overdue_json,
+    "markdown": overdue_markdown,
+    "github": overdue_github,
+}
+STATUS_REPORTERS: dict[str, Reporter] = {
+    "table": status_table,
+    "json": status_json,
+    "markdown": status_markdown,
+    "github": status_github,
+}
+
+__all__ = [
+    "FORMATS",
+    "OVERDUE_REPORTERS",
+    "STATE_LABELS",
+    "STATUS_REPORTERS",
+    "due_soon_items",
+    "item_message",
+    "late_phrase",
+    "overdue_items",
+    "task_json",
+]
