@@ -103,3 +103,28 @@ def test_schemas_work_with_check_jsonschema() -> None:
         [cjs, "--schemafile", str(schema), str(bad)], capture_output=True, text=True
     )
     assert refused.returncode == 1 and "$.received" in refused.stdout
+
+
+def test_wheel_ships_the_schemas(tmp_path: Path) -> None:
+    """CI installs duban non-editable (from the base commit): the schemas must be inside."""
+    import zipfile
+
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("duban-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for schema in SCHEMAS:
+        assert f"duban/schemas/{schema.name}" in names

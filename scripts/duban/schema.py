@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +17,18 @@ from duban.yamlload import Document
 SCHEMA_NAMES = ("ledger", "units", "rules", "calendar", "task")
 
 
-def schemas_dir() -> Path:
-    """The ``schemas/`` folder of the repository this package was installed from."""
-    return Path(__file__).resolve().parents[2] / "schemas"
+def schemas_dir() -> Traversable:
+    """The top-level ``schemas/`` folder: shipped in a wheel as the data package
+    ``duban.schemas``; read in place from a source checkout (editable installs)."""
+    try:
+        return resources.files("duban.schemas")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "schemas"
 
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    with (schemas_dir() / f"{name}.schema.json").open(encoding="utf-8") as handle:
-        return json.load(handle)
+    return json.loads(schemas_dir().joinpath(f"{name}.schema.json").read_text("utf-8"))
 
 
 @cache
