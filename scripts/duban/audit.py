@@ -1,0 +1,385 @@
+"""Audit trails of all tasks from Git history, in one pass (DESIGN.md §6, §9).
+
+``audit_all(repo)`` reads the history once (``duban.gitlog``), parses every version of every
+task file with the strict loader, diffs consecutive versions field by field
+(``duban.auditdiff``) and attributes each change to its commit (author, Beijing time,
+subject) and to the pull request that brought it into the main branch:
+
+- the main branch is the first-parent chain of HEAD; a commit on it is reviewed if it is a
+  squash commit ("subject (#N)"); other direct commits are flagged ``reviewed: false``;
+- a commit brought in by a merge ("Merge pull request #N from ...") gets that merge and PR.
+
+With a cache folder the state is kept per processed head (``duban.auditcache``): the next
+run reads only the new commits, or starts again from scratch when the cache is unusable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from duban.auditdiff import FieldChange, diff_task
+from duban.gitlog import (
+    GitProblem,
+    HistoryReader,
+    RawCommit,
+    head_and_shallow,
+    is_ancestor,
+    open_repo,
+    pr_number,
+)
+from duban.problems import Problem
+from duban.yamlload import MAX_BYTES, Document, load_text
+
+TZ = ZoneInfo("Asia/Shanghai")
+CACHE_DIR = ".duban-cache"
+KINDS = ("created", "modified", "renamed", "deleted", "invalid", "repaired")
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """Who made a change, when (Beijing time, ISO 8601), and how it reached the main branch.
+
+    ``merge`` is the first-parent merge that brought the commit into the main branch (None
+    for commits made on it); ``pr`` the pull request number of that merge or of a squash
+    commit; ``reviewed`` is False for changes that reached the main branch without a PR."""
+
+    sha: str
+    author: str
+    time: str
+    subject: str
+    pr: int | None = None
+    merge: str | None = None
+    reviewed: bool = True
+
+    @property
+    def short_sha(self) -> str:
+        return self.sha[:7]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one commit did to one task file.
+
+    ``kind``: created, modified, renamed (possibly with field changes), deleted, invalid (the
+    file did not parse: see ``problems``), repaired (valid again; ``fields`` compare with the
+    last valid version). ``status`` is Git's letter (A, M, R, D)."""
+
+    commit: Commit
+    kind: str
+    status: str
+    path: str
+    old_path: str | None = None
+    fields: tuple[FieldChange, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Trail:
+    """The audit trail of one task (file stem), oldest change first."""
+
+    task_id: str
+    path: str
+    deleted: bool
+    changes: tuple[Change, ...]
+
+
+Pending = tuple[str, str, str, str, str | None, tuple[FieldChange, ...], tuple[Problem, ...]]
+_Seen = dict[str, "_Version"]
+"""A change before attribution: (sha, kind, status, path, old_path, fields, problems)."""
+
+
+@dataclass
+class State:
+    """Everything needed to continue after ``head``; what the cache stores."""
+
+    head: str | None = None
+    changes: dict[str, list[Pending]] = field(default_factory=dict)
+    commits: dict[str, Commit] = field(default_factory=dict)
+    path_key: dict[str, str] = field(default_factory=dict)
+    last_path: dict[str, str] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
+    fallback: dict[str, Any] = field(default_factory=dict)
+    """Last valid data of tasks whose current version does not parse."""
+
+
+def audit_all(
+    repo_path: Path | str, cache_dir: Path | str | None = None
+) -> tuple[dict[str, Trail], list[Problem]]:
+    """The trails of every task that ever existed in the history of HEAD, keyed by task id
+    (file stem), and the problems (a shallow clone; not a repository)."""
+    from duban import auditcache
+
+    try:
+        repo = open_repo(Path(repo_path))
+    except GitProblem as exc:
+        return {}, [exc.problem]
+    with repo:
+        head, problems = head_and_shallow(repo)
+        if head is None:
+            return {}, problems
+        cache = Path(cache_dir) if cache_dir is not None and not problems else None
+        state = auditcache.load(cache, repo) if cache is not None else None
+        if (
+            state is not None
+            and state.head != head
+            and not is_ancestor(repo, state.head or "", head)
+        ):
+            state = None
+        if state is None:
+            state = _run(repo, State(), head, None)
+        elif state.head != head:
+            state = _run(repo, state, head, state.head) or _run(repo, State(), head, None)
+        if cache is not None:
+            auditcache.save(cache, state)
+    return trails(state), problems
+
+
+def trails(state: State) -> dict[str, Trail]:
+    out: dict[str, Trail] = {}
+    for key, pending in state.changes.items():
+        changes = tuple(
+            Change(state.commits[sha], kind, status, path, old, fields, problems)
+            for sha, kind, status, path, old, fields, problems in pending
+        )
+        out[key] = Trail(key, state.last_path.get(key, ""), key in state.deleted, changes)
+    return out
+
+
+def audit_for_cli(
+    repo_path: Path, task_id: str, use_cache: bool = True
+) -> tuple[Trail | None, list[Problem], bool]:
+    """(trail of ``task_id`` or None, problems, whether the history could not be read)."""
+    cache = None
+    if use_cache:
+        try:
+            repo = open_repo(repo_path)
+        except GitProblem as exc:
+            return None, [exc.problem], True
+        with repo:
+            cache = Path(repo.working_dir or "") / CACHE_DIR
+            # A cache committed to the repository (a PR could add one) is not trusted.
+            if repo.git.ls_files("--", CACHE_DIR, with_exceptions=False):
+                cache = None
+    all_trails, problems = audit_all(repo_path, cache)
+    fatal = any(p.severity == "error" for p in problems)
+    return find_trail(all_trails, task_id), problems, fatal
+
+
+def find_trail(all_trails: dict[str, Trail], task_id: str) -> Trail | None:
+    """The trail of ``task_id``, also under a former file name (renamed to another id)."""
+    if task_id in all_trails:
+        return all_trails[task_id]
+    for trail in all_trails.values():
+        if any(_stem(c.old_path or "") == task_id for c in trail.changes):
+            return trail
+    return None
+
+
+def _stem(path: str) -> str:
+    """The task id of a path: its file name without ``.yaml``."""
+    name = path.rsplit("/", 1)[-1]
+    return name[: name.rfind(".")] if "." in name[1:] else name
+
+
+def _run(repo: Any, state: State, head: str, since: str | None) -> State | None:
+    """Process the commits after ``since`` (all if None) up to ``head`` into ``state``.
+    Returns None if ``since`` is not on the first-parent chain of ``head``."""
+    reader = HistoryReader(repo, f"{since}..{head}" if since else head)
+    raw: dict[str, RawCommit] = {}
+    latest: _Seen = {}
+    for commit in reader.commits():
+        raw[commit.sha] = commit
+        if commit.files:
+            _apply(state, commit, reader, latest)
+    attribution = _attribute(raw, head, since)
+    if attribution is None:
+        return None
+    for sha, commit in raw.items():
+        if commit.files:
+            merge = attribution.get(sha)
+            state.commits[sha] = _commit(commit, raw[merge] if merge else None)
+    state.head = head
+    return state
+
+
+def _commit(commit: RawCommit, merge: RawCommit | None) -> Commit:
+    when = datetime.fromtimestamp(commit.time, TZ).isoformat()
+    own = pr_number(commit.subject, len(commit.parents) > 1)
+    if merge is None:
+        return Commit(commit.sha, commit.author, when, commit.subject, own, None, own is not None)
+    pr = pr_number(merge.subject, True) or own
+    return Commit(commit.sha, commit.author, when, commit.subject, pr, merge.sha, pr is not None)
+
+
+def _attribute(raw: dict[str, RawCommit], head: str, since: str | None) -> dict[str, str] | None:
+    """For every commit of ``raw``, the first-parent merge that brought it into the main
+    branch (absent for commits on the main branch itself). One walk, no git calls."""
+    mainline: list[str] = []
+    sha: str | None = head
+    while sha is not None and sha in raw:
+        mainline.append(sha)
+        parents = raw[sha].parents
+        sha = parents[0] if parents else None
+    if since is not None and sha != since:
+        return None  # the old head was merged in from a side branch: start again
+    claimed = set(mainline)
+    merged_by: dict[str, str] = {}
+    for merge in reversed(mainline):
+        stack = list(raw[merge].parents[1:])
+        while stack:
+            sha = stack.pop()
+            if sha in claimed or sha not in raw:
+                continue
+            claimed.add(sha)
+            merged_by[sha] = merge
+            stack.extend(raw[sha].parents)
+    return merged_by
+
+
+class _Version(NamedTuple):
+    """A parsed version of a task file: ``data`` is None if it does not parse. ``tail`` is
+    the line prefix (``b"  - "``) of the last event when that event is the file's last line,
+    so lines appended with the same prefix can only be new events."""
+
+    data: Any
+    problems: tuple[Problem, ...]
+    blob: bytes
+    tail: bytes | None
+
+
+_NOT_PARSED = _Version(None, (), b"", None)
+_ITEM_PREFIX = re.compile(rb"[ ]*- ")
+APPEND_SHORTCUT = True
+"""Parse only the appended lines when a commit just appends events (see ``_parse``)."""
+
+
+def _parse(blob: bytes | None, path: str, prev: _Version | None = None) -> _Version:
+    """Parse a version strictly with ``duban.yamlload``.
+
+    Most commits append an event line to a valid file whose last line is its last event.
+    Then the appended lines, if each starts with that event's prefix, can only be new items
+    of ``events``: we parse just them (``events:`` + the lines, with the same strict loader)
+    and extend the previous data. The result is the same as parsing the whole file; anything
+    else, and any problem, falls back to parsing the whole file."""
+    if blob is None:
+        return _NOT_PARSED
+    if (
+        APPEND_SHORTCUT
+        and prev is not None
+        and prev.tail is not None
+        and len(blob) <= MAX_BYTES
+        and blob.startswith(prev.blob)
+        and blob.endswith(b"\n")
+    ):
+        extra = blob[len(prev.blob) :]
+        lines = extra[:-1].split(b"\n")
+        if extra and all(line.startswith(prev.tail) for line in lines):
+            doc, problems = load_text(b"events:\n" + extra, path)
+            if doc is not None and not problems and list(doc.data) == ["events"]:
+                data = {**prev.data, "events": [*prev.data["events"], *doc.data["events"]]}
+                return _Version(data, (), blob, prev.tail)
+    doc, problems = load_text(blob, path)
+    if doc is None:
+        return _Version(None, tuple(problems), blob, None)
+    return _Version(doc.data, (), blob, _tail(blob, doc))
+
+
+def _tail(blob: bytes, doc: Document) -> bytes | None:
+    events = doc.data.get("events")
+    if not isinstance(events, list) or not events or not blob.endswith(b"\n"):
+        return None
+    pos = doc.positions.get(("events", len(events) - 1))
+    if pos is None or pos[0] != blob.count(b"\n"):
+        return None
+    match = _ITEM_PREFIX.match(blob, blob.rfind(b"\n", 0, len(blob) - 1) + 1)
+    return match.group(0) if match else None
+
+
+def _apply(state: State, commit: RawCommit, reader: HistoryReader, latest: _Seen) -> None:
+    """Record what ``commit`` did to each task file; ``latest`` holds the last parsed version
+    at each path (the same rule as the reader's fetches: each blob is parsed once)."""
+    for fc in commit.files:
+        old = _NOT_PARSED
+        if fc.old_path is not None:
+            if fc.fetch_old:
+                old = _parse(reader.blob(), fc.old_path)
+            else:
+                old = latest.get(fc.old_path, _NOT_PARSED)
+            latest.pop(fc.old_path, None)
+        new = _NOT_PARSED
+        if fc.path is not None and fc.fetch_new:
+            new = _parse(reader.blob(), fc.path, old if old.data is not None else None)
+            latest[fc.path] = new
+        old_bad = fc.old_path is not None and old.data is None
+        _record(
+            state,
+            commit.sha,
+            fc.status,
+            fc.old_path,
+            fc.path,
+            old.data,
+            old_bad,
+            new.data,
+            new.problems,
+        )
+
+
+def _record(
+    state: State,
+    sha: str,
+    status: str,
+    old_path: str | None,
+    path: str | None,
+    old: Any,
+    old_bad: bool,
+    new: Any,
+    problems: tuple[Problem, ...],
+) -> None:
+    if old_path is not None:
+        key = state.path_key.pop(old_path, None) or _stem(old_path)
+    else:
+        key = _stem(path or "")
+    if status == "D":
+        state.fallback.pop(key, None)
+        state.deleted.add(key)
+        _add(state, key, (sha, "deleted", status, old_path or "", None, (), ()))
+        return
+    assert path is not None
+    new_key = _stem(path)
+    if new_key != key:  # renamed to another id: the trail follows the file
+        moved = state.changes.pop(key, [])
+        state.changes[new_key] = state.changes.get(new_key, []) + moved
+        if key in state.fallback:
+            state.fallback[new_key] = state.fallback.pop(key)
+        state.deleted.discard(key)
+        state.last_path.pop(key, None)
+        key = new_key
+    state.path_key[path] = key
+    state.last_path[key] = path
+    state.deleted.discard(key)
+    base = old if old is not None else state.fallback.get(key)
+    if new is None:
+        if base is not None:
+            state.fallback[key] = base
+        _add(
+            state,
+            key,
+            (sha, "invalid", status, path, old_path if status == "R" else None, (), problems),
+        )
+        return
+    state.fallback.pop(key, None)
+    if status == "A" or (base is None and not old_bad):
+        kind, fields = "created", ()
+    else:
+        kind = "repaired" if old_bad else "renamed" if status == "R" else "modified"
+        fields = diff_task(base, new) if base is not None else ()
+    _add(state, key, (sha, kind, status, path, old_path if status == "R" else None, fields, ()))
+
+
+def _add(state: State, key: str, pending: Pending) -> None:
+    state.changes.setdefault(key, []).append(pending)

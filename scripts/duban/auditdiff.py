@@ -1,0 +1,245 @@
+"""Semantic diffs of two versions of a task, in words a clerk reads at a glance.
+
+``diff_task(old, new)`` compares the plain data of two parsed task files field by field, and
+the ``milestones`` and ``events`` lists item by item (an appended event is one "added" item,
+not a rewritten list). Each ``FieldChange`` carries stable machine fields (JSON path, op,
+old, new); ``describe`` turns it into Chinese or English:
+"时限: 2026-06-30 → 2026-07-31", "新增办理记录: 2026-06-20 已完成 (fgw)".
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+#: Field labels (zh, en); keys are dotted field paths.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "id": ("编号", "ID"),
+    "title": ("标题", "title"),
+    "source": ("交办来源", "source"),
+    "received": ("收到日期", "received"),
+    "assigned_by": ("交办单位", "assigned by"),
+    "owner": ("责任单位", "owner"),
+    "owner.unit": ("责任单位", "owner unit"),
+    "owner.lead": ("第一责任人", "first responsible"),
+    "owner.co_units": ("协办单位", "co-units"),
+    "standard": ("工作标准", "standard"),
+    "priority": ("紧急程度", "priority"),
+    "deadline": ("时限", "deadline"),
+    "deadline_rule": ("时限规则", "deadline rule"),
+    "visibility": ("公开范围", "visibility"),
+    "description": ("说明", "description"),
+    "milestones": ("阶段节点", "milestone"),
+    "events": ("办理记录", "event"),
+}
+FIELD_ORDER = (
+    "id",
+    "title",
+    "source",
+    "received",
+    "assigned_by",
+    "owner",
+    "standard",
+    "priority",
+    "deadline",
+    "deadline_rule",
+    "visibility",
+    "description",
+    "milestones",
+    "events",
+)
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "priority": {
+        "normal": ("一般", "normal"),
+        "important": ("重要", "important"),
+        "urgent": ("紧急", "urgent"),
+    },
+    "visibility": {"public": ("公开", "public"), "internal": ("内部", "internal")},
+}
+EVENT_LABELS: dict[str, tuple[str, str]] = {
+    "decomposed": ("已分解", "decomposed"),
+    "reported-to-leader": ("已报告主要领导", "reported to the principal leader"),
+    "deployed": ("已部署", "deployed"),
+    "plan-reported": ("已反馈落实方案", "plan reported"),
+    "progress-reported": ("已反馈落实情况", "progress reported"),
+    "milestone-reported": ("阶段节点已反馈", "milestone reported"),
+    "delay-explained": ("已说明延误原因", "delay explained"),
+    "extension-approved": ("同意延期", "extension approved"),
+    "completed": ("已完成", "completed"),
+    "sent-back": ("核实未通过退回", "sent back after verification"),
+    "verified": ("已核实", "verified"),
+    "closed": ("已销号", "closed"),
+    "reopened": ("重新办理", "reopened"),
+}
+_LIST_FIELDS = ("milestones", "events")
+_MAX_TEXT = 80
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field (``$.deadline``) or list item (``$.events[3]``) added, changed or removed."""
+
+    field: str
+    op: str  # added | changed | removed
+    old: Any = None
+    new: Any = None
+
+    def text(self, lang: str = "zh") -> str:
+        return describe(self, lang)
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "op": self.op,
+            "old": self.old,
+            "new": self.new,
+            "text": self.text(lang),
+        }
+
+
+def diff_task(old: Any, new: Any) -> tuple[FieldChange, ...]:
+    """Field-by-field changes from ``old`` to ``new`` (parsed task data, normally dicts)."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return () if old == new else (FieldChange("$", "changed", old, new),)
+    if old == new:
+        return ()
+    out: list[FieldChange] = []
+    keys = [k for k in FIELD_ORDER if k in old or k in new]
+    keys += sorted(k for k in {*old, *new} if k not in FIELD_ORDER)
+    for key in keys:
+        a, b = old.get(key, _MISSING), new.get(key, _MISSING)
+        if a == b:
+            continue
+        if key == "owner" and isinstance(a, dict) and isinstance(b, dict):
+            known = ("unit", "lead", "co_units")
+            subs = [k for k in known if k in a or k in b]
+            subs += sorted(k for k in {*a, *b} if k not in known)
+            for sub in subs:
+                _scalar(out, f"$.owner.{sub}", a.get(sub, _MISSING), b.get(sub, _MISSING))
+        elif key in _LIST_FIELDS and isinstance(a, list) and isinstance(b, list):
+            _items(out, key, a, b)
+        else:
+            _scalar(out, f"$.{key}", a, b)
+    return tuple(out)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
+
+
+def _scalar(out: list[FieldChange], path: str, a: Any, b: Any) -> None:
+    if a == b:
+        return
+    if a is _MISSING:
+        out.append(FieldChange(path, "added", None, b))
+    elif b is _MISSING:
+        out.append(FieldChange(path, "removed", a, None))
+    else:
+        out.append(FieldChange(path, "changed", a, b))
+
+
+def _items(out: list[FieldChange], key: str, a: list[Any], b: list[Any]) -> None:
+    """Item-level diff of a list; appending (the usual case) is a quick path."""
+    if len(b) >= len(a) and b[: len(a)] == a:
+        out.extend(FieldChange(f"$.{key}[{i}]", "added", None, b[i]) for i in range(len(a), len(b)))
+        return
+    ka = [json.dumps(x, sort_keys=True, ensure_ascii=False) for x in a]
+    kb = [json.dumps(x, sort_keys=True, ensure_ascii=False) for x in b]
+    matcher = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            out.extend(
+                FieldChange(f"$.{key}[{j1 + n}]", "changed", a[i1 + n], b[j1 + n])
+                for n in range(i2 - i1)
+            )
+            continue
+        out.extend(FieldChange(f"$.{key}[{i}]", "removed", a[i], None) for i in range(i1, i2))
+        out.extend(FieldChange(f"$.{key}[{j}]", "added", None, b[j]) for j in range(j1, j2))
+
+
+def _field_key(path: str) -> str:
+    """``$.events[3]`` → ``events``, ``$.owner.unit`` → ``owner.unit``."""
+    return path[2:].split("[", 1)[0]
+
+
+def field_label(path: str, lang: str = "zh") -> str:
+    key = _field_key(path)
+    labels = FIELD_LABELS.get(key)
+    if labels is None:
+        return key or path
+    return labels[1] if lang == "en" else labels[0]
+
+
+def describe(change: FieldChange, lang: str = "zh") -> str:
+    """One line for people: ``时限: 2026-06-30 → 2026-07-31``."""
+    key = _field_key(change.field)
+    label = field_label(change.field, lang)
+    old, new = (_value(key, v, lang) for v in (change.old, change.new))
+    en = lang == "en"
+    if change.op == "added":
+        return f"{label} added: {new}" if en else f"新增{label}: {new}"
+    if change.op == "removed":
+        return f"{label} removed: {old}" if en else f"删除{label}: {old}"
+    if key in _LIST_FIELDS:
+        return f"{label} changed: {old} → {new}" if en else f"修改{label}: {old} → {new}"
+    return f"{label}: {old} → {new}"
+
+
+def _value(key: str, value: Any, lang: str) -> str:
+    if key == "events" and isinstance(value, dict):
+        return event_text(value, lang)
+    if key == "milestones" and isinstance(value, dict):
+        return f"{_plain(value.get('title'), lang)} ({_plain(value.get('due'), lang)})"
+    if isinstance(value, str) and key in VALUE_LABELS:
+        labels = VALUE_LABELS[key].get(value)
+        if labels is not None:
+            return labels[1] if lang == "en" else labels[0]
+    return _plain(value, lang)
+
+
+def _plain(value: Any, lang: str) -> str:
+    if value is None or value is _MISSING:
+        return "(none)" if lang == "en" else "(无)"
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
+    if isinstance(value, list):
+        return (
+            ", ".join(_plain(v, lang) for v in value)
+            if lang == "en"
+            else ("、".join(_plain(v, lang) for v in value) or "(无)")
+        )
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_plain(v, lang)}" for k, v in value.items())
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+
+
+def event_text(event: dict[str, Any], lang: str = "zh") -> str:
+    """``2026-06-20 已完成 (fgw)``, with the new deadline, milestone and note if any."""
+    kind = event.get("type")
+    labels = EVENT_LABELS.get(kind) if isinstance(kind, str) else None
+    kind_text = (labels[1] if lang == "en" else labels[0]) if labels else _plain(kind, lang)
+    text = f"{_plain(event.get('date'), lang)} {kind_text} ({_plain(event.get('by'), lang)})"
+    sep = "; " if lang == "en" else "；"
+    if "deadline" in event:
+        text += sep + ("new deadline " if lang == "en" else "新时限 ")
+        text += _plain(event["deadline"], lang)
+    if "milestone" in event:
+        text += (
+            sep + ("milestone " if lang == "en" else "阶段节点 ") + _plain(event["milestone"], lang)
+        )
+    if "note" in event:
+        text += sep + _plain(event["note"], lang)
+    for key in sorted(
+        k for k in event if k not in ("date", "type", "by", "deadline", "milestone", "note")
+    ):
+        text += f"{sep}{key}: {_plain(event[key], lang)}"
+    return text

@@ -1,0 +1,86 @@
+"""Audit trails for people (text) and machines (JSON). Author names only, never e-mail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from duban.audit import Change, Trail
+
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "created": ("新建任务", "task created"),
+    "modified": ("修改", "modified"),
+    "renamed": ("移动文件", "file moved"),
+    "deleted": ("删除任务文件", "task file deleted"),
+    "invalid": ("文件格式错误, 无法读取", "the file does not parse"),
+    "repaired": ("格式已修正", "the file parses again"),
+}
+
+
+def change_text(change: Change, lang: str = "zh") -> str:
+    """What happened, in one line: the kind, then every field change."""
+    zh, en = KIND_LABELS.get(change.kind, (change.kind, change.kind))
+    parts = [en if lang == "en" else zh]
+    if change.kind == "renamed" and change.old_path:
+        parts[0] += f" ({change.old_path} → {change.path})"
+    parts += [f.text(lang) for f in change.fields]
+    parts += [p.message(lang) for p in change.problems]
+    if change.kind in ("modified", "repaired") and not change.fields:
+        parts.append("only layout or comments" if lang == "en" else "仅格式或注释变化")
+    return ("; " if lang == "en" else "；").join(parts)
+
+
+def change_to_json(change: Change, lang: str = "zh") -> dict[str, Any]:
+    c = change.commit
+    return {
+        "commit": c.sha,
+        "short_commit": c.short_sha,
+        "author": c.author,
+        "time": c.time,
+        "subject": c.subject,
+        "pr": c.pr,
+        "merge_commit": c.merge,
+        "reviewed": c.reviewed,
+        "kind": change.kind,
+        "status": change.status,
+        "path": change.path,
+        "old_path": change.old_path,
+        "fields": [f.to_json(lang) for f in change.fields],
+        "problems": [p.to_json(lang) for p in change.problems],
+        "text": change_text(change, lang),
+    }
+
+
+def trail_to_json(trail: Trail, lang: str = "zh") -> dict[str, Any]:
+    return {
+        "task": trail.task_id,
+        "path": trail.path,
+        "deleted": trail.deleted,
+        "changes": [change_to_json(c, lang) for c in trail.changes],
+    }
+
+
+def trail_text(trail: Trail, lang: str = "zh") -> str:
+    """A readable trail: one block per change, oldest first."""
+    en = lang == "en"
+    head = (
+        f"{trail.task_id}: {len(trail.changes)} change(s), {trail.path}"
+        if en
+        else f"{trail.task_id} 办理痕迹: 共 {len(trail.changes)} 次变更 ({trail.path})"
+    )
+    if trail.deleted:
+        head += " [deleted]" if en else " [已删除]"
+    lines = [head]
+    for change in trail.changes:
+        c = change.commit
+        when = c.time.replace("T", " ")[:16] + (" (UTC+8)" if en else " (北京时间)")
+        via = f"PR #{c.pr}" if c.pr is not None else ""
+        if not c.reviewed:
+            via = "direct commit, not reviewed in a PR" if en else "直接提交, 未经合并请求审核"
+        lines.append(f"{when}  {c.author}  {via}  {c.short_sha}  {c.subject}")
+        zh, en_label = KIND_LABELS.get(change.kind, (change.kind, change.kind))
+        lines.append(f"    {en_label if en else zh}: {change.path}")
+        if change.kind == "renamed" and change.old_path:
+            lines[-1] = f"    {en_label if en else zh}: {change.old_path} → {change.path}"
+        lines += [f"    {f.text(lang)}" for f in change.fields]
+        lines += [f"    {p.where}: {p.message(lang)}" for p in change.problems]
+    return "\n".join(lines)
