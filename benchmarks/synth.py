@@ -211,7 +211,8 @@ class _Stream:
         return self.mark
 
 
-def _config_ops(stream: _Stream) -> list[str]:
+def config_files() -> dict[str, str]:
+    """The ledger's settings, roster, rules and calendar, by path in the repository."""
     files = {"ledger/ledger.yaml": LEDGER_YAML}
     rows = [
         "  - {code: zfb, name: 州人民政府办公室, short_name: 州政府办, kind: assigning, "
@@ -227,7 +228,21 @@ def _config_ops(stream: _Stream) -> list[str]:
     for extra in [src / "rules.yaml", *sorted((src / "calendar").glob("*.yaml"))]:
         if extra.is_file():
             files[f"ledger/{extra.relative_to(src).as_posix()}"] = extra.read_text("utf-8")
-    return [f"M 100644 :{stream.blob(text)} {path}" for path, text in files.items()]
+    return files
+
+
+def _config_ops(stream: _Stream) -> list[str]:
+    return [f"M 100644 :{stream.blob(text)} {path}" for path, text in config_files().items()]
+
+
+def write_ledger(dest: Path, count: int, seed: int = 7) -> Path:
+    """A whole ledger folder without Git: settings, roster, rules, calendar, ``count`` tasks."""
+    for path, text in config_files().items():
+        target = dest / Path(path).relative_to("ledger")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+    write_task_files(dest / "tasks", count, seed)
+    return dest
 
 
 def write_history(out: BinaryIO, tasks: int, commits: int, seed: int = 7) -> tuple[int, int, int]:
