@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from duban.model import EVENT_LABELS, PRIORITY_LABELS, VISIBILITY_LABELS
+
 #: Field labels (zh, en); keys are dotted field paths.
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "id": ("编号", "ID"),
@@ -51,27 +53,8 @@ FIELD_ORDER = (
     "events",
 )
 VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "priority": {
-        "normal": ("一般", "normal"),
-        "important": ("重要", "important"),
-        "urgent": ("紧急", "urgent"),
-    },
-    "visibility": {"public": ("公开", "public"), "internal": ("内部", "internal")},
-}
-EVENT_LABELS: dict[str, tuple[str, str]] = {
-    "decomposed": ("已分解", "decomposed"),
-    "reported-to-leader": ("已报告主要领导", "reported to the principal leader"),
-    "deployed": ("已部署", "deployed"),
-    "plan-reported": ("已反馈落实方案", "plan reported"),
-    "progress-reported": ("已反馈落实情况", "progress reported"),
-    "milestone-reported": ("阶段节点已反馈", "milestone reported"),
-    "delay-explained": ("已说明延误原因", "delay explained"),
-    "extension-approved": ("同意延期", "extension approved"),
-    "completed": ("已完成", "completed"),
-    "sent-back": ("核实未通过退回", "sent back after verification"),
-    "verified": ("已核实", "verified"),
-    "closed": ("已销号", "closed"),
-    "reopened": ("重新办理", "reopened"),
+    "priority": PRIORITY_LABELS,
+    "visibility": VISIBILITY_LABELS,
 }
 _LIST_FIELDS = ("milestones", "events")
 _MAX_TEXT = 80

@@ -49,6 +49,7 @@ PRIORITY_LABELS = {
     "important": ("重要", "important"),
     "urgent": ("紧急", "urgent"),
 }
+VISIBILITY_LABELS = {"public": ("公开", "public"), "internal": ("内部", "internal")}
 EVENT_LABELS = {
     "decomposed": ("已分解", "decomposed"),
     "reported-to-leader": ("已报告主要领导", "reported to the principal leader"),
