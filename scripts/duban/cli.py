@@ -413,3 +413,38 @@ def serve(
         port=port,
         announce=lambda url: click.echo(f"预览地址: {url} (Ctrl-C 结束)", err=True),
     )
+
+
+@main.command()
+@click.argument("task_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--ledger-repo",
+    default=".",
+    type=click.Path(path_type=Path),
+    help="The Git repository of the ledger (default: current folder).",
+)
+@click.option("--no-cache", is_flag=True, help="Read the whole history (ignore .duban-cache/).")
+@LANG_OPTION
+def audit(task_id: str, fmt: str, ledger_repo: Path, no_cache: bool, lang: str | None) -> None:
+    """The audit trail of task ID from Git history: who changed what, when, through which PR."""
+    import json
+
+    from duban.audit import audit_for_cli
+    from duban.auditreport import trail_text, trail_to_json
+
+    lang = pick_lang(lang)
+    trail, problems, fatal = audit_for_cli(ledger_repo, task_id, not no_cache)
+    for problem in problems:
+        click.echo(f"{problem.severity}: {problem.message(lang)}", err=True)
+    if fatal:
+        raise SystemExit(2)
+    if trail is None:
+        fail(f"历史中没有任务 {task_id}" if lang == "zh" else f"no task {task_id} in the history")
+        return
+    if fmt == "json":
+        payload = trail_to_json(trail, lang)
+        payload["problems"] = [p.to_json(lang) for p in problems]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(trail_text(trail, lang))

@@ -1,0 +1,135 @@
+"""Machine-readable output: ``api/tasks.json`` and one iCalendar feed per unit.
+
+``api/tasks.json`` (stable, language-neutral keys; dates ``YYYY-MM-DD``)::
+
+    {"schema": "duban-site-tasks/1", "ledger": ..., "as_of": ..., "commit": ...,
+     "tasks": [{"id", "title", "url", "assigned_by", "owner", "co_units", "priority",
+                "received", "deadline", "deadline_provisional", "light", "completed_on",
+                "closed_on", "on_time", "days_overdue",
+                "obligations": [{"key", "rule", "measure", "label", "unit", "due",
+                                 "provisional", "state", "met_on", "days_late",
+                                 "explained"}]}]}
+
+``api/calendars/<unit>.ics``: an all-day event for every obligation still to be met by that
+unit (open or overdue) and for the deadline of every live task it leads, built with the
+``icalendar`` package. The files are deterministic: DTSTAMP is the as-of date.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from icalendar import Calendar, Event
+
+from duban.site.public import PublicView
+from duban.status import LIGHT_LABELS, STATE_LABELS, TaskStatus
+
+SCHEMA = "duban-site-tasks/1"
+
+
+def _d(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def task_record(s: TaskStatus, base_url: str) -> dict[str, Any]:
+    t = s.task
+    return {
+        "id": t.id,
+        "title": t.title,
+        "url": f"{base_url}tasks/{t.id}/",
+        "assigned_by": t.assigned_by,
+        "owner": t.owner.unit,
+        "co_units": list(t.owner.co_units),
+        "priority": t.priority,
+        "received": _d(t.received),
+        "deadline": _d(s.deadline),
+        "deadline_provisional": s.provisional,
+        "light": s.light,
+        "completed_on": _d(s.completed_on),
+        "closed_on": _d(s.closed_on),
+        "on_time": s.on_time,
+        "days_overdue": s.days_overdue,
+        "obligations": [
+            {
+                "key": o.key,
+                "rule": o.rule,
+                "measure": o.measure,
+                "label": o.label,
+                "unit": o.unit or t.owner.unit,
+                "due": _d(o.due),
+                "provisional": o.provisional,
+                "state": o.state,
+                "met_on": _d(o.met_on),
+                "days_late": o.days_late,
+                "explained": o.explained,
+            }
+            for o in s.obligations
+        ],
+    }
+
+
+def tasks_json(view: PublicView, commit: str, base_url: str = "") -> str:
+    payload = {
+        "schema": SCHEMA,
+        "ledger": view.ledger.config.name,
+        "as_of": view.as_of.isoformat(),
+        "commit": commit,
+        "tasks": [task_record(s, base_url) for s in sorted(view.statuses, key=lambda s: s.task.id)],
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def unit_calendar(view: PublicView, code: str, base_url: str = "") -> bytes:
+    ledger = view.ledger
+    cal = Calendar()
+    cal.add("prodid", "-//duban//督办台账//ZH")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{ledger.unit_label(code)} 督办时限")
+    cal.add("x-wr-timezone", ledger.config.timezone)
+    stamp = datetime.combine(view.as_of, datetime.min.time(), tzinfo=UTC)
+    for s in sorted(view.statuses, key=lambda s: s.task.id):
+        if not s.live:
+            continue
+        t = s.task
+        url = f"{base_url}tasks/{t.id}/" if base_url else ""
+        items = [
+            (o.key, o.label, o.due, o.provisional, o.state)
+            for o in s.obligations
+            if o.state in ("open", "overdue") and (o.unit or t.owner.unit) == code
+        ]
+        done = s.completed_on is not None
+        if t.owner.unit == code and not done and not any(k == "complete" for k, *_ in items):
+            items.append(("deadline", "完成时限", s.deadline, s.provisional, s.light))
+        for key, label, due, provisional, state in items:
+            event = Event()
+            event.add("uid", f"{t.id}-{key}@duban")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", due)  # a date: an all-day event (no DTEND needed, RFC 5545)
+            mark = "（暂定）" if provisional else ""
+            # Redacted before serialising: iCalendar folds long lines, which could split a name.
+            event.add("summary", view.redact(f"【{label}{mark}】{t.id} {t.title}"))
+            light = LIGHT_LABELS[s.light][0]
+            state_zh = STATE_LABELS[state][0] if state in STATE_LABELS else light
+            event.add("description", f"任务状态: {light}; 本项: {state_zh}")
+            if url:
+                event.add("url", url)
+            cal.add_component(event)
+    return cal.to_ical()
+
+
+def write_feeds(
+    view: PublicView, docs: Path, units: Sequence[str], commit: str, base_url: str = ""
+) -> None:
+    view.write(docs / "api" / "tasks.json", tasks_json(view, commit, base_url))
+    for code in units:
+        view.write_bytes(
+            docs / "api" / "calendars" / f"{code}.ics", unit_calendar(view, code, base_url)
+        )
+
+
+__all__ = ["SCHEMA", "task_record", "tasks_json", "unit_calendar", "write_feeds"]

@@ -1,0 +1,123 @@
+"""The public filter: the ONE place that decides what reaches the public site.
+
+Everything the site writes (Markdown, JSON, iCalendar) is built from a :class:`PublicView`
+and goes through :meth:`PublicView.write`, which
+
+1. keeps only tasks with ``visibility: public`` (their statuses and their audit trails), and
+2. redacts, in every text written, the ids and titles of internal tasks, so that a public
+   task's note or a commit message that names an internal task does not reveal it.
+
+Nothing else in :mod:`duban.site` decides about visibility; tests plant an internal canary
+task and scan every built file (DESIGN.md §8).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from duban.model import Ledger, Task
+from duban.status import TaskStatus
+
+REDACTED = "〔不公开事项〕"
+#: Internal titles shorter than this are too generic to redact safely (and reveal little).
+MIN_TITLE_CHARS = 4
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex alternation of many literal words, as a prefix trie (fast on long texts)."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = True
+
+    def build(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + build(sub) for c, sub in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(trie)
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """What the public may see of a ledger on a date: public tasks only, redacted text."""
+
+    ledger: Ledger
+    as_of: date
+    statuses: tuple[TaskStatus, ...]
+    trails: Mapping[str, Any]
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+
+    def redact(self, text: str) -> str:
+        """``text`` with every internal task id and title replaced by :data:`REDACTED`."""
+        if self._pattern is None or not text:
+            return text
+        return self._pattern.sub(REDACTED, text)
+
+    def write(self, path: Path, text: str) -> None:
+        """Write a file of the public site: the only way the site writes text."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.redact(text), encoding="utf-8", newline="\n")
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        """Write a binary-encoded text file (iCalendar), redacted like :meth:`write`."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(self.redact(data.decode("utf-8")).encode("utf-8"))
+
+    @property
+    def tasks(self) -> tuple[Task, ...]:
+        return tuple(s.task for s in self.statuses)
+
+
+def is_public(task: Task) -> bool:
+    """The rule itself: a task is published only when it says ``visibility: public``."""
+    return task.visibility == "public"
+
+
+def public_view(
+    ledger: Ledger,
+    statuses: Iterable[TaskStatus],
+    trails: Mapping[str, Any],
+    as_of: date,
+) -> PublicView:
+    """Keep what is public; remember what must never be written."""
+    kept = tuple(s for s in statuses if is_public(s.task))
+    ids = {s.task.id for s in kept}
+    secret_ids: set[str] = set()
+    secret_titles: set[str] = set()
+    for task in ledger.tasks:
+        if is_public(task):
+            continue
+        secret_ids.add(task.id)
+        title = task.title.strip()
+        if len(title) >= MIN_TITLE_CHARS:
+            secret_titles.add(title)
+    parts = []
+    if secret_ids:  # an id, not the start of a longer one (ES-2026-0066 in ES-2026-00661)
+        parts.append(f"(?<![A-Za-z0-9])(?:{_trie_pattern(secret_ids)})(?![0-9])")
+    if secret_titles:
+        parts.append(_trie_pattern(secret_titles))
+    pattern = re.compile("|".join(parts)) if parts else None
+    secret = secret_ids | secret_titles
+    return PublicView(
+        ledger=ledger,
+        as_of=as_of,
+        statuses=kept,
+        trails={tid: trail for tid, trail in trails.items() if tid in ids},
+        secrets=tuple(sorted(secret)),
+        _pattern=pattern,
+    )
+
+
+__all__ = ["REDACTED", "PublicView", "is_public", "public_view"]

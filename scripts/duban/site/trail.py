@@ -1,0 +1,71 @@
+"""The audit trail of one task (:class:`duban.audit.Trail`) as an HTML table (``esc`` is
+the HTML escape; Markdown leaves raw HTML alone, which keeps thousands of pages fast)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from duban.audit import Change, Trail
+
+KIND_LABELS = {
+    "created": "新建",
+    "modified": "修改",
+    "renamed": "更名",
+    "deleted": "删除",
+    "invalid": "格式错误",
+    "repaired": "恢复有效",
+}
+MAX_FIELDS = 12
+
+
+def when(iso: str) -> str:
+    """``2026-12-22T16:30:00+08:00`` → ``2026-12-22 16:30``."""
+    return iso[:16].replace("T", " ") if len(iso) >= 16 else iso
+
+
+def via(change: Change) -> str:
+    commit = change.commit
+    if commit.pr is not None:
+        return f"合并请求 #{commit.pr}"
+    return "直接提交(未经审核)" if not commit.reviewed else "直接提交"
+
+
+def what(change: Change, esc: Callable[[Any], str]) -> str:
+    lines = [esc(KIND_LABELS.get(change.kind, change.kind))]
+    fields = [f.text("zh") for f in change.fields]
+    if len(fields) > MAX_FIELDS:
+        fields = [*fields[:MAX_FIELDS], f"等 {len(fields)} 处"]
+    lines += [esc(text) for text in fields]
+    if change.kind == "invalid":
+        lines += [esc(p.message("zh")) for p in change.problems[:3]]
+    return "<br>".join(lines)
+
+
+def render_trail(trail: Trail, esc: Callable[[Any], str]) -> str:
+    """Every commit that changed the task's file, oldest first: when, who, what, how."""
+    if not trail.changes:
+        return "（没有变更记录。）\n"
+    rows = [
+        "<table>",
+        "<thead><tr><th>时间(北京)</th><th>版本</th><th>提交人</th><th>提交说明</th>"
+        "<th>途径</th><th>变更内容</th></tr></thead>",
+        "<tbody>",
+    ]
+    for change in trail.changes:
+        c = change.commit
+        rows.append(
+            f'<tr><td class="duban-date">{when(c.time)}</td><td class="duban-sha">{c.sha[:7]}</td>'
+            f"<td>{esc(c.author)}</td><td>{esc(c.subject)}</td><td>{via(change)}</td>"
+            f"<td>{what(change, esc)}</td></tr>"
+        )
+    rows += ["</tbody>", "</table>"]
+    note = (
+        "\n\n变更记录取自台账 Git 仓库的提交历史; “直接提交”指未经合并请求审核、"
+        "直接写入主分支的修改。\n"
+    )
+    return "\n".join(rows) + note
+
+
+__all__ = ["KIND_LABELS", "render_trail"]

@@ -1,0 +1,230 @@
+"""The status site builds strictly from a real ledger in a real Git repository."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import icalendar
+import pytest
+import yaml
+from duban.ledger import load_ledger
+from duban.site.pages import NAV
+from duban.status import ledger_status
+from site_support import AS_OF, CANARY_ID, ROOT, built_site
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):  # type: ignore[no-untyped-def]
+    return built_site(tmp_path_factory)
+
+
+def statuses(built):  # type: ignore[no-untyped-def]
+    ledger, _ = load_ledger(built.repo / "ledger")
+    return [s for s in ledger_status(ledger, AS_OF) if s.task.visibility == "public"]
+
+
+def read(built, rel: str) -> str:  # type: ignore[no-untyped-def]
+    return (built.site / rel).read_text(encoding="utf-8")
+
+
+def test_strict_build_has_no_problems(built) -> None:  # type: ignore[no-untyped-def]
+    assert built.result is not None
+    assert [p.message("en") for p in built.problems] == []
+    assert built.result.tasks == 8
+
+
+def test_every_page_and_feed_exists(built) -> None:  # type: ignore[no-untyped-def]
+    for rel in (
+        "index.html",
+        "overdue/index.html",
+        "due-soon/index.html",
+        "units/index.html",
+        "units/fgw/index.html",
+        "units/jtj/index.html",
+        "closed/index.html",
+        "rules/index.html",
+        "data/index.html",
+        "tasks/ES-2026-0101/index.html",
+        "api/tasks.json",
+        "api/calendars/jtj.ics",
+        "charts/by-light.svg",
+        "charts/by-unit.svg",
+        "charts/by-month.svg",
+        "search/search_index.json",
+        "sitemap.xml",
+    ):
+        assert (built.site / rel).is_file(), rel
+    for s in statuses(built):
+        assert (built.site / "tasks" / s.task.id / "index.html").is_file()
+
+
+class Links(HTMLParser):
+    """Hrefs inside the primary navigation (<nav class="md-nav md-nav--primary">)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "nav" and "md-nav--primary" in (a.get("class") or ""):
+            self.depth = 1
+        elif tag == "nav" and self.depth:
+            self.depth += 1
+        elif tag == "a" and self.depth:
+            self.hrefs.append(a.get("href") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav" and self.depth:
+            self.depth -= 1
+
+
+def test_task_pages_are_not_in_the_navigation(built) -> None:  # type: ignore[no-untyped-def]
+    for rel in ("index.html", "tasks/ES-2026-0101/index.html"):
+        links = Links()
+        links.feed(read(built, rel))
+        assert len([h for h in links.hrefs if h]) >= len(NAV), links.hrefs
+        assert not [h for h in links.hrefs if "tasks/" in h], links.hrefs
+    generated = yaml.safe_load((built.repo / "build" / "mkdocs.yml").read_text("utf-8"))
+    assert [next(iter(item.values())) for item in generated["nav"]] == [p for _, p in NAV]
+
+
+def test_tasks_reachable_from_lists(built) -> None:  # type: ignore[no-untyped-def]
+    linked = set()
+    for page in ["index.html", "closed/index.html", "overdue/index.html"] + [
+        str(p.relative_to(built.site)) for p in (built.site / "units").glob("*/index.html")
+    ]:
+        text = read(built, page)
+        linked |= {s.task.id for s in statuses(built) if f"tasks/{s.task.id}/" in text}
+    assert linked == {s.task.id for s in statuses(built)}
+
+
+def test_overview_counts_and_site_name(built) -> None:  # type: ignore[no-untyped-def]
+    text = read(built, "index.html")
+    assert "<title>概况 - 测试州人民政府督办台账</title>" in text
+    counts = Counter(s.light for s in statuses(built))
+    assert set(counts) == {"red", "yellow", "green", "done", "closed"}  # the fixture covers all
+    for light, n in counts.items():
+        assert f'id="count-{light}"><span class="duban-num">{n}</span>' in text
+    assert "按期办结率" in text
+    # the fictional-data notice is on every page, task pages included
+    assert "本站为测试用虚构数据" in read(built, "tasks/ES-2026-0102/index.html")
+
+
+def test_task_page_content(built) -> None:  # type: ignore[no-untyped-def]
+    red = read(built, "tasks/ES-2026-0102/index.html")
+    assert "推进全州农村公路提质改造" in red and "红灯" in red
+    assert "逾期未履行" in red and "措施五" in red and "rules/#deploy" in red
+    provisional = read(built, "tasks/ES-2026-0107/index.html")
+    assert "暂定" in provisional  # progress feedback falls due in 2027 (no official calendar)
+    rule_based = read(built, "tasks/ES-2026-0106/index.html")
+    assert "draft-general" in rule_based and "已销号" in rule_based
+    assert "〔不公开事项〕" in read(built, "tasks/ES-2026-0108/index.html")
+
+
+def test_rule_catalogue_quotes_the_measures(built) -> None:  # type: ignore[no-untyped-def]
+    rules = yaml.safe_load((ROOT / "ledger" / "rules.yaml").read_text("utf-8"))["rules"]
+    text = read(built, "rules/index.html")
+    for rule in rules:
+        assert f'id="{rule["id"]}"' in text
+        assert rule["text"].split("。")[0][:20] in text
+
+
+def test_data_page(built) -> None:  # type: ignore[no-untyped-def]
+    text = read(built, "data/index.html")
+    head = subprocess.run(
+        ["git", "-C", str(built.repo), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    assert head[:12] in text
+    assert AS_OF.isoformat() in text
+    assert "2004–2026 年" in text and "2027" in text
+    assert "0718-0000000" in text  # how to report an error
+
+
+def test_tasks_json(built) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(read(built, "api/tasks.json"))
+    assert data["as_of"] == AS_OF.isoformat()
+    expected = {s.task.id: s for s in statuses(built)}
+    assert [t["id"] for t in data["tasks"]] == sorted(expected)
+    for t in data["tasks"]:
+        s = expected[t["id"]]
+        assert t["light"] == s.light
+        assert t["deadline"] == s.deadline.isoformat()
+        assert len(t["obligations"]) == len(s.obligations)
+    assert CANARY_ID not in {t["id"] for t in data["tasks"]}
+
+
+def test_icalendar_feeds(built) -> None:  # type: ignore[no-untyped-def]
+    cal = icalendar.Calendar.from_ical((built.site / "api/calendars/jtj.ics").read_bytes())
+    events = list(cal.walk("VEVENT"))
+    uids = {str(e["UID"]) for e in events}
+    assert "ES-2026-0102-deploy@duban" in uids  # overdue, still to do
+    assert not any(u.startswith("ES-2026-0105") for u in uids)  # closed: nothing left
+    czj = icalendar.Calendar.from_ical((built.site / "api/calendars/czj.ics").read_bytes())
+    summaries = [str(e["SUMMARY"]) for e in czj.walk("VEVENT")]
+    assert any("暂定" in s and "ES-2026-0107" in s for s in summaries)
+
+
+def test_sample_ledger_builds_with_the_cli(tmp_path: Path) -> None:
+    """The README's first command: the bundled ledger, strict."""
+    out = tmp_path / "site"
+    run = subprocess.run(
+        [sys.executable, "-m", "duban", "build", "--out", str(out), "--strict"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (out / "index.html").is_file() and (out / "api" / "tasks.json").is_file()
+
+
+def test_cli_missing_ledger_is_a_usage_error(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "duban", "build", "--ledger", str(tmp_path / "nope")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2 and "找不到台账目录" in run.stderr and "Traceback" not in run.stderr
+
+
+class AllRefs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for key, value in attrs:
+            if key in ("href", "src") and value:
+                self.refs.append(value)
+
+
+def test_every_local_link_resolves(built) -> None:  # type: ignore[no-untyped-def]
+    """Tables are raw HTML (for speed), so MkDocs does not check their links: we do."""
+    from urllib.parse import unquote, urlsplit
+
+    broken = []
+    for page in built.site.rglob("*.html"):
+        refs = AllRefs()
+        refs.feed(page.read_text("utf-8"))
+        for ref in refs.refs:
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            base = built.site if parts.path.startswith("/") else page.parent  # 404.html
+            target = (base / unquote(parts.path).lstrip("/")).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(built.site)}: {ref}")
+                continue
+            anchored = parts.fragment and target.suffix == ".html"
+            if anchored and f'id="{parts.fragment}"' not in target.read_text("utf-8"):
+                broken.append(f"{page.relative_to(built.site)}: {ref} (no anchor)")
+    assert broken == []

@@ -1,0 +1,111 @@
+"""Public means public only: an internal canary task never reaches any file of the site.
+
+Every file of the built site is scanned — HTML, the search index, sitemap.xml and its .gz,
+JSON, iCalendar, SVG, anything compressed — after undoing every encoding that could hide a
+string (gzip, JSON \\u escapes, HTML entities, iCalendar line folding, the zero-width spaces
+the search plugin puts between Chinese words).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import html
+import json
+from pathlib import Path
+
+import pytest
+from site_support import CANARY_ID, CANARY_MARKERS, built_site
+
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), None)
+
+
+def readable(path: Path) -> list[str]:
+    """Every decoded form of a file worth searching."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    text = data.decode("utf-8", errors="replace")
+    forms = [text, html.unescape(text)]
+    if path.suffix == ".json" or text.lstrip().startswith(("{", "[")):
+        with contextlib.suppress(ValueError):
+            forms.append(json.dumps(json.loads(text), ensure_ascii=False))
+    unfolded = text.replace("\r\n ", "").replace("\r\n\t", "").replace("\n ", "")
+    forms.append(unfolded.replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n"))
+    return [html.unescape(f).translate(ZERO_WIDTH) for f in forms]
+
+
+def scan(site: Path, markers: tuple[str, ...]) -> list[str]:
+    found = []
+    for path in sorted(site.rglob("*")):
+        rel = str(path.relative_to(site))
+        found += [f"{rel}: file name has {m}" for m in markers if m in rel]
+        if not path.is_file():
+            continue
+        for form in readable(path):
+            found += [f"{rel}: {m}" for m in markers if m in form]
+    return sorted(set(found))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):  # type: ignore[no-untyped-def]
+    return built_site(tmp_path_factory)
+
+
+def test_canary_is_in_the_ledger_and_its_history(built) -> None:  # type: ignore[no-untyped-def]
+    """The canary really is there to leak: in the ledger and in commit messages."""
+    import subprocess
+
+    source = (built.repo / "ledger" / "tasks" / "2026" / f"{CANARY_ID}.yaml").read_text("utf-8")
+    assert all(m in source for m in CANARY_MARKERS[:5])
+    log = subprocess.run(
+        ["git", "-C", str(built.repo), "log", "--format=%s"], capture_output=True, text=True
+    ).stdout
+    assert "CANARYCOMMIT88" in log and CANARY_ID in log
+
+
+def test_no_file_of_the_site_mentions_the_canary(built) -> None:  # type: ignore[no-untyped-def]
+    files = [p for p in built.site.rglob("*") if p.is_file()]
+    names = {p.name for p in files}
+    assert {"search_index.json", "sitemap.xml", "sitemap.xml.gz", "tasks.json"} <= names
+    assert any(p.suffix == ".ics" for p in files)
+    assert scan(built.site, CANARY_MARKERS) == []
+
+
+def test_build_folder_has_no_canary_either(built) -> None:  # type: ignore[no-untyped-def]
+    """The generated Markdown (which a different engine could build) is clean too."""
+    assert scan(built.repo / "build", CANARY_MARKERS) == []
+
+
+def test_scanner_finds_what_is_there(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The scan can fail: public titles are found in the search index (segmented by jieba,
+    \\u-escaped), and a marker hidden in a .gz file or a folded iCalendar line is found."""
+    index = built.site / "search" / "search_index.json"
+    assert "\\u" in index.read_text("utf-8") or "\u200b" in index.read_text("utf-8")
+    assert scan(built.site / "search", ("完善重点项目调度机制",)) != []
+    (tmp_path / "x.xml.gz").write_bytes(gzip.compress(f"<loc>{CANARY_ID}</loc>".encode()))
+    (tmp_path / "y.ics").write_bytes("SUMMARY:【】ES-20\r\n 26-0666 x\r\n".encode())
+    assert len(scan(tmp_path, (CANARY_ID,))) == 2
+
+
+def test_public_task_naming_the_canary_is_redacted(built) -> None:  # type: ignore[no-untyped-def]
+    page = (built.site / "tasks" / "ES-2026-0108" / "index.html").read_text("utf-8")
+    assert page.count("〔不公开事项〕") >= 2  # the two event notes that named it
+    assert "完善重点项目调度机制" in page
+
+
+def test_redaction_rules(built) -> None:  # type: ignore[no-untyped-def]
+    """Ids are redacted as whole ids only; titles wherever they appear."""
+    from datetime import date
+
+    from duban.ledger import load_ledger
+    from duban.site.public import REDACTED, public_view
+    from duban.status import ledger_status
+
+    ledger, _ = load_ledger(built.repo / "ledger")
+    as_of = date(2026, 12, 23)
+    view = public_view(ledger, ledger_status(ledger, as_of), {}, as_of)
+    assert CANARY_ID not in {s.task.id for s in view.statuses}
+    assert view.redact(f"见{CANARY_ID}。") == f"见{REDACTED}。"
+    assert view.redact(f"{CANARY_ID}1 ES-2026-0101") == f"{CANARY_ID}1 ES-2026-0101"
+    assert view.redact("参照金丝雀绝密事项演练的做法") == f"参照{REDACTED}的做法"
