@@ -228,3 +228,41 @@ def test_every_local_link_resolves(built) -> None:  # type: ignore[no-untyped-de
             if anchored and f'id="{parts.fragment}"' not in target.read_text("utf-8"):
                 broken.append(f"{page.relative_to(built.site)}: {ref} (no anchor)")
     assert broken == []
+
+
+def test_markdown_hooks_change_nothing_but_speed(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The hooks that keep our HTML blocks away from Python-Markdown leave every page as it
+    would be without them (up to whitespace between tags)."""
+    import re
+    from types import SimpleNamespace
+
+    import yaml
+
+    from duban.site import mkdocs_hooks
+
+    generated = built.repo / built.result.config_file  # relative to the repo the build ran in
+    docs = built.repo / built.result.docs_dir
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="tasks/x.md"))
+    task_md = next((docs / "tasks").glob("*.md")).read_text(encoding="utf-8")
+    assert "DUBANHTML0X" in mkdocs_hooks.on_page_markdown(task_md, page)
+    mkdocs_hooks.on_page_content("", page)  # drop the stash
+
+    config = yaml.safe_load(generated.read_text(encoding="utf-8"))
+    assert config.pop("hooks") == [str(Path(mkdocs_hooks.__file__))]
+    config["INHERIT"] = str((generated.parent / config["INHERIT"]).resolve())
+    theme_dir = generated.parent / config["theme"]["custom_dir"]
+    config["theme"]["custom_dir"] = str(theme_dir.resolve())
+    config["docs_dir"] = str(docs)
+    plain_config = tmp_path / "mkdocs.yml"
+    plain_config.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    from duban.site.build import mkdocs_build
+
+    assert mkdocs_build(plain_config, tmp_path / "plain", strict=True) == []
+
+    def norm(path: Path) -> str:
+        return re.sub(r">\s+<", "><", path.read_text(encoding="utf-8"))
+
+    pages = sorted(p.relative_to(built.site) for p in built.site.rglob("*.html"))
+    assert len(pages) > 10
+    for rel in pages:
+        assert norm(built.site / rel) == norm(tmp_path / "plain" / rel), rel

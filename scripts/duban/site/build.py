@@ -120,6 +120,7 @@ def write_config(work: Path, user_config: Path, site_name: str, site_url: str, n
         "site_name": site_name,
         "docs_dir": "docs",
         "nav": nav(),
+        "hooks": [str(Path(__file__).with_name("mkdocs_hooks.py"))],
     }
     theme = parent.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
