@@ -237,7 +237,6 @@ def test_markdown_hooks_change_nothing_but_speed(built, tmp_path: Path) -> None:
     from types import SimpleNamespace
 
     import yaml
-
     from duban.site import mkdocs_hooks
 
     generated = built.repo / built.result.config_file  # relative to the repo the build ran in
