@@ -35,6 +35,7 @@ from typing import Any
 
 from duban.model import ASSIGNER_ONLY, EITHER, EVENT_LABELS, OWNER_ONLY, label
 from duban.problems import Location, Problem, json_path
+from duban.rules import usable_as_deadline
 from duban.yamlload import Document, load_text
 
 
@@ -154,7 +155,9 @@ def _closed(events: list[Any]) -> bool:
 
 
 class _Checker:
-    def __init__(self, roster: Roster, actor: str | None, prefix: str, rules: set[str]) -> None:
+    def __init__(
+        self, roster: Roster, actor: str | None, prefix: str, rules: dict[str, bool]
+    ) -> None:
         self.roster = roster
         self.actor = actor
         self.actor_units = roster.units_of(actor) if actor else set()
@@ -393,7 +396,13 @@ def check_change(
     prefix = str(config_doc.data.get("id_prefix", "")) if config_doc else ""
     rules_doc, _ = _doc(git.read(base_commit, str(root / "rules.yaml")), "rules.yaml")
     rule_items = rules_doc.data.get("rules") if rules_doc else None
-    rules = {r.get("id") for r in rule_items or [] if isinstance(r, dict)}
+    rules = {
+        r.get("id"): usable_as_deadline(
+            r.get("kind"), r.get("starts"), r.get("period"), r.get("before")
+        )
+        for r in rule_items or []
+        if isinstance(r, dict)
+    }
 
     checker = _Checker(roster, actor, prefix, rules)  # type: ignore[arg-type]
     tasks = f"{root}/tasks/"

@@ -6,6 +6,7 @@ problem found, the way beancount's loader does. Invalid tasks are left out of th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,7 +138,8 @@ def load_task(
     layout: Layout,
     id_prefix: str,
     units: dict[str, Unit],
-    rule_ids: set[str],
+    rules: Mapping[str, bool],
+    span: tuple[str, str] | None = None,
 ) -> tuple[Task | None, list[Problem]]:
     """One task file through every stage; ``None`` when it is not valid."""
     doc, problems = load_file(path, layout.display(path))
@@ -148,7 +150,7 @@ def load_task(
     problems += [p for p in schema.check(doc, "task") if p.field not in bad]
     if problems:
         return None, problems
-    problems = validate.check_task(doc, path.stem, id_prefix, units, rule_ids)
+    problems = validate.check_task(doc, path.stem, id_prefix, units, rules, span)
     if problems:
         return None, problems
     return task_from_doc(doc), []
@@ -206,9 +208,10 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
 
     tasks: list[Task] = []
     seen: dict[str, Location] = {}
-    rule_ids = set(rules)
+    deadline_rules = {rule.id: rule.usable_as_deadline for rule in rules.values()}
+    span = (calendar.first_day.isoformat(), calendar.last_day.isoformat())
     for path in layout.task_files():
-        task, task_problems = load_task(path, layout, prefix, units, rule_ids)
+        task, task_problems = load_task(path, layout, prefix, units, deadline_rules, span)
         problems += task_problems
         if task is None:
             continue

@@ -38,6 +38,14 @@ TASK_OBLIGATIONS = (
 )
 
 
+def usable_as_deadline(kind: object, starts: object, period: object, before: object) -> bool:
+    """Whether a rule may be a task's ``deadline_rule``: a fixed period counted forward from
+    the task's start, which the task records as ``received`` (the meeting, for ``minutes``).
+    Not: recurring duties, quotas, ``complete`` (no period), ``verify`` (counted from the
+    completion report) or backward rules such as ``leave-extension``."""
+    return kind == "deadline" and period is not None and not before and starts != "completed"
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One time limit of the measures.
@@ -87,9 +95,8 @@ class Rule:
 
     @property
     def usable_as_deadline(self) -> bool:
-        """True when a task's ``deadline_rule`` may name this rule (a deadline counted from
-        the date the task was received)."""
-        return self.kind == "deadline" and self.starts == "received" and self.period is not None
+        """True when a task's ``deadline_rule`` may name this rule (see the function)."""
+        return usable_as_deadline(self.kind, self.starts, self.period, self.before)
 
     def due(self, calendar: WorkCalendar, start: date, priority: str = "normal") -> Due | None:
         """The due date counted from ``start`` (the rule's ``starts`` date), or None when the

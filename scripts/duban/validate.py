@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 
 from duban.model import ASSIGNER_ONLY, EITHER, EVENT_LABELS, OWNER_ONLY, label
 from duban.problems import Location, Problem, json_path
@@ -75,9 +75,15 @@ def check_task(
     stem: str,
     id_prefix: str,
     units: Collection[str],
-    rules: Collection[str],
+    rules: Mapping[str, bool],
+    span: tuple[str, str] | None = None,
 ) -> list[Problem]:
-    """Ledger rules for one schema-valid task document."""
+    """Ledger rules for one schema-valid task document.
+
+    ``rules`` maps each rule id to whether a task's ``deadline_rule`` may name it (a deadline
+    counted from the received date); ``span`` is the first and last day the working-day
+    calendar covers (ISO strings), outside which no deadline can be computed.
+    """
     data = doc.data
     problems: list[Problem] = []
 
@@ -121,6 +127,25 @@ def check_task(
             f"时限规则 “{rule}” 不在 rules.yaml 中",
             f"deadline rule '{rule}' is not in rules.yaml",
         )
+    elif rule is not None and not rules[rule]:
+        usable = ", ".join(r for r, ok in rules.items() if ok)
+        add(
+            "rule-not-a-deadline",
+            ("deadline_rule",),
+            f"规则 “{rule}” 不是从收到日期起算的完成时限, 不能用作 deadline_rule (可用: {usable})",
+            f"rule '{rule}' is not a deadline counted from the received date and cannot be "
+            f"a deadline_rule (usable: {usable})",
+        )
+    if span is not None:
+        for keys in _dated_fields(data):
+            value = _get(data, keys)
+            if isinstance(value, str) and not span[0] <= value <= span[1]:
+                add(
+                    "date-out-of-calendar",
+                    keys,
+                    f"日期 {value} 超出工作日历范围 ({span[0]} 至 {span[1]})",
+                    f"date {value} is outside the working-day calendar ({span[0]} to {span[1]})",
+                )
 
     received = data["received"]
     deadline = data.get("deadline")
@@ -224,6 +249,15 @@ def _check_events(data, involved, units, titles, add) -> None:  # type: ignore[n
             closed = True
         elif kind == "reopened":
             closed = False
+
+
+def _dated_fields(data: dict) -> list[tuple[str | int, ...]]:  # type: ignore[type-arg]
+    """The paths of every date in a task: received, deadline, milestones, events."""
+    paths: list[tuple[str | int, ...]] = [("received",), ("deadline",)]
+    paths += [("milestones", i, "due") for i in range(len(data.get("milestones", [])))]
+    for i in range(len(data["events"])):
+        paths += [("events", i, "date"), ("events", i, "deadline")]
+    return paths
 
 
 def duplicate_ids(seen: dict[str, Location], task_id: str, where: Location) -> Problem | None:
