@@ -247,6 +247,14 @@ def test_verify_due_after_completion(root: Path) -> None:
     assert [x.key for x in s.overdue] == ["verify"]
 
 
+def test_co_unit_completion_is_its_part_only(root: Path) -> None:
+    events = ["date: 2026-06-24, type: completed, by: czj"]
+    s = status_of(root, "2026-06-25", received="2026-03-02", deadline="2026-06-30", events=events)
+    assert s.light != "done" and s.completed_on is None
+    assert by_key(s)["complete"].state == "open"
+    assert "verify" not in by_key(s)
+
+
 def test_sent_back_reopens_completion(root: Path) -> None:
     events = [
         "date: 2026-06-20, type: completed, by: fgw",
@@ -432,3 +440,15 @@ def test_status_command_formats_and_exit_codes() -> None:
     assert today.returncode == 0, today.stderr
     en = duban("overdue", "--as-of", "2026-11-30", "--lang", "en", "--format", "markdown")
     assert "Overdue as of 2026-11-30" in en.stdout
+
+
+def test_overdue_for_a_unit_lists_what_it_must_act_on() -> None:
+    """The assigning unit sees its late verification; an owner sees only its own items."""
+    zfb = json.loads(duban("overdue", "--as-of", "2026-11-30", "--unit", "zfb",
+                           "--format", "json").stdout)  # fmt: skip
+    everyone = json.loads(duban("overdue", "--as-of", "2026-11-30", "--format", "json").stdout)
+    ours = [o for t in everyone["tasks"] for o in t["obligations"] if o["unit"] == "zfb"]
+    assert ours and [o for t in zfb["tasks"] for o in t["obligations"]] == ours
+    wjw = json.loads(duban("overdue", "--as-of", "2026-11-30", "--unit", "wjw",
+                           "--format", "json").stdout)  # fmt: skip
+    assert {o["unit"] for t in wjw["tasks"] for o in t["obligations"]} == {"wjw"}

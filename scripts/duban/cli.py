@@ -140,7 +140,7 @@ def _run_status(
     lang: str | None,
 ) -> None:
     from duban.clock import parse_date, today
-    from duban.status import ledger_status
+    from duban.status import ledger_status, unit_items
     from duban.status_report import OVERDUE_REPORTERS, STATUS_REPORTERS, overdue_items
     from duban.workdays import CalendarError
 
@@ -168,7 +168,10 @@ def _run_status(
         fail(f"未知的单位代码: {unit}" if lang == "zh" else f"unknown unit code: {unit}")
     try:
         day = parse_date(as_of) if as_of else today(ledger.config.timezone)
-        statuses = ledger_status(ledger, day, unit)
+        if kind == "overdue" and unit is not None:
+            statuses = unit_items(ledger_status(ledger, day), unit)
+        else:
+            statuses = ledger_status(ledger, day, unit)
     except CalendarError as exc:
         fail(exc.message(lang))
         return

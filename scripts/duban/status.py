@@ -60,7 +60,7 @@ Decisions, and why:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from duban.model import Event, Ledger, Task
@@ -280,14 +280,17 @@ def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
     clock = _Clock(ledger.calendar, now, warning)
     deadline, deadline_field = effective_deadline(task, ledger, as_of)
 
-    # The standing completion: the last `completed` not undone by a later `sent-back`.
+    # The standing completion: the owner's last `completed` not undone by a later
+    # `sent-back`. A co-unit's `completed` reports its part only: the task is not done.
     completed: Event | None = None
     for event in cycle:
-        if event.type == "completed":
+        if event.type == "completed" and event.by == task.owner.unit:
             completed = event
         elif event.type == "sent-back":
             completed = None
-    first_completion = next((e for e in events if e.type == "completed"), None)
+    first_completion = next(
+        (e for e in events if e.type == "completed" and e.by == task.owner.unit), None
+    )
     explanations = [e.date for e in events if e.type == "delay-explained"]
 
     def explained(due: date) -> bool:
@@ -484,6 +487,16 @@ def ledger_status(ledger: Ledger, as_of: date, unit: str | None = None) -> list[
     return [task_status(t, ledger, as_of) for t in tasks]
 
 
+def unit_items(statuses: Iterable[TaskStatus], unit: str) -> list[TaskStatus]:
+    """The statuses reduced to the obligations ``unit`` must act on — the owner's items on its
+    tasks, the assigning unit's verification — dropping tasks where it has none. Used by
+    ``duban overdue --unit``, so that each unit sees exactly what its reminder lists."""
+    reduced = (
+        replace(s, obligations=tuple(o for o in s.obligations if o.unit == unit)) for s in statuses
+    )
+    return [s for s in reduced if s.obligations]
+
+
 def items_for_unit(
     statuses: Iterable[TaskStatus], unit: str
 ) -> tuple[list[tuple[TaskStatus, Obligation]], list[tuple[TaskStatus, Obligation]]]:
@@ -513,4 +526,5 @@ __all__ = [
     "items_for_unit",
     "ledger_status",
     "task_status",
+    "unit_items",
 ]
