@@ -109,3 +109,39 @@ def test_redaction_rules(built) -> None:  # type: ignore[no-untyped-def]
     assert view.redact(f"见{CANARY_ID}。") == f"见{REDACTED}。"
     assert view.redact(f"{CANARY_ID}1 ES-2026-0101") == f"{CANARY_ID}1 ES-2026-0101"
     assert view.redact("参照金丝雀绝密事项演练的做法") == f"参照{REDACTED}的做法"
+
+
+def test_invalid_internal_task_and_paraphrasing_commits_stay_secret(tmp_path: Path) -> None:
+    """A task file that fails validation may be internal: its id and title stay secret. A
+    commit that touched an unpublished task does not show its message, since it may name the
+    matter in other words."""
+    import os
+    import subprocess
+    from datetime import date
+
+    from duban.site.build import build_site
+    from site_support import make_repo
+
+    repo = make_repo(tmp_path / "repo")
+    folder = repo / "ledger" / "tasks" / "2026"
+    broken = (folder / f"{CANARY_ID}.yaml").read_text("utf-8")
+    broken = broken.replace("received: ", "received: 2026-02-30 #", 1)  # now invalid
+    (folder / f"{CANARY_ID}.yaml").write_text(broken, "utf-8")
+    public = sorted(p for p in folder.glob("*.yaml") if p.stem != CANARY_ID)[0]
+    public.write_text(public.read_text("utf-8") + "\n", "utf-8")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@example.org",
+           "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@example.org"}  # fmt: skip
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "commit", "-qm", "PARAPHRASE77 信访人复查意见"], cwd=repo,
+                   check=True, env=env)  # fmt: skip
+    site = tmp_path / "site"
+    cwd = os.getcwd()
+    os.chdir(repo)
+    try:
+        result, problems = build_site(repo / "ledger", out=site, as_of=date(2026, 12, 23))
+    finally:
+        os.chdir(cwd)
+    assert result is not None and any(p.code.startswith("schema") for p in problems)
+    assert scan(site, (*CANARY_MARKERS, "PARAPHRASE77", "CANARYCOMMIT88")) == []
+    page = (site / "tasks" / public.stem / "index.html").read_text("utf-8")
+    assert "提交说明涉及不公开事项" in page

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -85,24 +85,61 @@ def is_public(task: Task) -> bool:
     return task.visibility == "public"
 
 
+_TITLE_LINE = re.compile(r"^title:[ \t]*['\"]?(.+?)['\"]?[ \t]*$", re.M)
+#: Shown instead of the message of a commit that also touched a non-public task.
+HIDDEN_SUBJECT = "〔提交说明涉及不公开事项, 不予显示〕"
+
+
+def _unsure_files(ledger: Ledger) -> Iterable[tuple[str, str]]:
+    """(id, title) of every task file that did not load as a valid task: such a file may be
+    internal, so its id (file name) and title (as written) are kept secret too."""
+    from duban.ledger import Layout
+    from duban.yamlload import load_file
+
+    loaded = {t.id for t in ledger.tasks}
+    for path in Layout(ledger.root).task_files():
+        if path.stem in loaded:
+            continue
+        doc, _ = load_file(path)
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        if data.get("visibility") == "public" and data.get("id") == path.stem:
+            continue  # public, merely invalid: nothing secret about it
+        match = _TITLE_LINE.search(path.read_text(encoding="utf-8", errors="replace"))
+        yield path.stem, str(data.get("title") or (match.group(1) if match else ""))
+
+
+def _hide_subjects(trail: Any, commits: set[str]) -> Any:
+    """The trail with the message of every commit in ``commits`` replaced."""
+    changes = tuple(
+        replace(c, commit=replace(c.commit, subject=HIDDEN_SUBJECT))
+        if c.commit.sha in commits
+        else c
+        for c in trail.changes
+    )
+    return replace(trail, changes=changes)
+
+
 def public_view(
     ledger: Ledger,
     statuses: Iterable[TaskStatus],
     trails: Mapping[str, Any],
     as_of: date,
 ) -> PublicView:
-    """Keep what is public; remember what must never be written."""
+    """Keep what is public; remember what must never be written.
+
+    Secret: the ids and titles of internal tasks, and of task files that are not valid (they
+    might be internal). Commit messages of commits that touched any task not published
+    (internal, invalid, or deleted since) are not shown at all: a clerk may have described
+    the internal matter in other words.
+    """
     kept = tuple(s for s in statuses if is_public(s.task))
     ids = {s.task.id for s in kept}
-    secret_ids: set[str] = set()
-    secret_titles: set[str] = set()
-    for task in ledger.tasks:
-        if is_public(task):
-            continue
-        secret_ids.add(task.id)
-        title = task.title.strip()
-        if len(title) >= MIN_TITLE_CHARS:
-            secret_titles.add(title)
+    secret_pairs = [(t.id, t.title) for t in ledger.tasks if not is_public(t)]
+    secret_pairs += list(_unsure_files(ledger))
+    secret_ids = {task_id for task_id, _ in secret_pairs}
+    secret_titles = {
+        title.strip() for _, title in secret_pairs if len(title.strip()) >= MIN_TITLE_CHARS
+    }
     parts = []
     if secret_ids:  # an id, not the start of a longer one (ES-2026-0066 in ES-2026-00661)
         parts.append(f"(?<![A-Za-z0-9])(?:{_trie_pattern(secret_ids)})(?![0-9])")
@@ -110,11 +147,12 @@ def public_view(
         parts.append(_trie_pattern(secret_titles))
     pattern = re.compile("|".join(parts)) if parts else None
     secret = secret_ids | secret_titles
+    hidden = {c.commit.sha for tid, t in trails.items() if tid not in ids for c in t.changes}
     return PublicView(
         ledger=ledger,
         as_of=as_of,
         statuses=kept,
-        trails={tid: trail for tid, trail in trails.items() if tid in ids},
+        trails={tid: _hide_subjects(t, hidden) for tid, t in trails.items() if tid in ids},
         secrets=tuple(sorted(secret)),
         _pattern=pattern,
     )
