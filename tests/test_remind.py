@@ -193,3 +193,25 @@ def test_apply_keeps_one_issue_per_unit(ledger_dir: Path, tmp_path: Path) -> Non
     )
     s = run("2026-10-15")
     assert [i["state"] for i in s["issues"]] == ["closed", "closed"]
+
+
+def test_apply_refuses_while_the_ledger_has_problems(ledger_dir: Path, tmp_path: Path) -> None:
+    """A task dropped for a typo must not make its unit look clear and close its issue."""
+    path = ledger_dir / "tasks" / "2026" / "ES-2026-0001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("received:", "recieved:"), "utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    called = tmp_path / "called"
+    gh = bin_dir / "gh"
+    gh.write_text(f"#!/bin/sh\ntouch {called}\necho '[]'\n", encoding="utf-8")
+    gh.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        [*DUBAN, "remind", "--ledger", str(ledger_dir), "--as-of", "2026-10-14", "--apply"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 2 and "未更新催办提醒" in done.stderr
+    assert "ES-2026-0001.yaml" in done.stderr
+    assert not called.exists()

@@ -302,6 +302,13 @@ def remind(ledger: Path, as_of: str | None, fmt: str, do_apply: bool, label: str
         click.echo(reminders.plan_json(plan, day, label))
     else:
         click.echo(reminders.plan_text(plan, day))
+    errors = [p for p in problems if p.severity == "error"]
+    if do_apply and errors:
+        # A task left out for a typo must not make its unit look clear (and close its issue).
+        fail(
+            f"台账有 {len(errors)} 个问题, 未更新催办提醒; 请先修正 (duban validate):\n"
+            + report.text(errors, "zh")
+        )
     if do_apply:
         try:
             for line in reminders.apply(plan, label):
