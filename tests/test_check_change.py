@@ -310,3 +310,14 @@ def test_command_cannot_run(repo: Path, tmp_path: Path) -> None:
     assert done.returncode == 2 and "Traceback" not in done.stderr
     with pytest.raises(CheckError):
         check_change(str(repo), "main", "HEAD", None, ledger="elsewhere")
+
+
+def test_refuses_events_dated_after_today(repo: Path) -> None:
+    from datetime import date
+
+    append(repo, "date: 2026-03-09, type: plan-reported, by: fgw")
+    append(repo, "date: 2026-12-15, type: completed, by: fgw")
+    commit(repo, "fgw reports ahead of time")
+    problems = check_change(str(repo), "main", "HEAD", "fgw-clerk", today=date(2026, 11, 27))
+    assert [(p.code, p.where.line) for p in problems] == [("event-in-future", 17)]
+    assert check_change(str(repo), "main", "HEAD", "fgw-clerk", today=date(2026, 12, 15)) == []

@@ -30,10 +30,11 @@ on who made the change run. Git is read with GitPython.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from duban.model import ASSIGNER_ONLY, EITHER, EVENT_LABELS, OWNER_ONLY, label
+from duban.model import duty_violation
 from duban.problems import Location, Problem, json_path
 from duban.rules import usable_as_deadline
 from duban.yamlload import Document, load_text
@@ -156,8 +157,14 @@ def _closed(events: list[Any]) -> bool:
 
 class _Checker:
     def __init__(
-        self, roster: Roster, actor: str | None, prefix: str, rules: dict[str, bool]
+        self,
+        roster: Roster,
+        actor: str | None,
+        prefix: str,
+        rules: dict[str, bool],
+        today: date | None = None,
     ) -> None:
+        self.today = today
         self.roster = roster
         self.actor = actor
         self.actor_units = roster.units_of(actor) if actor else set()
@@ -185,7 +192,6 @@ class _Checker:
             if not isinstance(event, dict):
                 continue
             kind, by = event.get("type"), event.get("by")
-            name = label(EVENT_LABELS, str(kind))
             keys = ("events", index, "by")
             where = doc.loc(*keys)
             if self.actor and by not in self.actor_units:
@@ -198,29 +204,18 @@ class _Checker:
                     "that unit (per units.yaml on the base branch)",
                     keys,
                 )
-            if kind in ASSIGNER_ONLY and by != assigner:
+            why = duty_violation(str(kind), str(by), assigner, owners)
+            if why is not None:
+                self.refuse("duty-separation", where, *why, keys)
+            if self.today is not None and str(event.get("date", "")) > self.today.isoformat():
                 self.refuse(
-                    "duty-separation",
-                    where,
-                    f"“{name}” 只能由交办单位 {assigner} 登记, 不能由 {by} 登记",
-                    f"'{kind}' may only be recorded by the assigning unit {assigner}, not {by}",
-                    keys,
-                )
-            elif kind in OWNER_ONLY and by not in owners:
-                self.refuse(
-                    "duty-separation",
-                    where,
-                    f"“{name}” 只能由责任单位或协办单位登记, 不能由 {by} 登记",
-                    f"'{kind}' may only be recorded by the owner or a co-unit, not {by}",
-                    keys,
-                )
-            elif kind in EITHER and by not in owners | {assigner}:
-                self.refuse(
-                    "duty-separation",
-                    where,
-                    f"“{name}” 只能由交办单位或责任单位登记, 不能由 {by} 登记",
-                    f"'{kind}' may only be recorded by the assigning or owner unit, not {by}",
-                    keys,
+                    "event-in-future",
+                    doc.loc("events", index, "date"),
+                    f"办理记录的日期 {event.get('date')} 晚于今天 ({self.today}); "
+                    "只能登记已经发生的事",
+                    f"the event is dated {event.get('date')}, after today ({self.today}); "
+                    "record only what has happened",
+                    ("events", index, "date"),
                 )
 
     # -- files ---------------------------------------------------------------------------
@@ -367,8 +362,11 @@ def check_change(
     head: str = "HEAD",
     actor: str | None = None,
     ledger: str = "ledger",
+    today: date | None = None,
 ) -> list[Problem]:
     """Every refusal for the change from (the merge base of) ``base`` to ``head``.
+
+    ``today`` (in the ledger's time zone), when given, refuses new events dated after it.
 
     Raises :class:`CheckError` when it cannot run.
     """
@@ -404,7 +402,7 @@ def check_change(
         if isinstance(r, dict)
     }
 
-    checker = _Checker(roster, actor, prefix, rules)  # type: ignore[arg-type]
+    checker = _Checker(roster, actor, prefix, rules, today)  # type: ignore[arg-type]
     tasks = f"{root}/tasks/"
 
     def is_task(path: str | None) -> bool:

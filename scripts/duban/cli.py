@@ -225,6 +225,7 @@ def overdue(
     show_default=True,
     help="Ledger folder in the repository.",
 )
+@click.option("--as-of", default=None, help="Today (YYYY-MM-DD; default: today in Asia/Shanghai).")
 @click.option("--format", "fmt", type=click.Choice(report.FORMATS), default="text")
 @LANG_OPTION
 def check_change(
@@ -233,16 +234,23 @@ def check_change(
     actor: str | None,
     repo: str,
     ledger_dir: str,
+    as_of: str | None,
     fmt: str,
     lang: str | None,
 ) -> None:
     """Refuse illegal changes to the ledger from BASE to HEAD (exit 1, one reason a line)."""
     from duban.checkchange import CheckError
     from duban.checkchange import check_change as run_check
+    from duban.clock import parse_date, today
+    from duban.workdays import CalendarError
 
     lang = pick_lang(lang)
     try:
-        problems = run_check(repo, base, head, actor, ledger_dir)
+        day = parse_date(as_of) if as_of else today("Asia/Shanghai")
+        problems = run_check(repo, base, head, actor, ledger_dir, day)
+    except CalendarError as exc:
+        fail(exc.message(lang))
+        return
     except CheckError as exc:
         fail(exc.message(lang))
         return

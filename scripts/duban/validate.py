@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 
-from duban.model import ASSIGNER_ONLY, EITHER, EVENT_LABELS, OWNER_ONLY, label
+from duban.model import EVENT_LABELS, duty_violation, label
 from duban.problems import Location, Problem, json_path
 from duban.yamlload import Document
 
@@ -203,27 +203,8 @@ def _check_events(data, involved, units, titles, add) -> None:  # type: ignore[n
                 f"单位代码 “{by}” 不在 units.yaml 中",
                 f"unit code '{by}' is not in units.yaml",
             )
-        elif kind in ASSIGNER_ONLY and by != assigner:
-            add(
-                "duty-separation",
-                ("events", index, "by"),
-                f"“{name}” 只能由交办单位 {assigner} 登记, 不能由 {by} 登记",
-                f"'{kind}' may only be recorded by the assigning unit {assigner}, not {by}",
-            )
-        elif kind in OWNER_ONLY and by not in owners:
-            add(
-                "duty-separation",
-                ("events", index, "by"),
-                f"“{name}” 只能由责任单位或协办单位登记, 不能由 {by} 登记",
-                f"'{kind}' may only be recorded by the owner or a co-unit, not {by}",
-            )
-        elif kind in EITHER and by not in involved:
-            add(
-                "duty-separation",
-                ("events", index, "by"),
-                f"“{name}” 只能由交办单位或责任单位登记, 不能由 {by} 登记",
-                f"'{kind}' may only be recorded by the assigning or owner unit, not {by}",
-            )
+        elif (why := duty_violation(kind, by, assigner, owners)) is not None:
+            add("duty-separation", ("events", index, "by"), *why)
         if kind == "milestone-reported" and event["milestone"] not in titles:
             add(
                 "unknown-milestone",
