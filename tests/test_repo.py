@@ -75,7 +75,11 @@ def test_no_generated_output_tracked() -> None:
     tracked = subprocess.run(
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.splitlines()
-    junk = [p for p in tracked if p.split("/")[0] in {"site", "build", ".venv", ".ci-venv"}]
+    junk = [
+        p
+        for p in tracked
+        if p.split("/")[0] in {"site", "build", ".duban-build", ".venv", ".ci-venv"}
+    ]
     junk += [p for p in tracked if "__pycache__" in p or p.endswith(".pyc")]
     assert junk == []
 

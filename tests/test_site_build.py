@@ -91,7 +91,7 @@ def test_task_pages_are_not_in_the_navigation(built) -> None:  # type: ignore[no
         links.feed(read(built, rel))
         assert len([h for h in links.hrefs if h]) >= len(NAV), links.hrefs
         assert not [h for h in links.hrefs if "tasks/" in h], links.hrefs
-    generated = yaml.safe_load((built.repo / "build" / "mkdocs.yml").read_text("utf-8"))
+    generated = yaml.safe_load((built.repo / ".duban-build" / "mkdocs.yml").read_text("utf-8"))
     assert [next(iter(item.values())) for item in generated["nav"]] == [p for _, p in NAV]
 
 

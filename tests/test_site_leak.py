@@ -74,7 +74,7 @@ def test_no_file_of_the_site_mentions_the_canary(built) -> None:  # type: ignore
 
 def test_build_folder_has_no_canary_either(built) -> None:  # type: ignore[no-untyped-def]
     """The generated Markdown (which a different engine could build) is clean too."""
-    assert scan(built.repo / "build", CANARY_MARKERS) == []
+    assert scan(built.repo / ".duban-build", CANARY_MARKERS) == []
 
 
 def test_scanner_finds_what_is_there(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -4,10 +4,11 @@ Typical use (what ``duban build`` does)::
 
     result, problems = build_site(Path("ledger"), out=Path("site"))
 
-The generated Markdown goes into a work folder (``build/docs`` beside ``mkdocs.yml``; never
-committed) with a generated ``build/mkdocs.yml`` that ``INHERIT``s the user-editable
-``mkdocs.yml`` at the repository root and adds only what comes from the ledger (site name,
-the navigation of summary pages, the notice). So ``mkdocs build -f build/mkdocs.yml`` (or an
+The generated Markdown goes into a work folder (``.duban-build/docs`` beside ``mkdocs.yml``;
+never committed) with a generated ``.duban-build/mkdocs.yml`` that ``INHERIT``s the
+user-editable ``mkdocs.yml`` at the repository root and adds only what comes from the ledger
+(site name, the navigation of summary pages, the notice, the speed-up hooks). So
+``mkdocs build -f .duban-build/mkdocs.yml`` (or an
 engine that reads ``mkdocs.yml``) builds the same site; we call MkDocs through its Python API.
 """
 
@@ -246,7 +247,7 @@ def build_site(
 
     view = public_view(ledger, statuses, trails, as_of)
     commit, commit_date = head_commit(repo) if repo else ("", "")
-    work = work if work is not None else config_file.parent / "build"
+    work = work if work is not None else config_file.parent / ".duban-build"
     docs = work / "docs"
     if docs.exists():
         shutil.rmtree(docs)
