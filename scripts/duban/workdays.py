@@ -333,10 +333,6 @@ class WorkCalendar:
         due = self._wd[k]
         return Due(date.fromordinal(due), est[due - base] != (est[t - 1] if t else 0))
 
-    def add_many(self, starts: Iterable[date], period: Period) -> list[Due]:
-        """:meth:`add` for many start dates."""
-        return [self.add(s, period) for s in starts]
-
 
 # ---------------------------------------------------------------------------------------
 # Loading the calendar files

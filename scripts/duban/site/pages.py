@@ -45,7 +45,6 @@ NAV: tuple[tuple[str, str], ...] = (
     ("数据说明", "data.md"),
 )
 WEEKDAYS = "一二三四五六日"
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#<>"})
 
 
 @dataclass(frozen=True)
