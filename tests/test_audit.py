@@ -426,3 +426,25 @@ def test_diff_items_and_labels() -> None:
     assert describe(FieldChange("$.visibility", "changed", "public", "internal")) == (
         "公开范围: 公开 → 内部"
     )
+
+
+def test_change_made_inside_a_merge_is_in_the_trail(tmp_path: Path) -> None:
+    """A merge shows only what it changed itself (a hand-resolved conflict, an edit made in
+    the merge commit), never again what its branch's commits changed."""
+    repo = Repo(tmp_path / "repo")
+    repo.write(T1, TASK.format(id="ES-2026-0001", title="制定示例工作方案", deadline="2026-06-30"))
+    repo.commit("新增任务 ES-2026-0001", "王芳", "2026-03-02T09:00:00+08:00")
+    repo.git("checkout", "-q", "-b", "pr5")
+    repo.edit(T1, "title: 制定示例工作方案", "title: 制定示例工作方案 (修订)")
+    repo.commit("修改标题", "李强", "2026-03-03T09:00:00+08:00")
+    repo.git("checkout", "-q", "main")
+    when = "2026-03-04T09:00:00+08:00"
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "pr5", author="张伟", when=when)
+    repo.edit(T1, "deadline: 2026-06-30", "deadline: 2027-03-31")  # slipped into the merge
+    merge = repo.commit("Merge pull request #5 from clerk/pr5", "张伟", when)
+    trail = audit_all(repo.path)[0]["ES-2026-0001"]
+    by_commit = {c.commit.sha: [f.field for f in c.fields] for c in trail.changes}
+    assert by_commit[merge] == ["$.deadline"]
+    assert [f.field for c in trail.changes for f in c.fields].count("$.title") == 1
+    merged = next(c for c in trail.changes if c.commit.sha == merge)
+    assert merged.commit.pr == 5

@@ -188,6 +188,7 @@ class HistoryReader:
                 "--no-abbrev",
                 "-M",
                 "--root",
+                "--diff-merges=first-parent",  # see _merge_change
                 "--reverse",
                 "--topo-order",
                 "--no-color",
@@ -228,7 +229,10 @@ def _with_fetches(commit: RawCommit, latest: dict[str, str]) -> tuple[RawCommit,
     if not commit.files:
         return commit, []
     files, requests = [], []
-    for fc in commit.files:
+    for change in commit.files:
+        fc = _merge_change(change, latest) if len(commit.parents) > 1 else change
+        if fc is None:
+            continue
         fetch_old = bool(fc.old_blob) and latest.get(fc.old_path or "") != fc.old_blob
         fetch_new = bool(fc.new_blob)
         if fc.old_path is not None:
@@ -248,6 +252,24 @@ def _with_fetches(commit: RawCommit, latest: dict[str, str]) -> tuple[RawCommit,
         commit.sha, commit.parents, commit.author, commit.time, commit.subject, tuple(files)
     )
     return commit, requests
+
+
+def _merge_change(fc: FileChange, latest: dict[str, str]) -> FileChange | None:
+    """What a merge itself changed in a file, or None.
+
+    A merge is listed against its first parent (the main line), so it names every file its
+    branch touched; those changes are already in the trail commit by commit (topological
+    order brings the branch's commits first). Kept: only a result that differs from the last
+    version seen — a conflict resolved by hand, or an edit made in the merge commit — as a
+    change from that version."""
+    if fc.status == "D":
+        return fc if fc.old_path in latest else None
+    seen = latest.get(fc.path or "")
+    if seen == fc.new_blob:
+        return None
+    if seen is None:
+        return fc
+    return FileChange("M", fc.path, fc.path, seen, fc.new_blob, False, True)
 
 
 def _tokens(stream: IO[bytes], before_read: Callable[[], None]) -> Iterator[bytes]:
