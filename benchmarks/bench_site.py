@@ -34,7 +34,7 @@ DUBAN = """
 import json, sys, time
 from datetime import date
 from pathlib import Path
-from duban.site.build import build_site
+from duban.web.build import build_site
 repo, out, work, config = map(Path, sys.argv[1:5])
 result, problems = build_site(repo / "ledger", out=out, as_of=date.fromisoformat(sys.argv[5]),
                               repo=repo, config_file=config, work=work, strict=False)

@@ -283,7 +283,7 @@ _CACHE: dict[str, Built] = {}
 def built_site(tmp_path_factory) -> Built:  # type: ignore[no-untyped-def]
     """Build (once per session) the strict site of :func:`make_repo`."""
     if "site" not in _CACHE:
-        from duban.site.build import build_site
+        from duban.web.build import build_site
 
         base = tmp_path_factory.mktemp("site")
         repo = make_repo(base / "repo")

@@ -13,8 +13,8 @@ import icalendar
 import pytest
 import yaml
 from duban.ledger import load_ledger
-from duban.site.pages import NAV
 from duban.status import ledger_status
+from duban.web.pages import NAV
 from site_support import AS_OF, CANARY_ID, ROOT, built_site
 
 
@@ -237,7 +237,7 @@ def test_markdown_hooks_change_nothing_but_speed(built, tmp_path: Path) -> None:
     from types import SimpleNamespace
 
     import yaml
-    from duban.site import mkdocs_hooks
+    from duban.web import mkdocs_hooks
 
     generated = built.repo / built.result.config_file  # relative to the repo the build ran in
     docs = built.repo / built.result.docs_dir
@@ -254,7 +254,7 @@ def test_markdown_hooks_change_nothing_but_speed(built, tmp_path: Path) -> None:
     config["docs_dir"] = str(docs)
     plain_config = tmp_path / "mkdocs.yml"
     plain_config.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    from duban.site.build import mkdocs_build
+    from duban.web.build import mkdocs_build
 
     assert mkdocs_build(plain_config, tmp_path / "plain", strict=True) == []
 

@@ -99,8 +99,8 @@ def test_redaction_rules(built) -> None:  # type: ignore[no-untyped-def]
     from datetime import date
 
     from duban.ledger import load_ledger
-    from duban.site.public import REDACTED, public_view
     from duban.status import ledger_status
+    from duban.web.public import REDACTED, public_view
 
     ledger, _ = load_ledger(built.repo / "ledger")
     as_of = date(2026, 12, 23)
@@ -119,7 +119,7 @@ def test_invalid_internal_task_and_paraphrasing_commits_stay_secret(tmp_path: Pa
     import subprocess
     from datetime import date
 
-    from duban.site.build import build_site
+    from duban.web.build import build_site
     from site_support import make_repo
 
     repo = make_repo(tmp_path / "repo")

@@ -336,7 +336,7 @@ def _build_site(
 ) -> bool:
     """Run the site build and print its problems; False when there were errors."""
     from duban.clock import parse_date
-    from duban.site.build import build_site
+    from duban.web.build import build_site
     from duban.workdays import CalendarError
 
     if not ledger.is_dir():
@@ -420,7 +420,7 @@ def serve(
     port: int,
 ) -> None:
     """Build the site, serve it on 127.0.0.1 and rebuild when the ledger changes."""
-    from duban.site.serve import serve as run
+    from duban.web.serve import serve as run
 
     lang = pick_lang(lang)
     watch = [ledger, config or Path("mkdocs.yml"), Path("docs")]

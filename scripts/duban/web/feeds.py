@@ -25,8 +25,8 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from duban.site.public import PublicView
 from duban.status import LIGHT_LABELS, STATE_LABELS, TaskStatus
+from duban.web.public import PublicView
 
 SCHEMA = "duban-site-tasks/1"
 

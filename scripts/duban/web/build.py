@@ -27,10 +27,10 @@ import yaml
 
 from duban.ledger import load_ledger
 from duban.problems import Location, Problem
-from duban.site.feeds import write_feeds
-from duban.site.pages import Pages, SiteInfo, nav
-from duban.site.public import public_view
 from duban.status import ledger_status
+from duban.web.feeds import write_feeds
+from duban.web.pages import Pages, SiteInfo, nav
+from duban.web.public import public_view
 
 #: Static files of the site (CSS, logo) live in ``docs/`` beside ``mkdocs.yml``; template
 #: overrides in ``docs/overrides`` are used by the theme, not copied as pages.

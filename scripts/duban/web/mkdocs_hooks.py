@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-#: The exact shapes ``duban.site.pages`` writes: a table or the obligations timeline,
+#: The exact shapes ``duban.web.pages`` writes: a table or the obligations timeline,
 #: each starting a line after a blank line and ending with its closing tag on a line.
 _BLOCK = re.compile(
     r"(?<=\n\n)(?:<table>\n<thead>.*?\n</table>|<ol class=\"duban-timeline\">\n.*?\n</ol>)\n",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from duban.status import LIGHT_LABELS, TaskStatus
 
 if TYPE_CHECKING:
-    from duban.site.public import PublicView
+    from duban.web.public import PublicView
 
 CHARTS = (
     ("by-light.svg", "各状态任务数"),

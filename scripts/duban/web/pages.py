@@ -1,4 +1,4 @@
-"""The site's Markdown pages, generated from a :class:`~duban.site.public.PublicView`.
+"""The site's Markdown pages, generated from a :class:`~duban.web.public.PublicView`.
 
 Plain Markdown plus a little inline HTML (badges, counters, the obligation timeline): standard
 Material for MkDocs features only, so the output stays engine-neutral (DESIGN.md §8). Every
@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from duban.model import EVENT_LABELS, PRIORITY_LABELS, label
-from duban.site import charts
-from duban.site.public import PublicView
 from duban.status import LIGHT_LABELS, STATE_LABELS, Obligation, TaskStatus
+from duban.web import charts
+from duban.web.public import PublicView
 
 LIGHT_ORDER = ("red", "yellow", "green", "done", "closed")
 #: The navigation: summary pages only (task pages stay out, DESIGN.md §8).
@@ -552,7 +552,7 @@ class Pages:
         return html_table(["日期", "办理事项", "登记单位", "说明"], rows)
 
     def trail(self, task_id: str) -> str:
-        from duban.site.trail import render_trail
+        from duban.web.trail import render_trail
 
         trail = self.view.trails.get(task_id)
         if trail is None:

@@ -7,7 +7,7 @@ and goes through :meth:`PublicView.write`, which
 2. redacts, in every text written, the ids and titles of internal tasks, so that a public
    task's note or a commit message that names an internal task does not reveal it.
 
-Nothing else in :mod:`duban.site` decides about visibility; tests plant an internal canary
+Nothing else in :mod:`duban.web` decides about visibility; tests plant an internal canary
 task and scan every built file (DESIGN.md §8).
 """
 
