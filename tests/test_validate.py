@@ -130,3 +130,14 @@ def test_sample_ledger_is_clean() -> None:
     assert result.returncode == 0, result.stdout
     tasks = int(re.search(r"(\d+) 项任务", result.stderr).group(1))
     assert tasks >= 30
+
+
+def test_missing_calendar_and_misnamed_task_files(tmp_path: Path) -> None:
+    ledger = make_ledger(tmp_path / "ledger", [CASES / "valid" / "complete-task"])
+    shutil.rmtree(ledger / "calendar")
+    (ledger / "tasks" / "complete-task" / "ES-2026-9002.yml").write_text("id: x\n", "utf-8")
+    _, problems = load_ledger(ledger)
+    assert sorted((p.code, Path(p.where.path).name) for p in problems) == [
+        ("file-extension", "ES-2026-9002.yml"),
+        ("file-missing", "calendar"),
+    ]

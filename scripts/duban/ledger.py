@@ -56,6 +56,13 @@ class Layout:
     def task_files(self) -> list[Path]:
         return sorted(self.tasks.rglob("*.yaml")) if self.tasks.is_dir() else []
 
+    def misnamed_files(self) -> list[Path]:
+        """Files under ``tasks/`` that look like tasks but would be skipped (``.yml``...)."""
+        if not self.tasks.is_dir():
+            return []
+        found = (p for p in self.tasks.rglob("*") if p.suffix.lower() in (".yml", ".yaml"))
+        return sorted(p for p in found if p.suffix != ".yaml")
+
     def display(self, path: Path) -> str:
         """A path as people see it in messages: relative to the working folder if possible."""
         try:
@@ -204,6 +211,25 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     problems += rule_problems
     calendar, calendar_problems = load_calendar(layout.calendar)
     problems += calendar_problems
+    if not layout.calendar.is_dir():
+        problems.append(
+            Problem(
+                "file-missing",
+                Location(layout.display(layout.calendar)),
+                "缺少节假日安排目录 calendar/ (没有它, 所有时限都只能估算)",
+                "missing the calendar/ folder of holiday arrangements (every deadline would "
+                "be an estimate)",
+            )
+        )
+    for path in layout.misnamed_files():
+        problems.append(
+            Problem(
+                "file-extension",
+                Location(layout.display(path)),
+                "任务文件的扩展名须为 .yaml, 此文件不会被读取",
+                "task files must end in .yaml; this file is not read",
+            )
+        )
     prefix = config.id_prefix if config else ""
 
     tasks: list[Task] = []
