@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -35,13 +34,12 @@ def test_invalid_files_report_exact_position(name: str) -> None:
     assert all(p.zh and p.en and p.zh != p.en for p in problems)
 
 
-def test_billion_laughs_fails_fast_naming_every_anchor() -> None:
+def test_billion_laughs_is_refused_naming_every_anchor() -> None:
+    """Found on the event stream: nothing is ever expanded (a billion-node document would
+    not fit in memory, so reaching the assertions at all shows it)."""
     path = GOLDEN / "invalid" / "billion-laughs.yaml"
-    start = time.perf_counter()
     doc, problems = load_file(path)
-    elapsed = time.perf_counter() - start
     assert doc is None
-    assert elapsed < 0.5  # generous: it takes well under a millisecond
     anchors = [(p.where.line, p.where.col) for p in problems if p.code == "yaml-anchor"]
     assert anchors == [(line, 4) for line in range(1, 10)]
     assert (2, 8) in [(p.where.line, p.where.col) for p in problems if p.code == "yaml-alias"]
