@@ -6,17 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from duban.auditreport import KIND_LABELS
+
 if TYPE_CHECKING:
     from duban.audit import Change, Trail
 
-KIND_LABELS = {
-    "created": "新建",
-    "modified": "修改",
-    "renamed": "更名",
-    "deleted": "删除",
-    "invalid": "格式错误",
-    "repaired": "恢复有效",
-}
 MAX_FIELDS = 12
 
 
@@ -27,13 +21,11 @@ def when(iso: str) -> str:
 
 def via(change: Change) -> str:
     commit = change.commit
-    if commit.pr is not None:
-        return f"合并请求 #{commit.pr}"
-    return "直接提交(未经审核)" if not commit.reviewed else "直接提交"
+    return f"合并请求 #{commit.pr}" if commit.pr is not None else "直接提交(未经审核)"
 
 
 def what(change: Change, esc: Callable[[Any], str]) -> str:
-    lines = [esc(KIND_LABELS.get(change.kind, change.kind))]
+    lines = [esc(KIND_LABELS.get(change.kind, (change.kind,))[0])]
     fields = [f.text("zh") for f in change.fields]
     if len(fields) > MAX_FIELDS:
         fields = [*fields[:MAX_FIELDS], f"等 {len(fields)} 处"]
