@@ -231,8 +231,9 @@ def test_every_local_link_resolves(built) -> None:  # type: ignore[no-untyped-de
 
 
 def test_markdown_hooks_change_nothing_but_speed(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """The hooks that keep our HTML blocks away from Python-Markdown leave every page as it
-    would be without them (up to whitespace between tags)."""
+    """The hooks that keep our HTML blocks away from Python-Markdown and the search plugin
+    leave every page as it would be without them (up to whitespace between tags), and the
+    search index exactly the same."""
     import re
     from types import SimpleNamespace
 
@@ -241,10 +242,10 @@ def test_markdown_hooks_change_nothing_but_speed(built, tmp_path: Path) -> None:
 
     generated = built.repo / built.result.config_file  # relative to the repo the build ran in
     docs = built.repo / built.result.docs_dir
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="tasks/x.md"))
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="tasks/x.md"), content="")
     task_md = next((docs / "tasks").glob("*.md")).read_text(encoding="utf-8")
     assert "DUBANHTML0X" in mkdocs_hooks.on_page_markdown(task_md, page)
-    mkdocs_hooks.on_page_content("", page)  # drop the stash
+    mkdocs_hooks.on_page_context({}, page=page)  # drop the stash
 
     config = yaml.safe_load(generated.read_text(encoding="utf-8"))
     assert config.pop("hooks") == [str(Path(mkdocs_hooks.__file__))]
@@ -265,3 +266,7 @@ def test_markdown_hooks_change_nothing_but_speed(built, tmp_path: Path) -> None:
     assert len(pages) > 10
     for rel in pages:
         assert norm(built.site / rel) == norm(tmp_path / "plain" / rel), rel
+    index = Path("search") / "search_index.json"
+    assert (built.site / index).read_text("utf-8") == (tmp_path / "plain" / index).read_text(
+        "utf-8"
+    )

@@ -1,10 +1,15 @@
 """MkDocs hooks (a documented MkDocs feature, ``hooks:`` in mkdocs.yml) for ``duban build``.
 
-A speed-up only; the site is the same without it. Our pages carry their tables and
-timelines as ready-made HTML blocks. Python-Markdown would parse every such block with its
-HTML parser just to pass it through unchanged; at 10,000 task pages that is a third of the
-MkDocs build. ``on_page_markdown`` sets our blocks aside behind a placeholder paragraph and
-``on_page_content`` puts them back, before the search plugin and the theme see the page.
+A speed-up only; the site is the same without it (a test compares every page). Our pages
+carry their tables and timelines as ready-made HTML blocks, and two parts of MkDocs would
+parse each of them just to pass it along: Python-Markdown (to find where a raw HTML block
+ends) and Material's search plugin (to index it, even in sections marked
+``data-search-exclude``). At 10,000 task pages that is most of the build. So:
+
+- ``on_page_markdown`` sets our blocks aside behind placeholder paragraphs;
+- ``on_page_content`` puts back the blocks of searchable sections;
+- ``on_page_context``, after the search plugin (lower priority), puts back the rest.
+
 Another engine reading the same Markdown (Zensical, MkDocs 2) renders the blocks as plain
 raw HTML, with the same result.
 """
@@ -14,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mkdocs.plugins import event_priority
+
 #: The exact shapes ``duban.web.pages`` writes: a table or the obligations timeline,
 #: each starting a line after a blank line and ending with its closing tag on a line.
 _BLOCK = re.compile(
@@ -21,14 +28,18 @@ _BLOCK = re.compile(
     re.S,
 )
 _PLACEHOLDER = re.compile(r"<p>DUBANHTML(\d+)X</p>")
-_stash: dict[str, list[str]] = {}
+#: Per page: the blocks set aside, and whether each is in a section kept out of search.
+_stash: dict[str, list[tuple[str, bool]]] = {}
 
 
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
-    blocks: list[str] = []
+    blocks: list[tuple[str, bool]] = []
 
     def keep(match: re.Match[str]) -> str:
-        blocks.append(match.group(0).rstrip("\n"))
+        heading_start = markdown.rfind("\n#", 0, match.start())
+        heading = markdown[heading_start : markdown.find("\n", heading_start + 1)]
+        excluded = heading_start >= 0 and "data-search-exclude" in heading
+        blocks.append((match.group(0).rstrip("\n"), excluded))
         return f"DUBANHTML{len(blocks) - 1}X\n"
 
     result = _BLOCK.sub(keep, markdown)
@@ -37,8 +48,22 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
     return result
 
 
+def _restore(html: str, blocks: list[tuple[str, bool]], excluded: bool) -> str:
+    def put_back(match: re.Match[str]) -> str:
+        block, in_excluded = blocks[int(match.group(1))]
+        return block + "\n" if in_excluded == excluded else match.group(0)
+
+    return _PLACEHOLDER.sub(put_back, html)
+
+
 def on_page_content(html: str, page: Any, **_: Any) -> str:
+    blocks = _stash.get(page.file.src_uri)
+    return _restore(html, blocks, excluded=False) if blocks else html
+
+
+@event_priority(-100)  # after Material's search plugin has indexed the page
+def on_page_context(context: Any, page: Any, **_: Any) -> Any:
     blocks = _stash.pop(page.file.src_uri, None)
-    if not blocks:
-        return html
-    return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))] + "\n", html)
+    if blocks:
+        page.content = _restore(page.content, blocks, excluded=True)
+    return context
