@@ -53,15 +53,19 @@ class Layout:
     def tasks(self) -> Path:
         return self.root / "tasks"
 
-    def task_files(self) -> list[Path]:
-        return sorted(self.tasks.rglob("*.yaml")) if self.tasks.is_dir() else []
-
-    def misnamed_files(self) -> list[Path]:
-        """Files under ``tasks/`` that look like tasks but would be skipped (``.yml``...)."""
+    def scan_tasks(self) -> tuple[list[Path], list[Path]]:
+        """One walk of ``tasks/``: the task files (``*.yaml``), and the files that look like
+        tasks but would be skipped (``.yml``, ``.YAML``), each sorted."""
         if not self.tasks.is_dir():
-            return []
-        found = (p for p in self.tasks.rglob("*") if p.suffix.lower() in (".yml", ".yaml"))
-        return sorted(p for p in found if p.suffix != ".yaml")
+            return [], []
+        found = [p for p in self.tasks.rglob("*") if p.suffix.lower() in (".yml", ".yaml")]
+        return (
+            sorted(p for p in found if p.suffix == ".yaml"),
+            sorted(p for p in found if p.suffix != ".yaml"),
+        )
+
+    def task_files(self) -> list[Path]:
+        return self.scan_tasks()[0]
 
     def display(self, path: Path) -> str:
         """A path as people see it in messages: relative to the working folder if possible."""
@@ -221,7 +225,8 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
                 "be an estimate)",
             )
         )
-    for path in layout.misnamed_files():
+    task_files, misnamed = layout.scan_tasks()
+    for path in misnamed:
         problems.append(
             Problem(
                 "file-extension",
@@ -236,7 +241,7 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     seen: dict[str, Location] = {}
     deadline_rules = {rule.id: rule.usable_as_deadline for rule in rules.values()}
     span = (calendar.first_day.isoformat(), calendar.last_day.isoformat())
-    for path in layout.task_files():
+    for path in task_files:
         task, task_problems = load_task(path, layout, prefix, units, deadline_rules, span)
         problems += task_problems
         if task is None:

@@ -166,7 +166,7 @@ def check_task(
                 f"milestone due {milestone['due']} is before the received date {received}",
             )
 
-    if involved <= set(units):  # duties only make sense once the units are known
+    if all(u in units for u in involved):  # duties make sense once the units are known
         _check_events(data, involved, units, titles, add)
     return problems
 
