@@ -128,6 +128,19 @@ def test_task_page_content(built) -> None:  # type: ignore[no-untyped-def]
     assert "〔不公开事项〕" in read(built, "tasks/ES-2026-0108/index.html")
 
 
+def test_search_indexes_a_task_by_its_lead_not_its_tables(built) -> None:  # type: ignore[no-untyped-def]
+    """A task is found by its title and lead paragraph (light, units, lead person, source);
+    its table of fields and its timeline, events and trail stay out of the index."""
+    index = json.loads(read(built, "search/search_index.json"))
+    entries = [d for d in index["docs"] if d["location"].startswith("tasks/ES-2026-0101/")]
+    text = " ".join(d["title"] + " " + d["text"] for d in entries).replace("\u200b", "")
+    assert "主要负责同志" in text and "协办" in text and "牵头" in text
+    assert "按要求完成并报送落实情况" not in text  # the standard, shown in the table only
+    assert "完成调研" not in text  # a milestone
+    assert "DUBANHTML" not in json.dumps(index, ensure_ascii=False)
+    assert '<p class="duban-lead">' in read(built, "tasks/ES-2026-0101/index.html")
+
+
 def test_rule_catalogue_quotes_the_measures(built) -> None:  # type: ignore[no-untyped-def]
     rules = yaml.safe_load((ROOT / "ledger" / "rules.yaml").read_text("utf-8"))["rules"]
     text = read(built, "rules/index.html")

@@ -67,9 +67,10 @@ def _nowrap(_: re.Match[str]) -> str:
     return '<td class="duban-date">'
 
 
-def html_table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+def html_table(head: Sequence[str], rows: Iterable[Sequence[str]], search: bool = True) -> str:
     """A raw HTML table (cells already HTML): Markdown leaves it alone, which keeps big
-    tables fast to build; used for tables without links to other pages."""
+    tables fast to build. ``search=False`` marks it ``data-search-exclude`` (Material's
+    search plugin skips the block; the rest of its section stays searchable)."""
     body = "".join(
         "<tr>" + "".join(_DATE_CELL.sub(_nowrap, f"<td>{c}</td>") for c in row) + "</tr>\n"
         for row in rows
@@ -77,7 +78,8 @@ def html_table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     if not body:
         return "<p>（无）</p>\n"
     th = "".join(f"<th>{h}</th>" for h in head)
-    return f"<table>\n<thead><tr>{th}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+    tag = "<table>" if search else "<table data-search-exclude>"
+    return f"{tag}\n<thead><tr>{th}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
 
 
 def front(title: str, *hide: str, search: bool = True) -> str:

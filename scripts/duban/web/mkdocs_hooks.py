@@ -1,13 +1,14 @@
 """MkDocs hooks (a documented MkDocs feature, ``hooks:`` in mkdocs.yml) for ``duban build``.
 
 A speed-up only; the site is the same without it (a test compares every page). Our pages
-carry their tables and timelines as ready-made HTML blocks, and two parts of MkDocs would
-parse each of them just to pass it along: Python-Markdown (to find where a raw HTML block
-ends) and Material's search plugin (to index it, even in sections marked
-``data-search-exclude``). At 10,000 task pages that is most of the build. So:
+carry their tables, timelines and lead paragraphs as ready-made HTML blocks, and two parts
+of MkDocs would parse each of them just to pass it along: Python-Markdown (to find where a
+raw HTML block ends) and Material's search plugin (to index it, even when the block or its
+section is marked ``data-search-exclude``). At 10,000 task pages that is most of the build.
+So:
 
 - ``on_page_markdown`` sets our blocks aside behind placeholder paragraphs;
-- ``on_page_content`` puts back the blocks of searchable sections;
+- ``on_page_content`` puts back the searchable blocks;
 - ``on_page_context``, after the search plugin (lower priority), puts back the rest.
 
 Another engine reading the same Markdown (Zensical, MkDocs 2) renders the blocks as plain
@@ -21,13 +22,17 @@ from typing import Any
 
 from mkdocs.plugins import event_priority
 
-#: The exact shapes ``duban.web.pages`` writes: a table or the obligations timeline,
-#: each starting a line after a blank line and ending with its closing tag on a line.
+#: The exact shapes ``duban.web.pages`` writes: a table, the obligations timeline or a task's
+#: lead paragraph, each starting a line after a blank line and ending with its closing tag
+#: on a line.
 _BLOCK = re.compile(
-    r"(?<=\n\n)(?:<table>\n<thead>.*?\n</table>|<ol class=\"duban-timeline\">\n.*?\n</ol>)\n",
+    r"(?<=\n\n)(?:<table(?: data-search-exclude)?>\n<thead>.*?\n</table>"
+    r"|<ol class=\"duban-timeline\">\n.*?\n</ol>|<p class=\"duban-lead\">[^\n]*</p>)\n",
     re.S,
 )
+_EXCLUDED_BLOCK = "<table data-search-exclude>"
 _PLACEHOLDER = re.compile(r"<p>DUBANHTML(\d+)X</p>")
+_EXCLUDED = re.compile(r"<p data-search-exclude>DUBANHTML(\d+)X</p>")
 #: Per page: the blocks set aside, and whether each is in a section kept out of search.
 _stash: dict[str, list[tuple[str, bool]]] = {}
 
@@ -38,7 +43,9 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
     def keep(match: re.Match[str]) -> str:
         heading_start = markdown.rfind("\n#", 0, match.start())
         heading = markdown[heading_start : markdown.find("\n", heading_start + 1)]
-        excluded = heading_start >= 0 and "data-search-exclude" in heading
+        excluded = (heading_start >= 0 and "data-search-exclude" in heading) or match.group(
+            0
+        ).startswith(_EXCLUDED_BLOCK)
         blocks.append((match.group(0).rstrip("\n"), excluded))
         return f"DUBANHTML{len(blocks) - 1}X\n"
 
@@ -48,22 +55,23 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
     return result
 
 
-def _restore(html: str, blocks: list[tuple[str, bool]], excluded: bool) -> str:
+def on_page_content(html: str, page: Any, **_: Any) -> str:
+    """Searchable blocks go back; the others stay placeholders the search plugin skips."""
+    blocks = _stash.get(page.file.src_uri)
+    if not blocks:
+        return html
+
     def put_back(match: re.Match[str]) -> str:
-        block, in_excluded = blocks[int(match.group(1))]
-        return block + "\n" if in_excluded == excluded else match.group(0)
+        n = int(match.group(1))
+        block, excluded = blocks[n]
+        return f"<p data-search-exclude>DUBANHTML{n}X</p>" if excluded else block + "\n"
 
     return _PLACEHOLDER.sub(put_back, html)
-
-
-def on_page_content(html: str, page: Any, **_: Any) -> str:
-    blocks = _stash.get(page.file.src_uri)
-    return _restore(html, blocks, excluded=False) if blocks else html
 
 
 @event_priority(-100)  # after Material's search plugin has indexed the page
 def on_page_context(context: Any, page: Any, **_: Any) -> Any:
     blocks = _stash.pop(page.file.src_uri, None)
     if blocks:
-        page.content = _restore(page.content, blocks, excluded=True)
+        page.content = _EXCLUDED.sub(lambda m: blocks[int(m.group(1))][0] + "\n", page.content)
     return context

@@ -416,16 +416,17 @@ class Pages:
         ]
         if s.on_time is not None:
             fields.append(("是否按期", "按期办结" if s.on_time else "逾期办结"))
-        if t.description:
-            fields.append(("任务说明", hesc(t.description)))
+        # Search indexes the title, the lead paragraph (status, units, source) and the
+        # description; the table of fields and the sections below stay out of the index (they
+        # would multiply its size, and the time parsing and jieba take, several times over).
         out = [
             front(f"{t.id} {t.title}"),
             f"# {esc(t.id)} {esc(t.title)}\n\n",
-            html_table(["项目", "内容"], fields),
+            self.lead(s),
+            f"{esc(t.description)}\n\n" if t.description else "",
+            html_table(["项目", "内容"], fields, search=False),
             "\n",
         ]
-        # Search indexes the task's title and fields; the sections below stay out of the index
-        # (they would multiply its size, and the time jieba takes, several times over).
         if t.milestones:
             out += ["## 阶段节点 { #milestones data-search-exclude }\n\n"]
             rows = [[hesc(m.title), day(m.due)] for m in t.milestones]
@@ -434,6 +435,21 @@ class Pages:
         out += ["## 办理记录 { #events data-search-exclude }\n\n", self.events(s), "\n"]
         out += ["## 变更记录 { #audit data-search-exclude }\n\n", self.trail(t.id), "\n"]
         return "".join(out)
+
+    def lead(self, s: TaskStatus) -> str:
+        """The task at a glance, one searchable paragraph: light, who leads, who helps, the
+        deadline and where the task came from."""
+        t = s.task
+        parts = [badge(s.light) + (f" 逾期 {s.days_overdue} 个工作日" if s.overdue else "")]
+        units = f"{self.unit_a(t.owner.unit)}牵头（第一责任人: {hesc(t.owner.lead)}）"
+        if t.owner.co_units:
+            units += "，" + "、".join(self.unit_a(c) for c in t.owner.co_units) + "协办"
+        parts.append(units)
+        parts.append(f"完成时限 {day(s.deadline, s.provisional)}")
+        if t.source:
+            parts.append(f"交办来源: {hesc(t.source)}")
+        text = " ".join(" · ".join(parts).split())  # one line, whatever the fields hold
+        return f'<p class="duban-lead">{text}</p>\n\n'
 
     def timeline(self, s: TaskStatus) -> str:
         items = []
