@@ -104,7 +104,7 @@ def test_redaction_rules(built) -> None:  # type: ignore[no-untyped-def]
 
     ledger, _ = load_ledger(built.repo / "ledger")
     as_of = date(2026, 12, 23)
-    view = public_view(ledger, ledger_status(ledger, as_of), {}, as_of)
+    view = public_view(ledger, ledger_status(ledger, as_of), as_of)
     assert CANARY_ID not in {s.task.id for s in view.statuses}
     assert view.redact(f"见{CANARY_ID}。") == f"见{REDACTED}。"
     assert view.redact(f"{CANARY_ID}1 ES-2026-0101") == f"{CANARY_ID}1 ES-2026-0101"

@@ -24,9 +24,25 @@ import yaml
 from duban.problems import Location, Problem
 
 try:  # libyaml is part of every PyYAML wheel; the pure-Python parser is a slow fallback.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_NODE_TAGS: dict[type, str] = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+
+
+class _Loader(_BaseLoader):
+    """Composes the node tree only. Plain scalars get their type from :class:`_Builder` (YAML
+    1.2 core), so PyYAML's YAML 1.1 resolver, a regex search per scalar, is skipped; explicit
+    tags are kept as written and checked by the builder."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        return _NODE_TAGS[kind]
+
 
 MAX_BYTES = 512 * 1024
 """A task file is a few kilobytes; anything this large is a mistake or an attack."""

@@ -8,8 +8,12 @@ The generated Markdown goes into a work folder (``.duban-build/docs`` beside ``m
 never committed) with a generated ``.duban-build/mkdocs.yml`` that ``INHERIT``s the
 user-editable ``mkdocs.yml`` at the repository root and adds only what comes from the ledger
 (site name, the navigation of summary pages, the notice, the speed-up hooks). So
-``mkdocs build -f .duban-build/mkdocs.yml`` (or an
-engine that reads ``mkdocs.yml``) builds the same site; we call MkDocs through its Python API.
+``mkdocs build -f .duban-build/mkdocs.yml`` (or an engine that reads ``mkdocs.yml``) builds
+the same pages; we call MkDocs through its Python API. The machine-readable files (``api/``)
+are written next to what MkDocs builds, from ``.duban-build/feeds``.
+
+Two stages run in a child process beside the others (:mod:`duban.web.background`): the
+audit trails while the pages are prepared, and the feeds while MkDocs runs.
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ import yaml
 from duban.ledger import load_ledger
 from duban.problems import Location, Problem
 from duban.status import ledger_status
+from duban.web.background import Job
 from duban.web.feeds import write_feeds
 from duban.web.pages import Pages, SiteInfo, nav
 from duban.web.public import public_view
+from duban.web.trail import trail_tables
 
 #: Static files of the site (CSS, logo) live in ``docs/`` beside ``mkdocs.yml``; template
 #: overrides in ``docs/overrides`` are used by the theme, not copied as pages.
@@ -78,19 +84,6 @@ def head_commit(repo: Path) -> tuple[str, str]:
         return "", ""
     sha, when = out.stdout.strip().split("\0", 1)
     return sha, when
-
-
-def load_trails(repo: Path | None) -> tuple[dict[str, Any], list[Problem], str]:
-    """Audit trails of every task (``duban.audit``), problems, and a note for the pages."""
-    if repo is None:
-        note = "（台账不在 Git 仓库中, 没有变更记录。）\n"
-        return {}, [], note
-    try:
-        from duban.audit import audit_all
-    except ImportError:  # the audit stage is optional for the site
-        return {}, [], "（本次构建未生成变更记录。）\n"
-    trails, problems = audit_all(repo)
-    return dict(trails), list(problems), "（没有变更记录。）\n"
 
 
 def _copy_assets(src: Path, dest: Path) -> None:
@@ -197,7 +190,8 @@ def build_site(
     ``repo`` is the Git repository whose history gives the audit trails (default: the one
     holding the ledger); ``config_file`` the user's ``mkdocs.yml`` (default: ``mkdocs.yml`` of
     the current folder, else of the repository); ``work`` the folder for generated Markdown
-    (default: ``build`` beside ``mkdocs.yml``). Result is None when nothing could be built.
+    (default: ``.duban-build`` beside ``mkdocs.yml``). Result is None when nothing could be
+    built.
     """
     import jieba
 
@@ -219,8 +213,6 @@ def build_site(
         from duban.clock import today
 
         as_of = today(ledger.config.timezone)
-    statuses = ledger_status(ledger, as_of)
-    lap("status")
 
     repo = repo if repo is not None else git_toplevel(ledger_dir)
     if config_file is None:
@@ -237,39 +229,50 @@ def build_site(
                 "no mkdocs.yml site configuration found",
             ),
         ]
-    trails, audit_problems, audit_note = load_trails(repo)
-    problems += [p for p in audit_problems if p.severity != "error"] + [
-        Problem(p.code, p.where, p.zh, p.en, p.field, "warning")
-        for p in audit_problems
-        if p.severity == "error"
-    ]
-    lap("audit")
+    audit = Job(trail_tables, repo, ledger) if repo is not None else None
 
-    view = public_view(ledger, statuses, trails, as_of)
+    statuses = ledger_status(ledger, as_of)
+    view = public_view(ledger, statuses, as_of)
+    lap("status")
     commit, commit_date = head_commit(repo) if repo else ("", "")
     work = work if work is not None else config_file.parent / ".duban-build"
-    docs = work / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
+    docs, feeds = work / "docs", work / "feeds"
+    for folder in (docs, feeds):
+        if folder.exists():
+            shutil.rmtree(folder)
     docs.mkdir(parents=True)
     _copy_assets(config_file.parent / "docs", docs)
+    note = "（没有变更记录。）\n" if repo else "（台账不在 Git 仓库中, 没有变更记录。）\n"
     info = SiteInfo(
-        commit=commit, commit_date=commit_date, history=repo is not None, audit_note=audit_note
+        commit=commit, commit_date=commit_date, history=repo is not None, audit_note=note
     )
     directory_urls = bool(_read_user_config(config_file).get("use_directory_urls", True))
     pages = Pages(view, docs, info, directory_urls)
-    count = pages.write_all()
-    site_url = ledger.config.site_url
-    base_url = site_url if site_url.endswith("/") or not site_url else site_url + "/"
-    write_feeds(view, docs, pages.units_used, commit, base_url)
+
+    def trails() -> dict[str, str]:
+        lap("pages")
+        if audit is None:
+            return {}
+        tables, audit_problems = audit.result()
+        problems.extend(audit_problems)
+        lap("audit")
+        return tables
+
+    count = pages.write_all(trails)
     config = ledger.config
     notice = (config.notice or "本站数据为虚构的示例数据。") if config.fictional else ""
-    generated = write_config(work, config_file, config.name, site_url, notice)
-    lap("render")
+    generated = write_config(work, config_file, config.name, config.site_url, notice)
+    lap("tasks")
 
+    site_url = config.site_url
+    base_url = site_url if site_url.endswith("/") or not site_url else site_url + "/"
+    made = Job(write_feeds, view, feeds, pages.units_used, commit, base_url)
     out = out.resolve()
     problems += mkdocs_build(generated, out, strict)
     lap("mkdocs")
+    made.result()
+    shutil.copytree(feeds, out, dirs_exist_ok=True)
+    lap("feeds")
     result = BuildResult(
         site_dir=out,
         docs_dir=docs,

@@ -123,12 +123,13 @@ def unit_calendar(view: PublicView, code: str, base_url: str = "") -> bytes:
 
 
 def write_feeds(
-    view: PublicView, docs: Path, units: Sequence[str], commit: str, base_url: str = ""
+    view: PublicView, root: Path, units: Sequence[str], commit: str, base_url: str = ""
 ) -> None:
-    view.write(docs / "api" / "tasks.json", tasks_json(view, commit, base_url))
+    """``root/api/tasks.json`` and ``root/api/calendars/<unit>.ics`` for each unit."""
+    view.write(root / "api" / "tasks.json", tasks_json(view, commit, base_url))
     for code in units:
         view.write_bytes(
-            docs / "api" / "calendars" / f"{code}.ics", unit_calendar(view, code, base_url)
+            root / "api" / "calendars" / f"{code}.ics", unit_calendar(view, code, base_url)
         )
 
 

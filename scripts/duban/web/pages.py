@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -54,6 +54,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("数据说明", "data.md"),
 )
 WEEKDAYS = "一二三四五六日"
+TRAIL_HEADING = "## 变更记录 { #audit data-search-exclude }\n\n"
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,18 @@ class Pages:
     def href(self, target: str) -> str:
         """The URL of ``target`` (``units/fgw.md#x``) from the current page."""
         path, _, anchor = target.partition("#")
-        up = "../" * self.page_url(self.here).count("/")
-        url = up + self.page_url(path) or "./"
+        url = self.file_url(self.page_url(path)) or "./"
         return url + (f"#{anchor}" if anchor else "")
+
+    def file_url(self, path: str) -> str:
+        """The URL of a file of the site (``api/tasks.json``) from the current page."""
+        return "../" * self.page_url(self.here).count("/") + path
+
+    def file_a(self, path: str) -> str:
+        """A link to a file MkDocs does not know of: ``api/`` is written next to the site it
+        builds (the feeds are made while MkDocs runs), so the link is raw HTML, which MkDocs
+        leaves alone; tests/test_site_build.py checks that every link resolves."""
+        return f'<a href="{self.file_url(path)}">{hesc(path)}</a>'
 
     def task_a(self, status: TaskStatus, with_title: bool = True) -> str:
         task = status.task
@@ -128,12 +138,20 @@ class Pages:
 
     def write(self, rel: str, make: Callable[[], str]) -> None:
         self.here = rel
-        self.view.write(self.docs / rel, make().rstrip() + "\n")
+        self.put(rel, make())
+
+    def put(self, rel: str, text: str) -> None:
+        self.view.write(self.docs / rel, text.rstrip() + "\n")
 
     # ----------------------------------------------------------------- all
 
-    def write_all(self) -> int:
-        """Write every page; returns how many Markdown files were written."""
+    def write_all(self, trails: Callable[[], Mapping[str, str]] = dict) -> int:
+        """Write every page; returns how many Markdown files were written.
+
+        ``trails`` gives each task's audit trail as HTML (id → fragment, see
+        :func:`duban.web.trail.trail_tables`). It is called only once everything else is
+        ready, so that an audit running in a child process overlaps with this work.
+        """
         pages = 0
         for name, fn in (
             ("index.md", self.overview),
@@ -149,10 +167,16 @@ class Pages:
         for code in self.units_used:
             self.write(f"units/{code}.md", functools.partial(self.unit_page, code))
             pages += 1
-        for status in self.statuses:
-            self.write(f"tasks/{status.task.id}.md", functools.partial(self.task_page, status))
-            pages += 1
         charts.write_charts(self.view, self.docs / "charts", self.units_used)
+        heads = []
+        for status in self.statuses:
+            self.here = f"tasks/{status.task.id}.md"
+            heads.append((self.here, status.task.id, self.task_page(status)))
+        tables = trails()
+        for rel, task_id, head in heads:
+            trail = tables.get(task_id) or self.info.audit_note
+            self.put(rel, head + TRAIL_HEADING + trail)
+            pages += 1
         return pages
 
     def notice(self) -> str:
@@ -369,7 +393,7 @@ class Pages:
             self.counts(lead, prefix=f"unit-{code}"),
             f"牵头任务 {len(lead)} 项, 按期办结率 {rate_text(on_time, total)}"
             f"（{on_time}/{total}）; 协办任务 {len(co)} 项。"
-            f" 本单位时限日历: [api/calendars/{code}.ics](../api/calendars/{code}.ics)"
+            f" 本单位时限日历: {self.file_a(f'api/calendars/{code}.ics')}"
             "(可导入日历软件)。\n\n",
         ]
         if overdue:
@@ -433,8 +457,7 @@ class Pages:
             out += [html_table(["节点", "计划时间"], rows), "\n"]
         out += ["## 时限与履职 { #timeline data-search-exclude }\n\n", self.timeline(s), "\n"]
         out += ["## 办理记录 { #events data-search-exclude }\n\n", self.events(s), "\n"]
-        out += ["## 变更记录 { #audit data-search-exclude }\n\n", self.trail(t.id), "\n"]
-        return "".join(out)
+        return "".join(out)  # the audit trail section follows (write_all)
 
     def lead(self, s: TaskStatus) -> str:
         """The task at a glance, one searchable paragraph: light, who leads, who helps, the
@@ -492,14 +515,6 @@ class Pages:
                 ]
             )
         return html_table(["日期", "办理事项", "登记单位", "说明"], rows)
-
-    def trail(self, task_id: str) -> str:
-        from duban.web.trail import render_trail
-
-        trail = self.view.trails.get(task_id)
-        if trail is None:
-            return self.info.audit_note or "（没有可用的 Git 历史。）\n"
-        return render_trail(trail, hesc)
 
     # ----------------------------------------------------------------- rules, data
 
@@ -570,11 +585,11 @@ class Pages:
             "- 时限截至到期日 24 时(北京时间)。统计日之后登记的办理记录不计入本次统计。\n"
             "- 本站只公开列为“公开”的任务。\n\n",
             "## 数据下载\n\n",
-            "- [api/tasks.json](api/tasks.json): 全部公开任务及其计算状态(JSON)。\n",
+            f"- {self.file_a('api/tasks.json')}: 全部公开任务及其计算状态(JSON)。\n",
         ]
         for code in self.units_used:
             out.append(
-                f"- [api/calendars/{code}.ics](api/calendars/{code}.ics): "
+                f"- {self.file_a(f'api/calendars/{code}.ics')}: "
                 f"{esc(self.ledger.unit_label(code))}的时限日历(iCalendar)。\n"
             )
         out.append("\n## 纠错\n\n")

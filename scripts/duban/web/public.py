@@ -3,7 +3,8 @@
 Everything the site writes (Markdown, JSON, iCalendar) is built from a :class:`PublicView`
 and goes through :meth:`PublicView.write`, which
 
-1. keeps only tasks with ``visibility: public`` (their statuses and their audit trails), and
+1. keeps only tasks with ``visibility: public`` (their statuses; their audit trails go through
+   :func:`public_trails`), and
 2. redacts, in every text written, the ids and titles of internal tasks, so that a public
    task's note or a commit message that names an internal task does not reveal it.
 
@@ -55,7 +56,6 @@ class PublicView:
     ledger: Ledger
     as_of: date
     statuses: tuple[TaskStatus, ...]
-    trails: Mapping[str, Any]
     secrets: tuple[str, ...] = field(default=(), repr=False)
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
@@ -119,21 +119,13 @@ def _hide_subjects(trail: Any, commits: set[str]) -> Any:
     return replace(trail, changes=changes)
 
 
-def public_view(
-    ledger: Ledger,
-    statuses: Iterable[TaskStatus],
-    trails: Mapping[str, Any],
-    as_of: date,
-) -> PublicView:
+def public_view(ledger: Ledger, statuses: Iterable[TaskStatus], as_of: date) -> PublicView:
     """Keep what is public; remember what must never be written.
 
     Secret: the ids and titles of internal tasks, and of task files that are not valid (they
-    might be internal). Commit messages of commits that touched any task not published
-    (internal, invalid, or deleted since) are not shown at all: a clerk may have described
-    the internal matter in other words.
+    might be internal). Audit trails go through :func:`public_trails`.
     """
     kept = tuple(s for s in statuses if is_public(s.task))
-    ids = {s.task.id for s in kept}
     secret_pairs = [(t.id, t.title) for t in ledger.tasks if not is_public(t)]
     secret_pairs += list(_unsure_files(ledger))
     secret_ids = {task_id for task_id, _ in secret_pairs}
@@ -146,16 +138,23 @@ def public_view(
     if secret_titles:
         parts.append(_trie_pattern(secret_titles))
     pattern = re.compile("|".join(parts)) if parts else None
-    secret = secret_ids | secret_titles
-    hidden = {c.commit.sha for tid, t in trails.items() if tid not in ids for c in t.changes}
     return PublicView(
         ledger=ledger,
         as_of=as_of,
         statuses=kept,
-        trails={tid: _hide_subjects(t, hidden) for tid, t in trails.items() if tid in ids},
-        secrets=tuple(sorted(secret)),
+        secrets=tuple(sorted(secret_ids | secret_titles)),
         _pattern=pattern,
     )
 
 
-__all__ = ["REDACTED", "PublicView", "is_public", "public_view"]
+def public_trails(ledger: Ledger, trails: Mapping[str, Any]) -> dict[str, Any]:
+    """The audit trails of public tasks only. Commit messages of commits that touched any task
+    not published (internal, invalid, or deleted since) are not shown at all: a clerk may
+    have described the internal matter in other words. (Ids and titles of internal tasks are
+    redacted anyway when the page is written.)"""
+    ids = {t.id for t in ledger.tasks if is_public(t)}
+    hidden = {c.commit.sha for tid, t in trails.items() if tid not in ids for c in t.changes}
+    return {tid: _hide_subjects(t, hidden) for tid, t in trails.items() if tid in ids}
+
+
+__all__ = ["REDACTED", "PublicView", "is_public", "public_trails", "public_view"]

@@ -1,15 +1,25 @@
-"""The audit trail of one task (:class:`duban.audit.Trail`) as an HTML table (``esc`` is
-the HTML escape; Markdown leaves raw HTML alone, which keeps thousands of pages fast)."""
+"""The audit trail of each task (:class:`duban.audit.Trail`) as an HTML table (``esc`` is
+the HTML escape; Markdown leaves raw HTML alone, which keeps thousands of pages fast).
+
+:func:`trail_tables` is the whole audit stage of the site: it runs in a child process while
+the pages are prepared (:mod:`duban.web.background`) and hands back only HTML text.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from duban.audit import audit_all
 from duban.auditreport import KIND_LABELS
+from duban.problems import Problem
+from duban.web.markup import hesc
+from duban.web.public import public_trails
 
 if TYPE_CHECKING:
     from duban.audit import Change, Trail
+    from duban.model import Ledger
 
 MAX_FIELDS = 12
 
@@ -60,4 +70,16 @@ def render_trail(trail: Trail, esc: Callable[[Any], str]) -> str:
     return "\n".join(rows) + note
 
 
-__all__ = ["KIND_LABELS", "render_trail"]
+def trail_tables(repo: Path, ledger: Ledger) -> tuple[dict[str, str], list[Problem]]:
+    """The trail of every public task as HTML (task id → fragment) from the history of
+    ``repo``, and the audit's problems (reported as warnings: the site is still built)."""
+    trails, problems = audit_all(repo)
+    tables = {tid: render_trail(t, hesc) for tid, t in public_trails(ledger, trails).items()}
+    warnings = [
+        p if p.severity != "error" else Problem(p.code, p.where, p.zh, p.en, p.field, "warning")
+        for p in problems
+    ]
+    return tables, warnings
+
+
+__all__ = ["KIND_LABELS", "render_trail", "trail_tables"]

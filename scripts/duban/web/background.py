@@ -1,0 +1,91 @@
+"""Run a job in a forked child process while this process goes on with other work.
+
+The site build has two jobs that need nothing from the stages running beside them: the audit
+trails (reading the Git history) while the pages are prepared, and the iCalendar feeds while
+MkDocs runs. With two cores, that takes both off the critical path. A forked child shares the
+parent's memory (copy-on-write), so the ledger is not copied or pickled; only the job's result
+comes back, pickled through a pipe.
+
+Where forking is not safe the job simply runs inline, with the same result: on systems other
+than Linux (no ``fork``, or ``fork`` discouraged as on macOS), and in a process that already
+runs other threads (``duban serve`` serves the site from a thread while it rebuilds).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+class ChildFailed(RuntimeError):
+    """The child process ended without sending a result (killed, or out of memory)."""
+
+
+class Job(Generic[T]):
+    """``fn(*args)``, started now; :meth:`result` waits for its value or raises its error."""
+
+    def __init__(self, fn: Callable[..., T], *args: Any) -> None:
+        self._value: tuple[bool, Any] | None = None
+        self._proc: Any = None
+        if not can_fork():
+            self._value = _call(fn, args)
+            return
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child_end = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_child, args=(child_end, fn, args), daemon=True)
+        self._proc.start()
+        child_end.close()
+
+    @property
+    def forked(self) -> bool:
+        return self._proc is not None
+
+    def result(self) -> T:
+        if self._value is None:
+            try:
+                self._value = self._conn.recv()  # before join: a big result fills the pipe
+            except EOFError:
+                self._proc.join()
+                code = self._proc.exitcode
+                raise ChildFailed(f"background job ended without a result (exit {code})") from None
+            finally:
+                self._conn.close()
+            self._proc.join()
+        ok, value = self._value
+        if ok:
+            return value  # type: ignore[no-any-return]
+        raise value
+
+
+def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bool, Any]:
+    try:
+        return True, fn(*args)
+    except Exception as exc:  # handed to whoever asks for the result
+        return False, exc
+
+
+def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    ok, value = _call(fn, args)
+    if not ok:  # keep the child's traceback: the parent re-raises the exception
+        text = "".join(traceback.format_exception(value))
+        value.add_note(f"Raised in a background process:\n{text}")
+    try:
+        conn.send((ok, value))
+    except Exception as exc:  # a result or error that cannot be pickled
+        conn.send((False, ChildFailed(f"background job result could not be sent: {exc!r}")))
+    finally:
+        conn.close()
+
+
+__all__ = ["ChildFailed", "Job", "can_fork"]

@@ -1,0 +1,64 @@
+"""Background jobs of the site build: a forked child where that is safe, inline elsewhere."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import pytest
+from duban.web.background import ChildFailed, Job, can_fork
+
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="jobs fork on Linux only")
+
+
+def pid_and(value: object) -> tuple[int, object]:
+    return os.getpid(), value
+
+
+def fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def die() -> None:
+    os._exit(3)
+
+
+@linux_only
+def test_job_runs_in_a_child_and_returns_its_value() -> None:
+    big = {f"T-{n}": "x" * 100 for n in range(20_000)}  # more than a pipe's buffer
+    job = Job(pid_and, big)
+    assert job.forked
+    pid, value = job.result()
+    assert pid != os.getpid() and value == big
+    assert job.result() == (pid, big)  # asked twice: the same answer
+
+
+@linux_only
+def test_job_error_is_raised_in_the_parent_with_the_childs_traceback() -> None:
+    job = Job(fail, "坏数据")
+    with pytest.raises(ValueError, match="坏数据") as info:
+        job.result()
+    assert any("in fail" in note for note in getattr(info.value, "__notes__", []))
+
+
+@linux_only
+def test_a_child_that_dies_is_reported() -> None:
+    with pytest.raises(ChildFailed, match="exit 3"):
+        Job(die).result()
+
+
+def test_with_other_threads_running_the_job_runs_inline() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not can_fork()
+        job = Job(pid_and, 1)
+        assert not job.forked
+        assert job.result() == (os.getpid(), 1)
+        with pytest.raises(ValueError, match="inline"):
+            Job(fail, "inline").result()
+    finally:
+        stop.set()
+        thread.join()
