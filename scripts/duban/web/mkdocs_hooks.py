@@ -11,12 +11,17 @@ So:
 - ``on_page_content`` puts back the searchable blocks;
 - ``on_page_context``, after the search plugin (lower priority), puts back the rest.
 
+And the theme renders its navigation, search box and footer for every page, though on the
+thousands of task pages (none of them in the navigation) they come out the same: ``on_env``
+has those partials rendered once per folder for pages outside the navigation.
+
 Another engine reading the same Markdown (Zensical, MkDocs 2) renders the blocks as plain
 raw HTML, with the same result.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Any
 
@@ -75,3 +80,31 @@ def on_page_context(context: Any, page: Any, **_: Any) -> Any:
     if blocks:
         page.content = _EXCLUDED.sub(lambda m: blocks[int(m.group(1))][0] + "\n", page.content)
     return context
+
+
+#: Theme partials whose output, on a page outside the navigation, depends only on the folder
+#: of its URL (links are relative): no item is active, and it has no previous or next page.
+_SAME_OUTSIDE_NAV = ("partials/nav.html", "partials/search.html", "partials/footer.html")
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    for name in _SAME_OUTSIDE_NAV:
+        template = env.get_template(name)  # the environment caches it: includes use this one
+        template.root_render_func = _once_per_folder(template.root_render_func)
+    return env
+
+
+def _once_per_folder(render: Any) -> Any:
+    cache: dict[str, list[str]] = {}
+
+    def cached(context: Any) -> Any:
+        page, nav = context.get("page"), context.get("nav")
+        if page is None or nav is None or page in nav.pages:
+            yield from render(context)
+            return
+        key = posixpath.dirname(page.url.rstrip("/"))  # tasks/X/ and tasks/Y/: "tasks"
+        if key not in cache:
+            cache[key] = list(render(context))
+        yield from cache[key]
+
+    return cached
