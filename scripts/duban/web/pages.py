@@ -80,6 +80,7 @@ class Pages:
         self.ledger = view.ledger
         self.statuses = sorted(view.statuses, key=lambda s: s.task.id)
         self.units_used = self._units_used()
+        self._links: dict[tuple[str, ...], str] = {}  # unit and rule links, per folder
         self.here = "index.md"
 
     # ----------------------------------------------------------------- links
@@ -98,6 +99,16 @@ class Pages:
             return ""
         return stem.removesuffix("index") if stem.endswith("/index") else stem + "/"
 
+    @property
+    def here(self) -> str:
+        """The page being written (``tasks/X.md``): links are relative to its URL."""
+        return self._here
+
+    @here.setter
+    def here(self, rel: str) -> None:
+        self._here = rel
+        self._up = "../" * self.page_url(rel).count("/")
+
     def href(self, target: str) -> str:
         """The URL of ``target`` (``units/fgw.md#x``) from the current page."""
         path, _, anchor = target.partition("#")
@@ -106,7 +117,7 @@ class Pages:
 
     def file_url(self, path: str) -> str:
         """The URL of a file of the site (``api/tasks.json``) from the current page."""
-        return "../" * self.page_url(self.here).count("/") + path
+        return self._up + path
 
     def file_a(self, path: str) -> str:
         """A link to a file MkDocs does not know of: ``api/`` is written next to the site it
@@ -120,17 +131,25 @@ class Pages:
         return f'<a href="{self.href(f"tasks/{task.id}.md")}">{hesc(text)}</a>'
 
     def unit_a(self, code: str) -> str:
-        name = hesc(self.ledger.unit_label(code))
-        if code in self.units_used:
-            return f'<a href="{self.href(f"units/{code}.md")}">{name}</a>'
-        return name
+        key = ("unit", code, self._up)
+        if key not in self._links:
+            name = hesc(self.ledger.unit_label(code))
+            if code in self.units_used:
+                name = f'<a href="{self.href(f"units/{code}.md")}">{name}</a>'
+            self._links[key] = name
+        return self._links[key]
 
     def rule_a(self, rule_id: str | None, measure: str) -> str:
-        rule = self.ledger.rules.get(rule_id or "")
-        if rule is None:
-            return f"措施{hesc(measure)}" if measure else "—"
-        text = f"措施{hesc(rule.measure)} {hesc(rule.title)}"
-        return f'<a href="{self.href(f"rules.md#{rule.id}")}">{text}</a>'
+        key = ("rule", rule_id or "", measure, self._up)
+        if key not in self._links:
+            rule = self.ledger.rules.get(rule_id or "")
+            if rule is None:
+                link = f"措施{hesc(measure)}" if measure else "—"
+            else:
+                text = f"措施{hesc(rule.measure)} {hesc(rule.title)}"
+                link = f'<a href="{self.href(f"rules.md#{rule.id}")}">{text}</a>'
+            self._links[key] = link
+        return self._links[key]
 
     def _units_used(self) -> list[str]:
         used = {code for s in self.statuses for code in (*s.task.units(), s.task.assigned_by)}
