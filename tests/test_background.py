@@ -62,3 +62,15 @@ def test_with_other_threads_running_the_job_runs_inline() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+@linux_only
+def test_leaving_the_block_stops_a_child_whose_result_was_not_asked_for() -> None:
+    import time
+
+    started = time.perf_counter()
+    with Job(time.sleep, 60) as job:
+        assert job.forked
+    assert time.perf_counter() - started < 10
+    with pytest.raises(ChildFailed, match="stopped"):
+        job.result()

@@ -14,6 +14,7 @@ runs other threads (``duban serve`` serves the site from a thread while it rebui
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 import threading
 import traceback
@@ -33,7 +34,11 @@ class ChildFailed(RuntimeError):
 
 
 class Job(Generic[T]):
-    """``fn(*args)``, started now; :meth:`result` waits for its value or raises its error."""
+    """``fn(*args)``, started now; :meth:`result` waits for its value or raises its error.
+
+    Use it as a context manager: on leaving, a child whose result was never asked for (the
+    build failed meanwhile) is stopped.
+    """
 
     def __init__(self, fn: Callable[..., T], *args: Any) -> None:
         self._value: tuple[bool, Any] | None = None
@@ -46,6 +51,19 @@ class Job(Generic[T]):
         self._proc = ctx.Process(target=_child, args=(child_end, fn, args), daemon=True)
         self._proc.start()
         child_end.close()
+
+    def __enter__(self) -> Job[T]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._proc is not None and self._value is None:
+            self._proc.terminate()
+            self._proc.join()
+            self._conn.close()
+            self._value = (False, ChildFailed("background job stopped"))
 
     @property
     def forked(self) -> bool:
@@ -76,6 +94,7 @@ def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bool, Any]:
 
 
 def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     ok, value = _call(fn, args)
     if not ok:  # keep the child's traceback: the parent re-raises the exception
         text = "".join(traceback.format_exception(value))

@@ -22,6 +22,7 @@ import logging
 import shutil
 import subprocess
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -176,6 +177,27 @@ def mkdocs_build(config_file: Path, site_dir: Path, strict: bool) -> list[Proble
     return problems
 
 
+class Stopwatch:
+    """Wall time of each stage, in order (``BuildResult.times``; the benchmark reports it)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.times[stage] = now - self._last
+        self._last = now
+
+
+def find_config(config_file: Path | None, repo: Path | None) -> Path | None:
+    """The user's ``mkdocs.yml``: as given, else in the current folder, else in the repo."""
+    if config_file is None:
+        candidates = [Path("mkdocs.yml")] + ([repo / "mkdocs.yml"] if repo else [])
+        config_file = next((c for c in candidates if c.is_file()), None)
+    return config_file if config_file is not None and config_file.is_file() else None
+
+
 def build_site(
     ledger_dir: Path,
     out: Path = Path("site"),
@@ -196,83 +218,69 @@ def build_site(
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    times: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        times[name] = now - clock
-        clock = now
-
+    clock = Stopwatch()
     ledger, problems = load_ledger(ledger_dir)
-    lap("load")
+    clock.lap("load")
     if ledger is None:
         return None, problems
+    repo = repo if repo is not None else git_toplevel(ledger_dir)
+    asked = str(config_file or "mkdocs.yml")
+    config_file = find_config(config_file, repo)
+    if config_file is None:
+        no_config = _problem(
+            "site-no-config",
+            asked,
+            "找不到网站配置文件 mkdocs.yml",
+            "no mkdocs.yml site configuration found",
+        )
+        return None, [*problems, no_config]
     if as_of is None:
         from duban.clock import today
 
         as_of = today(ledger.config.timezone)
-
-    repo = repo if repo is not None else git_toplevel(ledger_dir)
-    if config_file is None:
-        candidates = [Path("mkdocs.yml")] + ([repo / "mkdocs.yml"] if repo else [])
-        config_file = next((c for c in candidates if c.is_file()), None)
-    if config_file is None or not config_file.is_file():
-        where = str(config_file or "mkdocs.yml")
-        return None, [
-            *problems,
-            _problem(
-                "site-no-config",
-                where,
-                "找不到网站配置文件 mkdocs.yml",
-                "no mkdocs.yml site configuration found",
-            ),
-        ]
-    audit = Job(trail_tables, repo, ledger) if repo is not None else None
-
-    statuses = ledger_status(ledger, as_of)
-    view = public_view(ledger, statuses, as_of)
-    lap("status")
-    commit, commit_date = head_commit(repo) if repo else ("", "")
     work = work if work is not None else config_file.parent / ".duban-build"
-    docs, feeds = work / "docs", work / "feeds"
-    for folder in (docs, feeds):
-        if folder.exists():
-            shutil.rmtree(folder)
-    docs.mkdir(parents=True)
-    _copy_assets(config_file.parent / "docs", docs)
-    note = "（没有变更记录。）\n" if repo else "（台账不在 Git 仓库中, 没有变更记录。）\n"
-    info = SiteInfo(
-        commit=commit, commit_date=commit_date, history=repo is not None, audit_note=note
-    )
-    directory_urls = bool(_read_user_config(config_file).get("use_directory_urls", True))
-    pages = Pages(view, docs, info, directory_urls)
+    with ExitStack() as jobs:
+        # The audit reads the Git history in a child process while the pages are prepared.
+        audit = jobs.enter_context(Job(trail_tables, repo, ledger)) if repo else None
+        view = public_view(ledger, ledger_status(ledger, as_of), as_of)
+        clock.lap("status")
+        commit, commit_date = head_commit(repo) if repo else ("", "")
+        docs, feeds = work / "docs", work / "feeds"
+        for folder in (docs, feeds):
+            if folder.exists():
+                shutil.rmtree(folder)
+        docs.mkdir(parents=True)
+        _copy_assets(config_file.parent / "docs", docs)
+        note = "（没有变更记录。）\n" if repo else "（台账不在 Git 仓库中, 没有变更记录。）\n"
+        info = SiteInfo(commit, commit_date, history=repo is not None, audit_note=note)
+        directory_urls = bool(_read_user_config(config_file).get("use_directory_urls", True))
+        pages = Pages(view, docs, info, directory_urls)
 
-    def trails() -> dict[str, str]:
-        lap("pages")
-        if audit is None:
-            return {}
-        tables, audit_problems = audit.result()
-        problems.extend(audit_problems)
-        lap("audit")
-        return tables
+        def trails() -> dict[str, str]:  # called by write_all once the other pages are done
+            clock.lap("pages")
+            if audit is None:
+                return {}
+            tables, audit_problems = audit.result()
+            problems.extend(audit_problems)
+            clock.lap("audit")
+            return tables
 
-    count = pages.write_all(trails)
-    config = ledger.config
-    notice = (config.notice or "本站数据为虚构的示例数据。") if config.fictional else ""
-    generated = write_config(work, config_file, config.name, config.site_url, notice)
-    lap("tasks")
+        count = pages.write_all(trails)
+        config = ledger.config
+        notice = (config.notice or "本站数据为虚构的示例数据。") if config.fictional else ""
+        generated = write_config(work, config_file, config.name, config.site_url, notice)
+        clock.lap("tasks")
 
-    site_url = config.site_url
-    base_url = site_url if site_url.endswith("/") or not site_url else site_url + "/"
-    made = Job(write_feeds, view, feeds, pages.units_used, commit, base_url)
-    out = out.resolve()
-    problems += mkdocs_build(generated, out, strict)
-    lap("mkdocs")
-    made.result()
-    shutil.copytree(feeds, out, dirs_exist_ok=True)
-    lap("feeds")
+        # The feeds are written in a child process while MkDocs builds the pages.
+        site_url = config.site_url
+        base_url = site_url if site_url.endswith("/") or not site_url else site_url + "/"
+        made = jobs.enter_context(Job(write_feeds, view, feeds, pages.units_used, commit, base_url))
+        out = out.resolve()
+        problems += mkdocs_build(generated, out, strict)
+        clock.lap("mkdocs")
+        made.result()
+        shutil.copytree(feeds, out, dirs_exist_ok=True)
+        clock.lap("feeds")
     result = BuildResult(
         site_dir=out,
         docs_dir=docs,
@@ -281,7 +289,7 @@ def build_site(
         tasks=len(view.statuses),
         pages=count,
         commit=commit,
-        times=times,
+        times=clock.times,
     )
     return result, problems
 
