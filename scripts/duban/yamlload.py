@@ -43,6 +43,12 @@ class _Loader(_BaseLoader):
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         return _NODE_TAGS[kind]
 
+    def descend_resolver(self, *_: Any) -> None:  # path-based resolvers: not used
+        pass
+
+    def ascend_resolver(self, *_: Any) -> None:
+        pass
+
 
 MAX_BYTES = 512 * 1024
 """A task file is a few kilobytes; anything this large is a mistake or an attack."""
