@@ -113,6 +113,7 @@ def tasks() -> dict[str, str]:
             "2026-11-16",
             [ev("2026-11-16", "reported-to-leader", "jtj"), ev("2026-11-17", "decomposed", "jtj")],
             deadline="2026-12-18",
+            extra="description: 重点实施通村公路安全生命防护工程\n",
         ),
         "ES-2026-0103": task_yaml(
             "ES-2026-0103",

@@ -139,6 +139,8 @@ def test_search_indexes_a_task_by_its_lead_not_its_tables(built) -> None:  # typ
     assert "完成调研" not in text  # a milestone
     assert "DUBANHTML" not in json.dumps(index, ensure_ascii=False)
     assert '<p class="duban-lead">' in read(built, "tasks/ES-2026-0101/index.html")
+    described = [d for d in index["docs"] if d["location"].startswith("tasks/ES-2026-0102/")]
+    assert "生命防护" in " ".join(d["text"] for d in described).replace("\u200b", "")
 
 
 def test_rule_catalogue_quotes_the_measures(built) -> None:  # type: ignore[no-untyped-def]

@@ -466,7 +466,7 @@ class Pages:
             front(f"{t.id} {t.title}"),
             f"# {esc(t.id)} {esc(t.title)}\n\n",
             self.lead(s),
-            f"{esc(t.description)}\n\n" if t.description else "",
+            f"任务说明: {esc(t.description)}\n\n" if t.description else "",
             html_table(["项目", "内容"], fields, search=False),
             "\n",
         ]
