@@ -285,3 +285,47 @@ def test_markdown_hooks_change_nothing_but_speed(built, tmp_path: Path) -> None:
     assert (built.site / index).read_text("utf-8") == (tmp_path / "plain" / index).read_text(
         "utf-8"
     )
+
+
+def test_feed_links_follow_use_directory_urls(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from duban.web.feeds import tasks_json, unit_calendar
+    from duban.web.pages import Pages, SiteInfo
+    from duban.web.public import public_view
+
+    ledger, _ = load_ledger(built.repo / "ledger")
+    view = public_view(ledger, ledger_status(ledger, AS_OF), AS_OF)
+    base = "https://duban.example.gov.cn/"
+    for directory_urls, url in (
+        (True, base + "tasks/ES-2026-0102/"),
+        (False, base + "tasks/ES-2026-0102.html"),
+    ):
+        page_url = Pages(view, tmp_path, SiteInfo(), directory_urls).page_url
+        tasks = json.loads(tasks_json(view, "", base, page_url))["tasks"]
+        assert {t["id"]: t["url"] for t in tasks}["ES-2026-0102"] == url
+        assert f"URL:{url}" in unit_calendar(view, "jtj", base, page_url).decode()
+
+
+def test_a_ledger_outside_the_documented_layout_gets_a_warning(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The audit reads ledger/tasks/ at the repository root: a ledger elsewhere is built, but
+    the build says that its task pages have no trail instead of showing them silently empty."""
+    import shutil
+
+    from duban.web.build import build_site
+
+    elsewhere = tmp_path / "data" / "ledger"
+    shutil.copytree(built.repo / "ledger", elsewhere)
+    result, problems = build_site(
+        elsewhere, out=tmp_path / "site", as_of=AS_OF, repo=built.repo, work=tmp_path / "w"
+    )
+    assert result is not None
+    layout = [p for p in problems if p.code == "site-audit-layout"]
+    assert [p.severity for p in layout] == ["warning"]
+    assert str(layout[0].where) == str(elsewhere)  # no made-up line and column
+    _, problems = build_site(
+        built.repo / "ledger",
+        out=tmp_path / "s2",
+        as_of=AS_OF,
+        repo=built.repo,
+        work=tmp_path / "w2",
+    )
+    assert not [p for p in problems if p.code == "site-audit-layout"]

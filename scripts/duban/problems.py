@@ -22,8 +22,10 @@ class Location:
     line: int = 0
     col: int = 0
 
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
+    def __str__(self) -> str:  # path:line:col, leaving out what is unknown
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col}" if self.col else f"{self.path}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from duban.gitlog import TASKS_PREFIX
 from duban.ledger import load_ledger
 from duban.problems import Location, Problem
 from duban.status import ledger_status
@@ -239,6 +240,18 @@ def build_site(
 
         as_of = today(ledger.config.timezone)
     work = work if work is not None else config_file.parent / ".duban-build"
+    if repo and (repo / TASKS_PREFIX).resolve() != (ledger_dir / "tasks").resolve():
+        problems.append(
+            _problem(
+                "site-audit-layout",
+                str(ledger_dir),
+                f"变更记录只读取仓库根目录下 {TASKS_PREFIX} 的历史, 本台账不在该位置:"
+                " 任务页将没有变更记录",
+                f"audit trails are read from {TASKS_PREFIX} at the repository root only;"
+                " this ledger is elsewhere, so task pages will have no trail",
+                severity="warning",
+            )
+        )
     with ExitStack() as jobs:
         # The audit reads the Git history in a child process while the pages are prepared.
         audit = jobs.enter_context(Job(trail_tables, repo, ledger)) if repo else None
@@ -274,7 +287,9 @@ def build_site(
         # The feeds are written in a child process while MkDocs builds the pages.
         site_url = config.site_url
         base_url = site_url if site_url.endswith("/") or not site_url else site_url + "/"
-        made = jobs.enter_context(Job(write_feeds, view, feeds, pages.units_used, commit, base_url))
+        made = jobs.enter_context(
+            Job(write_feeds, view, feeds, pages.units_used, commit, base_url, pages.page_url)
+        )
         out = out.resolve()
         problems += mkdocs_build(generated, out, strict)
         clock.lap("mkdocs")

@@ -18,7 +18,7 @@ unit (open or overdue) and for the deadline of every live task it leads, built w
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -35,12 +35,19 @@ def _d(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def task_record(s: TaskStatus, base_url: str) -> dict[str, Any]:
+def directory_url(md: str) -> str:
+    """The URL MkDocs gives ``tasks/X.md`` with ``use_directory_urls: true``: ``tasks/X/``."""
+    return md.removesuffix(".md") + "/"
+
+
+def task_record(
+    s: TaskStatus, base_url: str, page_url: Callable[[str], str] = directory_url
+) -> dict[str, Any]:
     t = s.task
     return {
         "id": t.id,
         "title": t.title,
-        "url": f"{base_url}tasks/{t.id}/",
+        "url": base_url + page_url(f"tasks/{t.id}.md"),
         "assigned_by": t.assigned_by,
         "owner": t.owner.unit,
         "co_units": list(t.owner.co_units),
@@ -72,18 +79,31 @@ def task_record(s: TaskStatus, base_url: str) -> dict[str, Any]:
     }
 
 
-def tasks_json(view: PublicView, commit: str, base_url: str = "") -> str:
+def tasks_json(
+    view: PublicView,
+    commit: str,
+    base_url: str = "",
+    page_url: Callable[[str], str] = directory_url,
+) -> str:
     payload = {
         "schema": SCHEMA,
         "ledger": view.ledger.config.name,
         "as_of": view.as_of.isoformat(),
         "commit": commit,
-        "tasks": [task_record(s, base_url) for s in sorted(view.statuses, key=lambda s: s.task.id)],
+        "tasks": [
+            task_record(s, base_url, page_url)
+            for s in sorted(view.statuses, key=lambda s: s.task.id)
+        ],
     }
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def unit_calendar(view: PublicView, code: str, base_url: str = "") -> bytes:
+def unit_calendar(
+    view: PublicView,
+    code: str,
+    base_url: str = "",
+    page_url: Callable[[str], str] = directory_url,
+) -> bytes:
     ledger = view.ledger
     cal = Calendar()
     cal.add("prodid", "-//duban//督办台账//ZH")
@@ -96,7 +116,7 @@ def unit_calendar(view: PublicView, code: str, base_url: str = "") -> bytes:
         if not s.live:
             continue
         t = s.task
-        url = f"{base_url}tasks/{t.id}/" if base_url else ""
+        url = base_url + page_url(f"tasks/{t.id}.md") if base_url else ""
         items = [
             (o.key, o.label, o.due, o.provisional, o.state)
             for o in s.obligations
@@ -123,14 +143,19 @@ def unit_calendar(view: PublicView, code: str, base_url: str = "") -> bytes:
 
 
 def write_feeds(
-    view: PublicView, root: Path, units: Sequence[str], commit: str, base_url: str = ""
+    view: PublicView,
+    root: Path,
+    units: Sequence[str],
+    commit: str,
+    base_url: str = "",
+    page_url: Callable[[str], str] = directory_url,
 ) -> None:
-    """``root/api/tasks.json`` and ``root/api/calendars/<unit>.ics`` for each unit."""
-    view.write(root / "api" / "tasks.json", tasks_json(view, commit, base_url))
+    """``root/api/tasks.json`` and ``root/api/calendars/<unit>.ics`` for each unit; links to
+    task pages are ``base_url`` + ``page_url("tasks/<id>.md")``."""
+    view.write(root / "api" / "tasks.json", tasks_json(view, commit, base_url, page_url))
     for code in units:
-        view.write_bytes(
-            root / "api" / "calendars" / f"{code}.ics", unit_calendar(view, code, base_url)
-        )
+        ics = unit_calendar(view, code, base_url, page_url)
+        view.write_bytes(root / "api" / "calendars" / f"{code}.ics", ics)
 
 
-__all__ = ["SCHEMA", "task_record", "tasks_json", "unit_calendar", "write_feeds"]
+__all__ = ["SCHEMA", "directory_url", "task_record", "tasks_json", "unit_calendar", "write_feeds"]
