@@ -329,3 +329,20 @@ def test_a_ledger_outside_the_documented_layout_gets_a_warning(built, tmp_path: 
         work=tmp_path / "w2",
     )
     assert not [p for p in problems if p.code == "site-audit-layout"]
+
+
+def test_mkdocs_on_the_generated_config_builds_the_same_site(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`mkdocs build -f .duban-build/mkdocs.yml` gives the same files, api/ included."""
+    from duban.web.build import mkdocs_build
+
+    again = tmp_path / "again"
+    assert mkdocs_build(built.repo / built.result.config_file, again, strict=True) == []
+
+    def files(root: Path) -> set[Path]:
+        return {p.relative_to(root) for p in root.rglob("*") if p.is_file()}
+
+    assert files(again) == files(built.site)
+    feeds = [rel for rel in files(again) if rel.parts[0] == "api"]
+    assert len(feeds) > 3
+    for rel in feeds:
+        assert (again / rel).read_bytes() == (built.site / rel).read_bytes(), rel

@@ -9,8 +9,8 @@ never committed) with a generated ``.duban-build/mkdocs.yml`` that ``INHERIT``s 
 user-editable ``mkdocs.yml`` at the repository root and adds only what comes from the ledger
 (site name, the navigation of summary pages, the notice, the speed-up hooks). So
 ``mkdocs build -f .duban-build/mkdocs.yml`` (or an engine that reads ``mkdocs.yml``) builds
-the same pages; we call MkDocs through its Python API. The machine-readable files (``api/``)
-are written next to what MkDocs builds, from ``.duban-build/feeds``.
+the same site; we call MkDocs through its Python API. The machine-readable files (``api/``)
+are written to ``.duban-build/feeds`` while MkDocs runs and copied into the site.
 
 Two stages run in a child process beside the others (:mod:`duban.web.background`): the
 audit trails while the pages are prepared, and the feeds while MkDocs runs.
@@ -37,7 +37,7 @@ from duban.status import ledger_status
 from duban.web.background import Job
 from duban.web.feeds import write_feeds
 from duban.web.pages import Pages, SiteInfo, nav
-from duban.web.public import public_view
+from duban.web.public import PublicView, public_view
 from duban.web.trail import trail_tables
 
 #: Static files of the site (CSS, logo) live in ``docs/`` beside ``mkdocs.yml``; template
@@ -199,6 +199,16 @@ def find_config(config_file: Path | None, repo: Path | None) -> Path | None:
     return config_file if config_file is not None and config_file.is_file() else None
 
 
+def _write_feeds(view: PublicView, feeds: Path, *args: Any) -> None:
+    """``write_feeds`` into ``feeds``, which appears whole or not at all: the hooks copy it
+    into the site when MkDocs finishes, if it is there by then (``mkdocs build`` on the
+    generated config gets ``api/`` too); ``build_site`` copies it once the job is done."""
+    partial = feeds.with_name(feeds.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    write_feeds(view, partial, *args)
+    partial.rename(feeds)
+
+
 def build_site(
     ledger_dir: Path,
     out: Path = Path("site"),
@@ -288,7 +298,7 @@ def build_site(
         site_url = config.site_url
         base_url = site_url if site_url.endswith("/") or not site_url else site_url + "/"
         made = jobs.enter_context(
-            Job(write_feeds, view, feeds, pages.units_used, commit, base_url, pages.page_url)
+            Job(_write_feeds, view, feeds, pages.units_used, commit, base_url, pages.page_url)
         )
         out = out.resolve()
         problems += mkdocs_build(generated, out, strict)

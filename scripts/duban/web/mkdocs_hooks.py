@@ -15,6 +15,9 @@ And the theme renders its navigation, search box and footer for every page, thou
 thousands of task pages (none of them in the navigation) they come out the same: ``on_env``
 has those partials rendered once per folder for pages outside the navigation.
 
+Not a speed-up: ``on_post_build`` copies ``feeds/`` beside the generated ``mkdocs.yml``
+(``api/tasks.json`` and the iCalendar feeds, written by ``duban build``) into the site.
+
 Another engine reading the same Markdown (Zensical, MkDocs 2) renders the blocks as plain
 raw HTML, with the same result.
 """
@@ -23,6 +26,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shutil
+from pathlib import Path
 from typing import Any
 
 from mkdocs.plugins import event_priority
@@ -108,3 +113,9 @@ def _once_per_folder(render: Any) -> Any:
         yield from cache[key]
 
     return cached
+
+
+def on_post_build(config: Any, **_: Any) -> None:
+    feeds = Path(config.config_file_path).parent / "feeds"
+    if feeds.is_dir():  # complete or absent: duban build renames it into place when done
+        shutil.copytree(feeds, config.site_dir, dirs_exist_ok=True)
