@@ -43,7 +43,7 @@ _BLOCK = re.compile(
 _EXCLUDED_BLOCK = "<table data-search-exclude>"
 _PLACEHOLDER = re.compile(r"<p>DUBANHTML(\d+)X</p>")
 _EXCLUDED = re.compile(r"<p data-search-exclude>DUBANHTML(\d+)X</p>")
-#: Per page: the blocks set aside, and whether each is in a section kept out of search.
+#: Per page: the blocks set aside, and whether each is kept out of search.
 _stash: dict[str, list[tuple[str, bool]]] = {}
 
 
@@ -53,9 +53,8 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
     def keep(match: re.Match[str]) -> str:
         heading_start = markdown.rfind("\n#", 0, match.start())
         heading = markdown[heading_start : markdown.find("\n", heading_start + 1)]
-        excluded = (heading_start >= 0 and "data-search-exclude" in heading) or match.group(
-            0
-        ).startswith(_EXCLUDED_BLOCK)
+        in_excluded_section = heading_start >= 0 and "data-search-exclude" in heading
+        excluded = in_excluded_section or match.group(0).startswith(_EXCLUDED_BLOCK)
         blocks.append((match.group(0).rstrip("\n"), excluded))
         return f"DUBANHTML{len(blocks) - 1}X\n"
 
