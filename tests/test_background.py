@@ -74,3 +74,35 @@ def test_leaving_the_block_stops_a_child_whose_result_was_not_asked_for() -> Non
     assert time.perf_counter() - started < 10
     with pytest.raises(ChildFailed, match="stopped"):
         job.result()
+
+
+def test_the_site_is_the_same_whether_its_jobs_fork_or_not(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The audit and feed jobs give the same site run in children or inline."""
+    from duban.web.build import build_site
+    from site_support import AS_OF, make_repo
+
+    if not can_fork():
+        pytest.skip("another thread is running here: jobs cannot fork")
+    repo = make_repo(tmp_path / "repo")
+
+    def build(name: str) -> dict[str, bytes]:
+        out = tmp_path / name
+        result, problems = build_site(
+            repo / "ledger", out=out, as_of=AS_OF, repo=repo, work=tmp_path / f"w-{name}"
+        )
+        assert result is not None and not [p for p in problems if p.severity == "error"]
+        return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    forked = build("forked")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        inline = build("inline")
+    finally:
+        stop.set()
+        thread.join()
+    assert forked.keys() == inline.keys()
+    assert [name for name in forked if forked[name] != inline[name]] == []
+    assert any(name.startswith("api/calendars/") for name in forked)
+    assert "督查室 张三" in forked["tasks/ES-2026-0102/index.html"].decode()  # its trail
