@@ -12,7 +12,7 @@ Layout (paths relative to the docs folder)::
     closed.md                已销号 (the archive)
     rules.md                 时限规则 (the catalogue, with the measures' wording)
     data.md                  数据说明 (as of, commit, calendar years, how to report an error)
-    tasks/<id>.md            one page per task, NOT in the navigation
+    tasks/<id>.md            one page per task, NOT in the navigation (duban.web.taskpage)
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ from duban.web.markup import (
     html_table,
     rate,
     rate_text,
-    state_badge,
     table,
 )
 from duban.web.public import PublicView
+from duban.web.taskpage import task_page
 
 LIGHT_ORDER = ("red", "yellow", "green", "done", "closed")
 #: The navigation: summary pages only (task pages stay out, DESIGN.md §8).
@@ -190,7 +190,7 @@ class Pages:
         heads = []
         for status in self.statuses:
             self.here = f"tasks/{status.task.id}.md"
-            heads.append((self.here, status.task.id, self.task_page(status)))
+            heads.append((self.here, status.task.id, task_page(self, status)))
         tables = trails()
         for rel, task_id, head in heads:
             trail = tables.get(task_id) or self.info.audit_note
@@ -427,113 +427,6 @@ class Pages:
             out += [f"## 本单位交办、尚未销号的任务({len(live)} 项)\n\n"]
             out += [self.task_table(sorted(live, key=lambda s: (s.deadline, s.task.id)))]
         return "".join(out)
-
-    # ----------------------------------------------------------------- task
-
-    def task_page(self, s: TaskStatus) -> str:
-        t = s.task
-        rules = self.ledger.rules
-        deadline = day(s.deadline, s.provisional)
-        if t.deadline_rule:
-            rule = rules.get(t.deadline_rule)
-            link = self.rule_a(t.deadline_rule, rule.measure if rule else "")
-            deadline += f"（按{link}计算, 规则 <code>{hesc(t.deadline_rule)}</code>）"
-        extensions = [e for e in t.events if e.type == "extension-approved" and e.deadline]
-        if extensions and extensions[-1].deadline == s.deadline:
-            deadline += f"（{extensions[-1].date.isoformat()} 同意延期）"
-        late = f" 逾期 {s.days_overdue} 个工作日" if s.overdue else ""
-        fields = [
-            ("任务编号", hesc(t.id)),
-            ("当前状态", badge(s.light) + late),
-            ("交办来源", hesc(t.source) if t.source else "—"),
-            ("交办单位", self.unit_a(t.assigned_by)),
-            ("收到日期", day(t.received)),
-            ("责任单位", self.unit_a(t.owner.unit)),
-            ("第一责任人", hesc(t.owner.lead)),
-            ("协办单位", "、".join(self.unit_a(c) for c in t.owner.co_units) or "—"),
-            ("工作标准", hesc(t.standard)),
-            ("紧急程度", hesc(label(PRIORITY_LABELS, t.priority))),
-            ("完成时限", deadline),
-            ("报送完成", day(s.completed_on)),
-            ("销号日期", day(s.closed_on)),
-        ]
-        if s.on_time is not None:
-            fields.append(("是否按期", "按期办结" if s.on_time else "逾期办结"))
-        # Search indexes the title, the lead paragraph (status, units, source) and the
-        # description; the table of fields and the sections below stay out of the index (they
-        # would multiply its size, and the time parsing and jieba take, several times over).
-        out = [
-            front(f"{t.id} {t.title}"),
-            f"# {esc(t.id)} {esc(t.title)}\n\n",
-            self.lead(s),
-            f"任务说明: {esc(t.description)}\n\n" if t.description else "",
-            html_table(["项目", "内容"], fields, search=False),
-            "\n",
-        ]
-        if t.milestones:
-            out += ["## 阶段节点 { #milestones data-search-exclude }\n\n"]
-            rows = [[hesc(m.title), day(m.due)] for m in t.milestones]
-            out += [html_table(["节点", "计划时间"], rows), "\n"]
-        out += ["## 时限与履职 { #timeline data-search-exclude }\n\n", self.timeline(s), "\n"]
-        out += ["## 办理记录 { #events data-search-exclude }\n\n", self.events(s), "\n"]
-        return "".join(out)  # the audit trail section follows (write_all)
-
-    def lead(self, s: TaskStatus) -> str:
-        """The task at a glance, one searchable paragraph: light, who leads, who helps, the
-        deadline and where the task came from."""
-        t = s.task
-        parts = [badge(s.light) + (f" 逾期 {s.days_overdue} 个工作日" if s.overdue else "")]
-        units = f"{self.unit_a(t.owner.unit)}牵头（第一责任人: {hesc(t.owner.lead)}）"
-        if t.owner.co_units:
-            units += "，" + "、".join(self.unit_a(c) for c in t.owner.co_units) + "协办"
-        parts.append(units)
-        parts.append(f"完成时限 {day(s.deadline, s.provisional)}")
-        if t.source:
-            parts.append(f"交办来源: {hesc(t.source)}")
-        text = " ".join(" · ".join(parts).split())  # one line, whatever the fields hold
-        return f'<p class="duban-lead">{text}</p>\n\n'
-
-    def timeline(self, s: TaskStatus) -> str:
-        items = []
-        for o in s.obligations:
-            when = f"应于 {day(o.due, o.provisional)}"
-            if o.met_on:
-                when += f" · {o.met_on.isoformat()} 办理"
-                if o.implied:
-                    when += "(以完成报告视为办理)"
-            if o.days_late:
-                when += f" · 逾期 {o.days_late} 个工作日"
-            if o.explained:
-                when += " · 已说明延误原因"
-            unit = " · " + self.unit_a(o.unit) if o.unit else ""
-            items.append(
-                f'<li class="duban-ob duban-st-{o.state}">'
-                f'<span class="duban-ob-due">{o.due.isoformat()}</span>'
-                f"{state_badge(o.state)} <strong>{hesc(o.label)}</strong>{unit}"
-                f" · 依据 {self.rule_a(o.rule, o.measure)}<br>{when}</li>"
-            )
-        if not items:
-            return "<p>（无）</p>\n"
-        return '<ol class="duban-timeline">\n' + "\n".join(items) + "\n</ol>\n"
-
-    def events(self, s: TaskStatus) -> str:
-        rows = []
-        for e in s.task.events:
-            note = hesc(e.note) if e.note else ""
-            if e.deadline:
-                note = f"新时限 {e.deadline.isoformat()}" + ("; " + note if note else "")
-            if e.milestone:
-                note = f"节点: {hesc(e.milestone)}" + ("; " + note if note else "")
-            future = " (统计日之后)" if e.date > self.view.as_of else ""
-            rows.append(
-                [
-                    f"{e.date.isoformat()}{future}",
-                    hesc(label(EVENT_LABELS, e.type)),
-                    hesc(self.ledger.unit_label(e.by)),
-                    note or "—",
-                ]
-            )
-        return html_table(["日期", "办理事项", "登记单位", "说明"], rows)
 
     # ----------------------------------------------------------------- rules, data
 
