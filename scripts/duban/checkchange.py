@@ -35,21 +35,13 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from duban.model import duty_violation
-from duban.problems import Location, Problem, json_path
+from duban.problems import Location, Problem, UserError, json_path
 from duban.rules import usable_as_deadline
 from duban.yamlload import Document, load_text
 
 
-class CheckError(Exception):
+class CheckError(UserError):
     """The check cannot run (not a repository, unknown revision...): exit 2."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
 
 
 @dataclass(frozen=True)

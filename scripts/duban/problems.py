@@ -14,6 +14,19 @@ def pick_lang(explicit: str | None = None) -> str:
     return "en" if lang.startswith("en") else "zh"
 
 
+class UserError(Exception):
+    """A mistake in what the user asked for, with a Chinese and an English message (``str()``
+    is English); the CLI prints :meth:`message` and exits, never a traceback."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """A place in a source file; ``line`` and ``col`` are 1-based (0 = unknown)."""

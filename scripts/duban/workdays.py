@@ -36,7 +36,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from duban.estimate import estimate_days_off
-from duban.problems import Location, Problem
+from duban.problems import Location, Problem, UserError
 
 FIRST_YEAR = 2004
 """The first year with an official arrangement in the ledger (the data starts here)."""
@@ -49,16 +49,8 @@ MAX_N = 100_000
 Unit = Literal["wd", "d", "m"]
 
 
-class CalendarError(ValueError):
-    """A user-facing error with a Chinese and an English message (``str()`` is English)."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
+class CalendarError(UserError, ValueError):
+    """A date or period the calendar cannot work with."""
 
 
 class PeriodError(CalendarError):
