@@ -342,7 +342,10 @@ def test_incremental_equals_full_and_reads_only_new_commits(
     assert [f.field for f in last.fields] == ["$.events[3]"]
     monkeypatch.undo()
     assert incremental == audit_all(repo.path)[0]
+    saved: list[object] = []
+    monkeypatch.setattr(auditcache, "save", lambda *args: saved.append(args))
     assert audit_all(repo.path, cache)[0] == incremental  # nothing new: from the cache
+    assert saved == []  # and the cache is not written again
 
 
 def test_force_push_and_corrupt_cache_rebuild(tmp_path: Path) -> None:
@@ -366,6 +369,45 @@ def test_force_push_and_corrupt_cache_rebuild(tmp_path: Path) -> None:
         assert audit_all(repo.path, cache)[0] == rebuilt
     assert json.loads((cache / auditcache.FILE_NAME).read_text("utf-8"))["version"] == 1
     assert (cache / ".gitignore").read_text("utf-8") == "*\n"
+
+
+def test_malformed_cache_is_rebuilt(tmp_path: Path) -> None:
+    """A cache with the right header but bad content never ends in a traceback."""
+    repo = Repo(tmp_path / "r")
+    build_history(repo)
+    cache = tmp_path / "cache"
+    expected, _ = audit_all(repo.path, cache)
+    good = json.loads((cache / auditcache.FILE_NAME).read_text("utf-8"))
+    rows = [row for pending in good["changes"].values() for row in pending]
+    with_fields = next(i for i, row in enumerate(rows) if row[5])
+    renamed = next(i for i, row in enumerate(rows) if row[4])
+
+    def patched(index: int, column: int, value: object) -> str:
+        bad = json.loads(json.dumps(good))
+        row = [row for pending in bad["changes"].values() for row in pending][index]
+        row[column] = value
+        return json.dumps(bad)
+
+    for garbage in (
+        "[" * 100_000 + "]" * 100_000,  # RecursionError while decoding
+        patched(with_fields, 5, [[5, "added", None, "x"]]),
+        patched(with_fields, 5, ["abcd"]),
+        patched(renamed, 4, 7),
+        patched(renamed, 6, [["c", "p", "x", 0, "zh", "en", "", "error"]]),
+        json.dumps({**good, "head": "--output=/tmp/x"}),
+        json.dumps({**good, "deleted": "ES-2026-0002"}),
+        json.dumps({**good, "fallback": {"ES-2026-0001": [1]}}),
+        json.dumps(
+            {**good, "commits": {k: [*v[:3], "#1", *v[4:]] for k, v in good["commits"].items()}}
+        ),
+    ):
+        (cache / auditcache.FILE_NAME).write_text(garbage, "utf-8")
+        assert auditcache.load(cache) is None
+        trails, problems = audit_all(repo.path, cache)
+        assert problems == [] and trails == expected
+        assert find_trail(trails, "ES-2026-0001") is trails["ES-2026-0001"]
+        assert trail_text(trails["ES-2026-0001"], "en") and trail_to_json(trails["ES-2026-0001"])
+        assert json.loads((cache / auditcache.FILE_NAME).read_text("utf-8")) == good
 
 
 def test_not_a_repository(tmp_path: Path) -> None:
@@ -425,6 +467,11 @@ def test_diff_items_and_labels() -> None:
     )
     assert describe(FieldChange("$.visibility", "changed", "public", "internal")) == (
         "公开范围: 公开 → 内部"
+    )
+    emptied = FieldChange("$.owner.co_units", "changed", ["czj"], [])
+    assert (describe(emptied), describe(emptied, "en")) == (
+        "协办单位: czj → (无)",
+        "co-units: czj → (none)",
     )
 
 

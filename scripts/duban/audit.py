@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,6 @@ from duban.yamlload import MAX_BYTES, Document, load_text
 
 TZ = ZoneInfo("Asia/Shanghai")
 CACHE_DIR = ".duban-cache"
-KINDS = ("created", "modified", "renamed", "deleted", "invalid", "repaired")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +88,8 @@ class Trail:
 
 
 Pending = tuple[str, str, str, str, str | None, tuple[FieldChange, ...], tuple[Problem, ...]]
-_Seen = dict[str, "_Version"]
 """A change before attribution: (sha, kind, status, path, old_path, fields, problems)."""
+_Seen = dict[str, "_Version"]
 
 
 @dataclass
@@ -123,16 +122,14 @@ def audit_all(
         if head is None:
             return {}, problems
         cache = Path(cache_dir) if cache_dir is not None and not problems else None
-        state = auditcache.load(cache, repo) if cache is not None else None
-        if (
-            state is not None
-            and state.head != head
-            and not is_ancestor(repo, state.head or "", head)
-        ):
+        state = auditcache.load(cache) if cache is not None else None
+        if state is not None and state.head == head:
+            return trails(state), problems  # the cache is up to date: nothing to write
+        if state is not None and not is_ancestor(repo, state.head or "", head):
             state = None
         if state is None:
             state = _run(repo, State(), head, None)
-        elif state.head != head:
+        else:
             state = _run(repo, state, head, state.head) or _run(repo, State(), head, None)
         if cache is not None:
             auditcache.save(cache, state)
@@ -175,15 +172,9 @@ def find_trail(all_trails: dict[str, Trail], task_id: str) -> Trail | None:
     if task_id in all_trails:
         return all_trails[task_id]
     for trail in all_trails.values():
-        if any(_stem(c.old_path or "") == task_id for c in trail.changes):
+        if any(PurePosixPath(c.old_path or "").stem == task_id for c in trail.changes):
             return trail
     return None
-
-
-def _stem(path: str) -> str:
-    """The task id of a path: its file name without ``.yaml``."""
-    name = path.rsplit("/", 1)[-1]
-    return name[: name.rfind(".")] if "." in name[1:] else name
 
 
 def _run(repo: Any, state: State, head: str, since: str | None) -> State | None:
@@ -340,17 +331,18 @@ def _record(
     new: Any,
     problems: tuple[Problem, ...],
 ) -> None:
+    # The task id is the file name without ``.yaml``.
     if old_path is not None:
-        key = state.path_key.pop(old_path, None) or _stem(old_path)
+        key = state.path_key.pop(old_path, None) or PurePosixPath(old_path).stem
     else:
-        key = _stem(path or "")
+        key = PurePosixPath(path or "").stem
     if status == "D":
         state.fallback.pop(key, None)
         state.deleted.add(key)
         _add(state, key, (sha, "deleted", status, old_path or "", None, (), ()))
         return
     assert path is not None
-    new_key = _stem(path)
+    new_key = PurePosixPath(path).stem
     if new_key != key:  # renamed to another id: the trail follows the file
         moved = state.changes.pop(key, [])
         state.changes[new_key] = state.changes.get(new_key, []) + moved

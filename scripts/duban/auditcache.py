@@ -1,21 +1,22 @@
 """The audit cache: the trail state after a processed head, as JSON in ``.duban-cache/``.
 
 JSON, not pickle: loading a cache never runs code, even if someone planted the file. A cache
-that is missing, unreadable, of another format version or written by another version of
-duban is ignored (the caller rebuilds from scratch); writing is atomic, so an interrupted run
-leaves the old cache or none, never half a file.
+that is missing, unreadable, malformed (every type is checked), of another format version or
+written by another version of duban is ignored (the caller rebuilds from scratch); writing is
+atomic, so an interrupted run leaves the old cache or none, never half a file.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from duban import __version__
-from duban.audit import Commit, State
+from duban.audit import Commit, Pending, State
 from duban.auditdiff import FieldChange
 from duban.problems import Location, Problem
 
@@ -24,7 +25,7 @@ FORMAT = "duban-audit-cache"
 VERSION = 1
 
 
-def load(cache_dir: Path, repo: Any = None) -> State | None:
+def load(cache_dir: Path) -> State | None:
     """The cached state, or None if there is no usable cache."""
     try:
         raw = json.loads((cache_dir / FILE_NAME).read_text("utf-8"))
@@ -35,7 +36,7 @@ def load(cache_dir: Path, repo: Any = None) -> State | None:
         ):
             return None
         return _state(raw)
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+    except Exception:  # unreadable, not JSON, too deeply nested, wrong types: rebuild
         return None
 
 
@@ -93,40 +94,86 @@ def _problem(p: Problem) -> list[Any]:
 
 
 def _state(raw: dict[str, Any]) -> State:
+    """Rebuild the state, checking every type: a bad cache raises and is ignored."""
     head = raw["head"]
-    if not isinstance(head, str):
-        raise TypeError("head")
-    commits = {
-        sha: Commit(sha, str(a), str(t), str(s), pr, merge, bool(reviewed))
-        for sha, (a, t, s, pr, merge, reviewed) in raw["commits"].items()
-    }
+    _check(isinstance(head, str) and _SHA.fullmatch(head))
+    commits = {}
+    for sha, row in _dict(raw["commits"]).items():
+        author, time, subject, pr, merge, reviewed = _row(row, 6)
+        _check(_SHA.fullmatch(sha) and _strs(author, time, subject) and _opt_str(merge))
+        _check((pr is None or _int(pr)) and isinstance(reviewed, bool))
+        commits[sha] = Commit(sha, author, time, subject, pr, merge, reviewed)
     changes = {}
-    for key, pending in raw["changes"].items():
-        rows = []
-        for sha, kind, status, path, old, fields, problems in pending:
-            if sha not in commits:
-                raise KeyError(sha)
-            rows.append(
-                (
-                    sha,
-                    kind,
-                    status,
-                    path,
-                    old,
-                    tuple(FieldChange(*f) for f in fields),
-                    tuple(
-                        Problem(code, Location(where, line, col), zh, en, fld, sev)
-                        for code, where, line, col, zh, en, fld, sev in problems
-                    ),
-                )
-            )
-        changes[str(key)] = rows
+    for key, pending in _dict(raw["changes"]).items():
+        rows: list[Pending] = []
+        for row in _list(pending):
+            sha, kind, status, path, old, fields, problems = _row(row, 7)
+            _check(sha in commits and _strs(kind, status, path) and _opt_str(old))
+            rows.append((sha, kind, status, path, old, _fields(fields), _problems(problems)))
+        changes[key] = rows
+    path_key, last_path = _dict(raw["path_key"]), _dict(raw["last_path"])
+    deleted, fallback = _list(raw["deleted"]), _dict(raw["fallback"])
+    _check(_strs(*path_key.values(), *last_path.values(), *deleted))
+    _check(all(isinstance(data, dict) for data in fallback.values()))
     return State(
         head=head,
         changes=changes,
         commits=commits,
-        path_key={str(k): str(v) for k, v in raw["path_key"].items()},
-        last_path={str(k): str(v) for k, v in raw["last_path"].items()},
-        deleted={str(k) for k in raw["deleted"]},
-        fallback=dict(raw["fallback"]),
+        path_key=path_key,
+        last_path=last_path,
+        deleted=set(deleted),
+        fallback=fallback,
     )
+
+
+_SHA = re.compile(r"[0-9a-f]{40,64}")
+
+
+def _fields(rows: Any) -> tuple[FieldChange, ...]:
+    out = []
+    for row in _list(rows):
+        field, op, old, new = _row(row, 4)
+        _check(_strs(field, op))
+        out.append(FieldChange(field, op, old, new))
+    return tuple(out)
+
+
+def _problems(rows: Any) -> tuple[Problem, ...]:
+    out = []
+    for row in _list(rows):
+        code, where, line, col, zh, en, fld, sev = _row(row, 8)
+        _check(_strs(code, where, zh, en, fld, sev) and _int(line) and _int(col))
+        out.append(Problem(code, Location(where, line, col), zh, en, fld, sev))
+    return tuple(out)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    _check(isinstance(value, dict))
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    _check(isinstance(value, list))
+    return value
+
+
+def _row(value: Any, size: int) -> list[Any]:
+    _check(isinstance(value, list) and len(value) == size)
+    return value
+
+
+def _strs(*values: Any) -> bool:
+    return all(isinstance(v, str) for v in values)
+
+
+def _opt_str(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check(ok: Any) -> None:
+    if not ok:
+        raise TypeError("bad audit cache")

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from duban.model import EVENT_LABELS, PRIORITY_LABELS, VISIBILITY_LABELS
+from duban.model import EVENT_LABELS, PRIORITY_LABELS, VISIBILITY_LABELS, label
 
 #: Field labels (zh, en); keys are dotted field paths.
 FIELD_LABELS: dict[str, tuple[str, str]] = {
@@ -154,26 +154,22 @@ def _field_key(path: str) -> str:
 
 
 def field_label(path: str, lang: str = "zh") -> str:
-    key = _field_key(path)
-    labels = FIELD_LABELS.get(key)
-    if labels is None:
-        return key or path
-    return labels[1] if lang == "en" else labels[0]
+    return label(FIELD_LABELS, _field_key(path), lang) or path
 
 
 def describe(change: FieldChange, lang: str = "zh") -> str:
     """One line for people: ``时限: 2026-06-30 → 2026-07-31``."""
     key = _field_key(change.field)
-    label = field_label(change.field, lang)
+    name = field_label(change.field, lang)
     old, new = (_value(key, v, lang) for v in (change.old, change.new))
     en = lang == "en"
     if change.op == "added":
-        return f"{label} added: {new}" if en else f"新增{label}: {new}"
+        return f"{name} added: {new}" if en else f"新增{name}: {new}"
     if change.op == "removed":
-        return f"{label} removed: {old}" if en else f"删除{label}: {old}"
+        return f"{name} removed: {old}" if en else f"删除{name}: {old}"
     if key in _LIST_FIELDS:
-        return f"{label} changed: {old} → {new}" if en else f"修改{label}: {old} → {new}"
-    return f"{label}: {old} → {new}"
+        return f"{name} changed: {old} → {new}" if en else f"修改{name}: {old} → {new}"
+    return f"{name}: {old} → {new}"
 
 
 def _value(key: str, value: Any, lang: str) -> str:
@@ -181,10 +177,8 @@ def _value(key: str, value: Any, lang: str) -> str:
         return event_text(value, lang)
     if key == "milestones" and isinstance(value, dict):
         return f"{_plain(value.get('title'), lang)} ({_plain(value.get('due'), lang)})"
-    if isinstance(value, str) and key in VALUE_LABELS:
-        labels = VALUE_LABELS[key].get(value)
-        if labels is not None:
-            return labels[1] if lang == "en" else labels[0]
+    if isinstance(value, str) and value in VALUE_LABELS.get(key, {}):
+        return label(VALUE_LABELS[key], value, lang)
     return _plain(value, lang)
 
 
@@ -194,11 +188,8 @@ def _plain(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
     if isinstance(value, list):
-        return (
-            ", ".join(_plain(v, lang) for v in value)
-            if lang == "en"
-            else ("、".join(_plain(v, lang) for v in value) or "(无)")
-        )
+        sep = ", " if lang == "en" else "、"
+        return sep.join(_plain(v, lang) for v in value) or _plain(None, lang)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_plain(v, lang)}" for k, v in value.items())
     text = str(value).replace("\n", " ")
@@ -208,8 +199,8 @@ def _plain(value: Any, lang: str) -> str:
 def event_text(event: dict[str, Any], lang: str = "zh") -> str:
     """``2026-06-20 已完成 (fgw)``, with the new deadline, milestone and note if any."""
     kind = event.get("type")
-    labels = EVENT_LABELS.get(kind) if isinstance(kind, str) else None
-    kind_text = (labels[1] if lang == "en" else labels[0]) if labels else _plain(kind, lang)
+    known = isinstance(kind, str) and kind in EVENT_LABELS
+    kind_text = label(EVENT_LABELS, kind, lang) if known else _plain(kind, lang)
     text = f"{_plain(event.get('date'), lang)} {kind_text} ({_plain(event.get('by'), lang)})"
     sep = "; " if lang == "en" else "；"
     if "deadline" in event:

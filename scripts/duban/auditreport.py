@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from duban.audit import Change, Trail
+from duban.model import label
 
 KIND_LABELS: dict[str, tuple[str, str]] = {
     "created": ("新建任务", "task created"),
@@ -18,8 +19,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
 
 def change_text(change: Change, lang: str = "zh") -> str:
     """What happened, in one line: the kind, then every field change."""
-    zh, en = KIND_LABELS.get(change.kind, (change.kind, change.kind))
-    parts = [en if lang == "en" else zh]
+    parts = [label(KIND_LABELS, change.kind, lang)]
     if change.kind == "renamed" and change.old_path:
         parts[0] += f" ({change.old_path} → {change.path})"
     parts += [f.text(lang) for f in change.fields]
@@ -77,10 +77,10 @@ def trail_text(trail: Trail, lang: str = "zh") -> str:
         if not c.reviewed:
             via = "direct commit, not reviewed in a PR" if en else "直接提交, 未经合并请求审核"
         lines.append(f"{when}  {c.author}  {via}  {c.short_sha}  {c.subject}")
-        zh, en_label = KIND_LABELS.get(change.kind, (change.kind, change.kind))
-        lines.append(f"    {en_label if en else zh}: {change.path}")
+        where = change.path
         if change.kind == "renamed" and change.old_path:
-            lines[-1] = f"    {en_label if en else zh}: {change.old_path} → {change.path}"
+            where = f"{change.old_path} → {change.path}"
+        lines.append(f"    {label(KIND_LABELS, change.kind, lang)}: {where}")
         lines += [f"    {f.text(lang)}" for f in change.fields]
         lines += [f"    {p.where}: {p.message(lang)}" for p in change.problems]
     return "\n".join(lines)
