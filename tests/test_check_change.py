@@ -321,3 +321,11 @@ def test_refuses_events_dated_after_today(repo: Path) -> None:
     problems = check_change(str(repo), "main", "HEAD", "fgw-clerk", today=date(2026, 11, 27))
     assert [(p.code, p.where.line) for p in problems] == [("event-in-future", 17)]
     assert check_change(str(repo), "main", "HEAD", "fgw-clerk", today=date(2026, 12, 15)) == []
+
+
+def test_appended_event_must_be_valid(repo: Path) -> None:
+    append(repo, "date: 2026-03-09, type: plan-reported, by: [fgw]")
+    assert ("schema-type", F1, 16) in refusals(repo, "fgw-clerk")
+    done = run(repo, "--base", "main", "--actor", "fgw-clerk", "--lang", "en")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{F1}:16:" in done.stdout

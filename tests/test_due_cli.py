@@ -83,6 +83,10 @@ def test_rule_and_priority(ledger: Path) -> None:
         (["2026-03-02"], "二者选一", "either"),
         (["2026-03-02", "5wd", "--rule", "deploy"], "二者选一", "either"),
         (["2003-06-01", "5wd"], "超出工作日历范围", "outside"),
+        (["2026-03-06", "100000m"], "超出工作日历范围", "outside"),
+        (["2026-03-06", "99999d"], "超出工作日历范围", "outside"),
+        (["0001-01-01", "--rule", "leave-extension"], "超出工作日历范围", "outside"),
+        (["2003-12-31", "--rule", "leave-extension"], "超出工作日历范围", "outside"),
     ],
 )
 def test_errors_exit_2_without_traceback(ledger: Path, args: list[str], zh: str, en: str) -> None:

@@ -192,6 +192,14 @@ def test_beyond_the_horizon_is_a_clear_error() -> None:
         cal.add(cal.last_day, Period.parse("1wd"))
 
 
+def test_months_beyond_any_date_are_a_range_error() -> None:
+    with pytest.raises(CalendarRangeError) as info:
+        official().add(d("2026-03-06"), Period.parse("100000m"))
+    assert "2026-03-06 + 100000m" in info.value.en and "outside" in info.value.en
+    with pytest.raises(CalendarRangeError):
+        add_months(d("2004-01-01"), -100_000)
+
+
 def test_provisional_years() -> None:
     cal = official()
     assert cal.official_years == tuple(range(2004, 2027))

@@ -37,6 +37,7 @@ from typing import Any
 from duban.model import duty_violation
 from duban.problems import Location, Problem, UserError, json_path
 from duban.rules import usable_as_deadline
+from duban.status import cycle_start
 from duban.yamlload import Document, load_text
 
 
@@ -137,14 +138,17 @@ def _doc(raw: bytes | None, display: str) -> tuple[Document | None, list[Problem
 
 
 def _closed(events: list[Any]) -> bool:
-    closed = False
-    for event in events:
-        if isinstance(event, dict):
-            if event.get("type") == "closed":
-                closed = True
-            elif event.get("type") == "reopened":
-                closed = False
-    return closed
+    types = [event.get("type") if isinstance(event, dict) else None for event in events]
+    return "closed" in types[cycle_start(types) :]
+
+
+def _shape_problems(doc: Document) -> list[Problem]:
+    """Invisible characters in codes, then the task schema (one problem per field)."""
+    from duban import schema, validate
+
+    problems = validate.check_codes(doc)
+    bad = {p.field for p in problems}
+    return problems + [p for p in schema.check(doc, "task") if p.field not in bad]
 
 
 class _Checker:
@@ -213,15 +217,13 @@ class _Checker:
     # -- files ---------------------------------------------------------------------------
 
     def added(self, path: str, raw: bytes | None) -> None:
-        from duban import schema, validate
+        from duban import validate
 
         doc, problems = _doc(raw, path)
         if doc is None:
             self.problems += problems
             return
-        problems = validate.check_codes(doc)
-        bad = {p.field for p in problems}
-        problems += [p for p in schema.check(doc, "task") if p.field not in bad]
+        problems = _shape_problems(doc)
         if not problems:
             problems = validate.check_task(
                 doc, PurePosixPath(path).stem, self.prefix, set(self.roster.units), self.rules
@@ -263,6 +265,10 @@ class _Checker:
             return
         if old is None or not isinstance(old.data.get("events"), list):
             self.added(new_path, new_raw)  # the base copy is unreadable: check it as new
+            return
+        problems = _shape_problems(new)
+        if problems:
+            self.problems += problems
             return
         if PurePosixPath(old_path).stem != PurePosixPath(new_path).stem:
             self.refuse(

@@ -27,9 +27,6 @@ from functools import cache
 
 from lunar_python import Lunar, Solar
 
-#: The holidays of the 2024 revision, in calendar order (names as in the notices).
-STATUTORY_HOLIDAYS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
-
 _DAY = timedelta(days=1)
 
 

@@ -22,9 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from duban.problems import Location, Problem
-from duban.workdays import Due, Period, PeriodError, WorkCalendar
-
-PRIORITIES = ("normal", "important", "urgent")
+from duban.workdays import Due, Period, PeriodError, WorkCalendar, add_months
 
 #: Rule ids that are per-task obligations tracked by the status stage, in measure order.
 TASK_OBLIGATIONS = (
@@ -105,10 +103,9 @@ class Rule:
         period = self.period_for(priority)
         if period is None:
             return None
+        calendar.check_range(start)
         if self.before:
             if period.unit == "m":
-                from duban.workdays import add_months
-
                 return Due(add_months(start, -period.n), False)
             if period.unit == "d":
                 return Due(start - timedelta(days=period.n), False)
@@ -192,7 +189,7 @@ def load_rules(path: Path, display: str | None = None) -> tuple[dict[str, Rule],
     return rules, problems
 
 
-__all__ = ["PRIORITIES", "TASK_OBLIGATIONS", "Rule", "load_rules"]
+__all__ = ["TASK_OBLIGATIONS", "Rule", "load_rules"]
 
 
 def compute_due(

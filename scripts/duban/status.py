@@ -59,8 +59,8 @@ Decisions, and why:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from duban.model import Event, Ledger, Task
@@ -115,9 +115,14 @@ OBLIGATIONS: dict[str, tuple[str, str, str, str, str | None, str]] = {
     "complete": ("complete", "八", "完成任务", "complete the task", None, "completed"),
     "verify": ("verify", "八", "核实销号", "verify and close", "5wd", "verified"),
 }
-#: Obligations discharged by a completion report when never recorded on their own.
-IMPLIED_BY_COMPLETION = frozenset(
-    {"decompose", "report-to-leader", "deploy", "plan-feedback", "progress-feedback"}
+#: Obligations discharged by a completion report when never recorded on their own (so are
+#: milestone reports), in measure order.
+IMPLIED_BY_COMPLETION = (
+    "decompose",
+    "report-to-leader",
+    "deploy",
+    "plan-feedback",
+    "progress-feedback",
 )
 _DEFAULT_VARIANTS = {
     "deploy": {"urgent": "0d"},
@@ -150,17 +155,21 @@ class Obligation:
     unit: str = ""
     implied: bool = False
 
-    @property
-    def is_met(self) -> bool:
-        return self.state in ("met-on-time", "met-late")
-
     def title(self, lang: str = "zh") -> str:
         return self.label_en if lang == "en" else self.label
 
 
 @dataclass(frozen=True)
 class TaskStatus:
-    """A task as of a date: its light, effective deadline and obligations."""
+    """A task as of a date: its light, effective deadline and obligations.
+
+    ``overdue``, ``due_soon`` and ``days_overdue`` are derived from the obligations once, when
+    the status is made (also by :func:`dataclasses.replace`):
+
+    - ``overdue``: unmet obligations past their due date (none for a closed task);
+    - ``due_soon``: open obligations due within the warning window (none for a closed task);
+    - ``days_overdue``: the most working days any item is late (0 when none is overdue).
+    """
 
     task: Task
     as_of: date
@@ -172,71 +181,50 @@ class TaskStatus:
     closed_on: date | None
     on_time: bool | None
     soon_until: date | None = None
+    overdue: tuple[Obligation, ...] = field(init=False)
+    due_soon: tuple[Obligation, ...] = field(init=False)
+    days_overdue: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        overdue: tuple[Obligation, ...] = ()
+        soon: tuple[Obligation, ...] = ()
+        if self.live:
+            overdue = tuple(o for o in self.obligations if o.state == "overdue")
+            until = self.soon_until
+            if until is not None:
+                soon = tuple(o for o in self.obligations if o.state == "open" and o.due <= until)
+        object.__setattr__(self, "overdue", overdue)
+        object.__setattr__(self, "due_soon", soon)
+        object.__setattr__(self, "days_overdue", max((o.days_late for o in overdue), default=0))
 
     @property
     def live(self) -> bool:
         return self.light != "closed"
-
-    @property
-    def overdue(self) -> tuple[Obligation, ...]:
-        """Unmet obligations past their due date (none for a closed task)."""
-        if not self.live:
-            return ()
-        return tuple(o for o in self.obligations if o.state == "overdue")
-
-    @property
-    def due_soon(self) -> tuple[Obligation, ...]:
-        """Open obligations due within the warning window (none for a closed task)."""
-        if not self.live or self.soon_until is None:
-            return ()
-        until = self.soon_until
-        return tuple(o for o in self.obligations if o.state == "open" and o.due <= until)
-
-    @property
-    def days_overdue(self) -> int:
-        """The most working days any item is late (0 when none is overdue)."""
-        return max((o.days_late for o in self.overdue), default=0)
-
-    def light_label(self, lang: str = "zh") -> str:
-        pair = LIGHT_LABELS[self.light]
-        return pair[1] if lang == "en" else pair[0]
 
 
 def _period(text: str | None) -> Period | None:
     return Period.parse(text) if text else None
 
 
-class _Clock:
-    """Due dates and lateness on one calendar, as of one date."""
-
-    def __init__(self, calendar: WorkCalendar, as_of: date, warning_days: int) -> None:
-        self.calendar = calendar
-        self.as_of = as_of
-        self.warning_days = warning_days
-
-    def add(self, start: date, period: Period) -> Due:
-        return self.calendar.add(start, period)
-
-    def late(self, due: date, when: date) -> int:
-        """Working days from ``due`` to ``when`` (0 when not after)."""
-        return max(0, self.calendar.working_days_between(due, when)) if when > due else 0
+def _late(calendar: WorkCalendar, due: date, when: date) -> int:
+    """Working days from ``due`` to ``when`` (0 when not after)."""
+    return max(0, calendar.working_days_between(due, when)) if when > due else 0
 
 
-def _cycle(events: Iterable[Event]) -> tuple[list[Event], date | None]:
-    """The events of the current cycle (after the last ``reopened``) and the closing date.
+def cycle_start(types: Sequence[object]) -> int:
+    """Where the current cycle starts in a task's event types: just after the last
+    ``reopened`` (0 when never reopened). The task is closed when ``"closed"`` is among
+    ``types[cycle_start(types):]``.
 
     A ``reopened`` makes the task live again: completion and verification start anew.
     """
-    cycle: list[Event] = []
-    closed_on: date | None = None
-    for event in events:
-        if event.type == "reopened":
-            cycle = []
-            closed_on = None
-            continue
-        cycle.append(event)
-        if event.type == "closed":
-            closed_on = event.date
+    return max((i + 1 for i, t in enumerate(types) if t == "reopened"), default=0)
+
+
+def _cycle(events: Sequence[Event]) -> tuple[list[Event], date | None]:
+    """The events of the current cycle (after the last ``reopened``) and the closing date."""
+    cycle = list(events[cycle_start([e.type for e in events]) :])
+    closed_on = next((e.date for e in reversed(cycle) if e.type == "closed"), None)
     return cycle, closed_on
 
 
@@ -265,9 +253,9 @@ def effective_deadline(
     if rule is None or period is None:
         # Validation reports an unknown rule; the status stage must not crash on it.
         return Due(task.received, False), ("deadline_rule",)
-    return rule.due(ledger.calendar, task.received, task.priority) or Due(task.received, False), (
-        "deadline_rule",
-    )
+    due = rule.due(ledger.calendar, task.received, task.priority)
+    assert due is not None  # the rule has a period
+    return due, ("deadline_rule",)
 
 
 def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
@@ -277,7 +265,7 @@ def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
     # A closed task's clock stops when it is closed.
     now = closed_on or as_of
     warning = ledger.config.warning_days
-    clock = _Clock(ledger.calendar, now, warning)
+    calendar = ledger.calendar
     deadline, deadline_field = effective_deadline(task, ledger, as_of)
 
     # The standing completion: the owner's last `completed` not undone by a later
@@ -296,8 +284,7 @@ def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
     def explained(due: date) -> bool:
         # Explained when an explanation was given once the item was due soon or late.
         return any(
-            d >= due or ledger.calendar.working_days_between(d, due) <= warning
-            for d in explanations
+            d >= due or calendar.working_days_between(d, due) <= warning for d in explanations
         )
 
     obligations: list[Obligation] = []
@@ -319,11 +306,11 @@ def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
         if met is None and implied_by is not None:
             met, implied = implied_by, True
         if met is not None:
-            late = clock.late(due.date, met.date)
+            late = _late(calendar, due.date, met.date)
             state = "met-late" if met.date > due.date else "met-on-time"
             met_on: date | None = met.date
         elif now > due.date:
-            state, late, met_on = "overdue", clock.late(due.date, now), None
+            state, late, met_on = "overdue", _late(calendar, due.date, now), None
         else:
             state, late, met_on = "open", 0, None
         obligations.append(
@@ -349,7 +336,7 @@ def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
         return next((e for e in events if e.type == kind), None)
 
     owner = task.owner.unit
-    for key in ("decompose", "report-to-leader", "deploy", "plan-feedback", "progress-feedback"):
+    for key in IMPLIED_BY_COMPLETION:
         rule_id, measure, zh, en, default, met_by = OBLIGATIONS[key]
         rule = ledger.rules.get(rule_id)
         if rule is not None:
@@ -359,7 +346,7 @@ def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
             period = _period(_DEFAULT_VARIANTS.get(key, {}).get(task.priority, default))
         if period is None:
             continue
-        due = clock.add(task.received, period)
+        due = calendar.add(task.received, period)
         if key == "progress-feedback" and deadline.date <= due.date:
             continue  # the completion report is the progress report (see module doc)
         add(
@@ -386,7 +373,7 @@ def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
         )
         add(
             f"milestone:{milestone.title}",
-            Due(milestone.due, ledger.calendar.is_estimated(milestone.due)),
+            Due(milestone.due, calendar.is_estimated(milestone.due)),
             ("milestones", index, "due"),
             met,
             rule="progress-feedback" if "progress-feedback" in ledger.rules else None,
@@ -419,7 +406,7 @@ def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
         )
         add(
             "verify",
-            clock.add(completed.date, period),
+            calendar.add(completed.date, period),
             ("events", completed.index),
             verified,
             rule="verify" if rule else None,
@@ -430,7 +417,7 @@ def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
         )
 
     obligations.sort(key=lambda o: (o.due, _ORDER.get(o.key.split(":")[0], 9)))
-    soon_until = _window_end(ledger.calendar, as_of, warning)
+    soon_until = _window_end(calendar, as_of, warning)
     if closed_on is not None:
         light = "closed"
     elif completed is not None:

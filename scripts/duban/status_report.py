@@ -193,7 +193,7 @@ def _overdue_rows(items: Sequence[Item], ledger: Ledger, lang: str) -> list[list
             s.task.id,
             clip(s.task.title, 30),
             ledger.unit_label(o.unit),
-            f"{o.label_en if lang == 'en' else o.label}",
+            o.title(lang),
             o.measure,
             o.due.isoformat() + ("*" if o.provisional else ""),
             str(o.days_late),
@@ -248,7 +248,7 @@ def overdue_github(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, 
     lines = []
     for s, o in overdue_items(statuses):
         where = s.task.loc(*o.field)
-        title = f"{s.task.id} {o.label_en if lang == 'en' else o.label}"
+        title = f"{s.task.id} {o.title(lang)}"
         lines.append(
             annotation("warning", where.path, where.line, item_message(s, o, lang), title=title)
         )
@@ -300,7 +300,7 @@ def _status_rows(statuses: Sequence[TaskStatus], ledger: Ledger, lang: str) -> l
                 ledger.unit_label(s.task.owner.unit),
                 label(PRIORITY_LABELS, s.task.priority, lang),
                 s.deadline.isoformat() + ("*" if s.provisional else ""),
-                (nxt.label_en if lang == "en" else nxt.label) if nxt else "",
+                nxt.title(lang) if nxt else "",
                 nxt.due.isoformat() if nxt else "",
                 str(len(s.overdue)),
             ]
@@ -343,10 +343,11 @@ def status_markdown(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date,
 
 def status_github(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, lang: str) -> str:
     """Overdue items as warnings, due-soon items as notices, each on its field's line."""
-    lines = [overdue_github(statuses, ledger, as_of, lang)] if overdue_items(statuses) else []
+    overdue = overdue_github(statuses, ledger, as_of, lang)
+    lines = [overdue] if overdue else []
     for s, o in due_soon_items(statuses):
         where = s.task.loc(*o.field)
-        title = f"{s.task.id} {o.label_en if lang == 'en' else o.label}"
+        title = f"{s.task.id} {o.title(lang)}"
         lines.append(
             annotation("notice", where.path, where.line, soon_message(s, o, lang), title=title)
         )

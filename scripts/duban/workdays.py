@@ -91,10 +91,6 @@ class Period:
         unit: Unit = match.group(2).lower()  # type: ignore[assignment]
         return cls(0, "d") if n == 0 else cls(n, unit)
 
-    @property
-    def same_day(self) -> bool:
-        return self.n == 0
-
     def __str__(self) -> str:
         return f"{self.n}{self.unit}"
 
@@ -117,9 +113,14 @@ class Due:
 
 
 def add_months(start: date, months: int) -> date:
-    """The same day ``months`` later, or that month's last day when there is no such day."""
+    """The same day ``months`` later, or that month's last day when there is no such day.
+
+    Raises :class:`CalendarRangeError` when the result is not a representable date."""
     index = start.year * 12 + start.month - 1 + months
     year, month = divmod(index, 12)
+    if not date.min.year <= year <= date.max.year:
+        what = f"{start.isoformat()} {months:+d}m"
+        raise CalendarRangeError(f"日期 {what} 超出日期范围", f"date {what} is out of range")
     last = _stdcal.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(start.day, last))
 
@@ -238,10 +239,11 @@ class WorkCalendar:
             raise self._range_error(date(year, 1, 1))
         return year not in self._official
 
-    def _range_error(self, d: date) -> CalendarRangeError:
+    def _range_error(self, d: date | str) -> CalendarRangeError:
+        what = d if isinstance(d, str) else d.isoformat()
         return CalendarRangeError(
-            f"日期 {d.isoformat()} 超出工作日历范围（{FIRST_YEAR}-01-01 至 {self._last}-12-31）",
-            f"date {d.isoformat()} is outside the working-day calendar "
+            f"日期 {what} 超出工作日历范围（{FIRST_YEAR}-01-01 至 {self._last}-12-31）",
+            f"date {what} is outside the working-day calendar "
             f"({FIRST_YEAR}-01-01 to {self._last}-12-31)",
         )
 
@@ -250,6 +252,10 @@ class WorkCalendar:
         if i < 0 or i >= len(self._work):
             raise self._range_error(d)
         return i
+
+    def check_range(self, d: date) -> None:
+        """Raise :class:`CalendarRangeError` unless ``d`` lies within the calendar."""
+        self._index(d)
 
     # -- queries -------------------------------------------------------------------------
 
@@ -315,7 +321,13 @@ class WorkCalendar:
                 raise self._range_error(start)
             due = self._wd[j]
             return Due(date.fromordinal(due), est[due - base] != est[i])
-        target = start.toordinal() + n if period.unit == "d" else add_months(start, n).toordinal()
+        if period.unit == "d":
+            target = start.toordinal() + n
+        else:
+            try:
+                target = add_months(start, n).toordinal()
+            except CalendarRangeError:
+                raise self._range_error(f"{start.isoformat()} + {period}") from None
         t = target - base
         if t >= len(work):
             raise self._range_error(date.fromordinal(target))
