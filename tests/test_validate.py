@@ -141,3 +141,49 @@ def test_missing_calendar_and_misnamed_task_files(tmp_path: Path) -> None:
         ("file-extension", "ES-2026-9002.yml"),
         ("file-missing", "calendar"),
     ]
+
+
+def test_folder_named_like_a_task_file_is_only_walked(tmp_path: Path) -> None:
+    """A folder ``2026.yaml/`` is not a task file (no crash reading it); its tasks count."""
+    ledger = make_ledger(tmp_path / "ledger")
+    shutil.copytree(CASES / "valid" / "complete-task", ledger / "tasks" / "2026.yaml")
+    (ledger / "tasks" / "empty.yml").mkdir()
+    result, problems = load_ledger(ledger)
+    assert problems == [] and result is not None and len(result.tasks) == 1
+
+
+@pytest.mark.parametrize("make", ["nothing", "file"])
+def test_missing_tasks_folder_is_an_error(tmp_path: Path, make: str) -> None:
+    ledger = make_ledger(tmp_path / "ledger")
+    (ledger / "tasks").rmdir()
+    if make == "file":
+        (ledger / "tasks").write_text("", "utf-8")
+    _, problems = load_ledger(ledger)
+    assert [(p.code, Path(p.where.path).name, p.severity) for p in problems] == [
+        ("file-missing", "tasks", "error")
+    ]
+    result = run("validate", str(ledger))
+    assert result.returncode == 1 and "tasks/" in result.stdout
+
+
+def test_rule_deadline_beyond_the_calendar(tmp_path: Path) -> None:
+    """A deadline_rule counted from a late received date falls past the calendar's last
+    day: reported at the rule, and the task is left out (status could not compute it)."""
+    ledger = make_ledger(tmp_path / "ledger")
+    text = (CASES / "valid" / "rule-deadline" / "ES-2026-9001.yaml").read_text("utf-8")
+    text = re.sub(r"\d{4}-\d{2}-\d{2}", "2036-12-28", text)
+    (ledger / "tasks" / "ES-2026-9001.yaml").write_text(text, "utf-8")
+    result, problems = load_ledger(ledger)
+    assert [(p.code, p.field, p.where.line) for p in problems] == [
+        ("date-out-of-calendar", "$.deadline_rule", 12)
+    ]
+    assert result is not None and result.tasks == ()
+
+
+def test_build_site_failure_does_not_exit(tmp_path: Path) -> None:
+    """``duban serve`` rebuilds through ``_build_site``: a broken ledger must not stop it."""
+    from duban.cli import _build_site
+
+    ledger = make_ledger(tmp_path / "ledger")
+    (ledger / "ledger.yaml").write_text("name: [\n", "utf-8")
+    assert _build_site(ledger, None, tmp_path / "site", None, None, False, "en") is None

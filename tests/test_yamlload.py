@@ -93,3 +93,31 @@ def test_utf16_is_named(tmp_path: Path) -> None:
 def test_missing_file_is_a_problem_not_an_exception(tmp_path: Path) -> None:
     doc, problems = load_file(tmp_path / "nope.yaml")
     assert doc is None and [p.code for p in problems] == ["file-unreadable"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",  # after `key: `
+        "&x\na: 1\n",  # at the start of the file
+        "a:\n- &x 1\n- *x\n",  # after `- `
+        "- - &x 1\n  - *x\n",
+        "&x a: 1\n*x : 2\n",  # block keys
+        "? &x a\n: 1\n",  # complex key
+        "a: [1,&x 2,*x]\n",  # flow sequence, no spaces
+        'a: {"k":&x 1, "j":*x}\n',  # flow mapping after a JSON-like key
+        "a: &y 1\nb: {?*y : 1}\n",  # flow key indicator
+        "a: !!str &x b\nc: *x\n",  # after a tag
+        "a: 1\r\n&x b: 2\r\n",  # CRLF
+    ],
+)
+def test_anchors_and_aliases_are_refused_wherever_they_start(text: str) -> None:
+    doc, problems = load_text(text, "x.yaml")
+    assert doc is None and {p.code for p in problems} <= {"yaml-anchor", "yaml-alias"}
+    assert problems
+
+
+def test_ampersand_and_star_in_text_are_fine() -> None:
+    doc, problems = load_text("# R&D *note*\na: R&D\nb: a*b\nc: '*x'\n", "x.yaml")
+    assert problems == [] and doc is not None
+    assert doc.data == {"a": "R&D", "b": "a*b", "c": "*x"}

@@ -8,6 +8,7 @@ import click
 
 from duban import __version__, report
 from duban.ledger import load_ledger
+from duban.model import PRIORITIES
 from duban.problems import pick_lang
 
 LANG_OPTION = click.option(
@@ -30,7 +31,13 @@ def fail(message: str) -> None:
     raise SystemExit(2)
 
 
-__all__ = ["LANG_OPTION", "fail", "main", "pick_lang"]
+def need_folder(ledger: Path, lang: str) -> None:
+    """Stop (exit 2) unless the ledger folder exists."""
+    if not ledger.is_dir():
+        fail(f"找不到台账目录: {ledger}" if lang == "zh" else f"no such ledger folder: {ledger}")
+
+
+__all__ = ["LANG_OPTION", "fail", "main", "need_folder", "pick_lang"]
 
 
 @main.command()
@@ -40,8 +47,7 @@ __all__ = ["LANG_OPTION", "fail", "main", "pick_lang"]
 def validate(ledger: Path, fmt: str, lang: str | None) -> None:
     """Check every file of the LEDGER folder; report every problem (exit 1 if any)."""
     lang = pick_lang(lang)
-    if not ledger.is_dir():
-        fail(f"找不到台账目录: {ledger}" if lang == "zh" else f"no such ledger folder: {ledger}")
+    need_folder(ledger, lang)
     result, problems = load_ledger(ledger)
     out = report.REPORTERS[fmt](problems, lang)
     if out:
@@ -67,7 +73,7 @@ def validate(ledger: Path, fmt: str, lang: str | None) -> None:
 @click.option("--rule", "rule_id", help="Use the period of a rule from rules.yaml (e.g. deploy).")
 @click.option(
     "--priority",
-    type=click.Choice(["normal", "important", "urgent"]),
+    type=click.Choice(PRIORITIES),
     default="normal",
     help="Priority, for rules with important/urgent variants.",
 )
@@ -145,12 +151,7 @@ def _run_status(
     from duban.workdays import CalendarError
 
     lang = pick_lang(lang)
-    if not ledger_dir.is_dir():
-        fail(
-            f"找不到台账目录: {ledger_dir}"
-            if lang == "zh"
-            else f"no such ledger folder: {ledger_dir}"
-        )
+    need_folder(ledger_dir, lang)
     ledger, problems = load_ledger(ledger_dir)
     if ledger is None:
         fail(report.text(problems, lang))
@@ -246,7 +247,7 @@ def check_change(
 
     lang = pick_lang(lang)
     try:
-        day = parse_date(as_of) if as_of else today("Asia/Shanghai")
+        day = parse_date(as_of) if as_of else today()
         problems = run_check(repo, base, head, actor, ledger_dir, day)
     except CalendarError as exc:
         fail(exc.message(lang))
@@ -287,24 +288,30 @@ def check_change(
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--apply", "do_apply", is_flag=True, help="Open/edit/close the issues with gh.")
 @click.option("--label", default="催办", show_default=True, help="Issue label of reminders.")
-def remind(ledger: Path, as_of: str | None, fmt: str, do_apply: bool, label: str) -> None:
-    """The 催办 reminder each unit should have (one issue per unit, closed when clear)."""
+@LANG_OPTION
+def remind(
+    ledger: Path, as_of: str | None, fmt: str, do_apply: bool, label: str, lang: str | None
+) -> None:
+    """The 催办 reminder each unit should have (one issue per unit, closed when clear).
+
+    The reminders themselves are in Chinese; --lang sets the language of the messages.
+    """
     from duban import remind as reminders
     from duban.clock import parse_date, today
     from duban.status import ledger_status
     from duban.workdays import CalendarError
 
-    if not ledger.is_dir():
-        fail(f"找不到台账目录: {ledger}")
+    lang = pick_lang(lang)
+    need_folder(ledger, lang)
     loaded, problems = load_ledger(ledger)
     if loaded is None:
-        fail(report.text(problems, "zh"))
+        fail(report.text(problems, lang))
         return
     try:
         day = parse_date(as_of) if as_of else today(loaded.config.timezone)
         plan = reminders.plan(loaded, ledger_status(loaded, day), day)
     except CalendarError as exc:
-        fail(exc.message("zh"))
+        fail(exc.message(lang))
         return
     if fmt == "json":
         click.echo(reminders.plan_json(plan, day, label))
@@ -314,8 +321,13 @@ def remind(ledger: Path, as_of: str | None, fmt: str, do_apply: bool, label: str
     if do_apply and errors:
         # A task left out for a typo must not make its unit look clear (and close its issue).
         fail(
-            f"台账有 {len(errors)} 个问题, 未更新催办提醒; 请先修正 (duban validate):\n"
-            + report.text(errors, "zh")
+            (
+                f"台账有 {len(errors)} 个问题, 未更新催办提醒; 请先修正 (duban validate):\n"
+                if lang == "zh"
+                else f"the ledger has {len(errors)} problem(s); the reminders were not "
+                "updated: fix them first (duban validate):\n"
+            )
+            + report.text(errors, lang)
         )
     if do_apply:
         try:
@@ -333,27 +345,27 @@ def _build_site(
     config: Path | None,
     strict: bool,
     lang: str,
-) -> bool:
-    """Run the site build and print its problems; False when there were errors."""
+) -> bool | None:
+    """Run the site build and print its problems and outcome, never exiting (``serve`` keeps
+    serving after a failed rebuild): True when built cleanly, False when built with errors,
+    None when nothing could be built."""
     from duban.clock import parse_date
+    from duban.problems import UserError
     from duban.web.build import build_site
-    from duban.workdays import CalendarError
 
-    if not ledger.is_dir():
-        fail(f"找不到台账目录: {ledger}" if lang == "zh" else f"no such ledger folder: {ledger}")
     try:
         day = parse_date(as_of) if as_of else None
         result, problems = build_site(
             ledger, out=out, as_of=day, repo=repo, config_file=config, strict=strict
         )
-    except CalendarError as exc:
-        fail(exc.message(lang))
-        return False
+    except UserError as exc:
+        click.echo(exc.message(lang), err=True)
+        return None
     if problems:
         click.echo(report.text(problems, lang), err=True)
     if result is None:
-        fail("无法生成网站" if lang == "zh" else "cannot build the site")
-        return False
+        click.echo("无法生成网站" if lang == "zh" else "cannot build the site", err=True)
+        return None
     errors = sum(1 for p in problems if p.severity == "error")
     click.echo(
         f"网站已生成: {result.site_dir} ({result.tasks} 项公开任务, {result.pages} 个页面,"
@@ -402,8 +414,10 @@ def build(
     lang: str | None,
 ) -> None:
     """Generate the public status site (MkDocs Material) into --out (default: site/)."""
-    ok = _build_site(ledger, as_of, out, repo, config, strict, pick_lang(lang))
-    raise SystemExit(0 if ok else 1)
+    lang = pick_lang(lang)
+    need_folder(ledger, lang)
+    ok = _build_site(ledger, as_of, out, repo, config, strict, lang)
+    raise SystemExit(2 if ok is None else 0 if ok else 1)
 
 
 @main.command()
@@ -423,6 +437,7 @@ def serve(
     from duban.web.serve import serve as run
 
     lang = pick_lang(lang)
+    need_folder(ledger, lang)
     watch = [ledger, config or Path("mkdocs.yml"), Path("docs")]
     run(
         lambda: _build_site(ledger, as_of, out, repo, config, strict, lang),

@@ -6,8 +6,10 @@ problem found, the way beancount's loader does. Invalid tasks are left out of th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from duban import schema, validate
@@ -22,8 +24,8 @@ from duban.model import (
     as_date,
 )
 from duban.problems import Location, Problem
-from duban.rules import load_rules
-from duban.workdays import load_calendar
+from duban.rules import Rule, load_rules
+from duban.workdays import CalendarRangeError, WorkCalendar, load_calendar
 from duban.yamlload import Document, load_file
 
 
@@ -55,10 +57,14 @@ class Layout:
 
     def scan_tasks(self) -> tuple[list[Path], list[Path]]:
         """One walk of ``tasks/``: the task files (``*.yaml``), and the files that look like
-        tasks but would be skipped (``.yml``, ``.YAML``), each sorted."""
-        if not self.tasks.is_dir():
-            return [], []
-        found = [p for p in self.tasks.rglob("*") if p.suffix.lower() in (".yml", ".yaml")]
+        tasks but would be skipped (``.yml``, ``.YAML``), each sorted. Folders are only
+        walked, whatever their name (``2026.yaml/`` is a folder, not a task file)."""
+        found = [
+            path
+            for folder, _, files in os.walk(self.tasks)
+            for path in (Path(folder, name) for name in files)
+            if path.suffix.lower() in (".yml", ".yaml")
+        ]
         return (
             sorted(p for p in found if p.suffix == ".yaml"),
             sorted(p for p in found if p.suffix != ".yaml"),
@@ -67,10 +73,23 @@ class Layout:
     def task_files(self) -> list[Path]:
         return self.scan_tasks()[0]
 
+    @cached_property
+    def _resolved(self) -> tuple[Path, Path]:
+        """The ledger folder and the working folder, resolved once (``display`` runs for
+        every file)."""
+        return self.root.resolve(), Path.cwd().resolve()
+
     def display(self, path: Path) -> str:
         """A path as people see it in messages: relative to the working folder if possible."""
+        root, cwd = self._resolved
         try:
-            return str(path.resolve().relative_to(Path.cwd().resolve()))
+            inside = path.relative_to(self.root)
+        except ValueError:
+            full = path.resolve()
+        else:  # the usual case: no symlink resolution per file
+            full = root / inside
+        try:
+            return str(full.relative_to(cwd))
         except ValueError:
             return str(path)
 
@@ -205,6 +224,28 @@ def task_from_doc(doc: Document) -> Task:
     )
 
 
+def _rule_beyond_calendar(
+    task: Task, rules: Mapping[str, Rule], calendar: WorkCalendar
+) -> Problem | None:
+    """A ``deadline_rule`` whose due date, counted from ``received``, falls outside the
+    working-day calendar (the status stage could not compute it)."""
+    rule = rules.get(task.deadline_rule or "")
+    if rule is None:
+        return None
+    try:
+        rule.due(calendar, task.received, task.priority)
+    except CalendarRangeError as exc:
+        return Problem(
+            "date-out-of-calendar",
+            task.loc("deadline_rule"),
+            f"按时限规则 “{rule.id}” 计算的完成时限超出工作日历范围: {exc.zh}",
+            f"the deadline computed by rule '{rule.id}' falls outside the working-day "
+            f"calendar: {exc.en}",
+            field="$.deadline_rule",
+        )
+    return None
+
+
 def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     """Load and check a whole ledger. ``None`` only when its settings cannot be read at all."""
     layout = Layout(root)
@@ -223,6 +264,16 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
                 "缺少节假日安排目录 calendar/ (没有它, 所有时限都只能估算)",
                 "missing the calendar/ folder of holiday arrangements (every deadline would "
                 "be an estimate)",
+            )
+        )
+    if not layout.tasks.is_dir():
+        problems.append(
+            Problem(
+                "file-missing",
+                Location(layout.display(layout.tasks)),
+                "缺少任务目录 tasks/ (Git 不保存空目录: 尚无任务时可在其中放一个 .gitkeep)",
+                "missing the tasks/ folder (Git keeps no empty folder: with no task yet, "
+                "put a .gitkeep in it)",
             )
         )
     task_files, misnamed = layout.scan_tasks()
@@ -245,6 +296,10 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
         task, task_problems = load_task(path, layout, prefix, units, deadline_rules, span)
         problems += task_problems
         if task is None:
+            continue
+        out_of_range = _rule_beyond_calendar(task, rules, calendar)
+        if out_of_range:
+            problems.append(out_of_range)
             continue
         duplicate = validate.duplicate_ids(seen, task.id, task.loc("id"))
         if duplicate:

@@ -201,9 +201,6 @@ class Ledger:
     calendar: WorkCalendar
     tasks: tuple[Task, ...]
 
-    def task(self, task_id: str) -> Task | None:
-        return next((t for t in self.tasks if t.id == task_id), None)
-
     def unit_label(self, code: str) -> str:
         unit = self.units.get(code)
         return unit.label if unit else code

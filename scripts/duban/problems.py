@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-LANGS = ("zh", "en")
-
 
 def pick_lang(explicit: str | None = None) -> str:
     """The language for people: ``--lang`` wins, then ``DUBAN_LANG``, then Chinese."""

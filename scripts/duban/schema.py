@@ -14,8 +14,6 @@ import jsonschema_rs
 from duban.problems import Problem, json_path
 from duban.yamlload import Document
 
-SCHEMA_NAMES = ("ledger", "units", "rules", "calendar", "task")
-
 
 def schemas_dir() -> Traversable:
     """The top-level ``schemas/`` folder: shipped in a wheel as the data package

@@ -167,11 +167,11 @@ def check_task(
             )
 
     if all(u in units for u in involved):  # duties make sense once the units are known
-        _check_events(data, involved, units, titles, add)
+        _check_events(data, units, titles, add)
     return problems
 
 
-def _check_events(data, involved, units, titles, add) -> None:  # type: ignore[no-untyped-def]
+def _check_events(data, units, titles, add) -> None:  # type: ignore[no-untyped-def]
     """Dates in order, units known, separation of duties, closed means closed."""
     received = data["received"]
     assigner = data["assigned_by"]

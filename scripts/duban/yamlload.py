@@ -70,6 +70,12 @@ _PLAIN_TAGS = frozenset(
 )
 
 
+#: Where an anchor (``&a``) or alias (``*a``) can start: at a line start, after a space
+#: (``- *a``, ``key: &a``) or a flow indicator (``[*a]``, ``{"k":*a}``). A ``&`` or ``*``
+#: elsewhere ("R&D", ``a*b``) cannot be one, so the text is not parsed a second time for it.
+_ANCHOR_START = re.compile(r"(?:^|[\s\[{,:?])[&*]", re.M)
+
+
 @dataclass(frozen=True)
 class Document:
     """A parsed YAML file: plain data plus the position of every key and list item."""
@@ -89,10 +95,6 @@ class Document:
         return Location(self.path, 1, 1)
 
 
-def _problem(code: str, where: Location, zh: str, en: str) -> Problem:
-    return Problem(code, where, zh, en)
-
-
 def load_file(path: Path, display: str | None = None) -> tuple[Document | None, list[Problem]]:
     """Read and parse one YAML file strictly; never raises for bad content."""
     name = display if display is not None else str(path)
@@ -103,7 +105,7 @@ def load_file(path: Path, display: str | None = None) -> tuple[Document | None, 
         raw = path.read_bytes()
     except OSError as exc:
         return None, [
-            _problem(
+            Problem(
                 "file-unreadable",
                 Location(name),
                 f"无法读取文件: {exc.strerror or exc}",
@@ -114,7 +116,7 @@ def load_file(path: Path, display: str | None = None) -> tuple[Document | None, 
 
 
 def _too_large(name: str, size: int) -> Problem:
-    return _problem(
+    return Problem(
         "file-too-large",
         Location(name, 1, 1),
         f"文件过大 ({size} 字节), 上限 {MAX_BYTES} 字节",
@@ -135,7 +137,7 @@ def load_text(raw: str | bytes, display: str) -> tuple[Document | None, list[Pro
     text = text.removeprefix("\ufeff")
 
     problems = _check_tabs(text, display)
-    if "&" in text or "*" in text:
+    if _ANCHOR_START.search(text):
         problems += _check_anchors(text, display)
     if problems:
         return None, problems
@@ -152,7 +154,7 @@ def load_text(raw: str | bytes, display: str) -> tuple[Document | None, list[Pro
 
     if node is None:
         return None, [
-            _problem(
+            Problem(
                 "yaml-empty",
                 Location(display, 1, 1),
                 "文件为空 (没有任何内容)",
@@ -161,7 +163,7 @@ def load_text(raw: str | bytes, display: str) -> tuple[Document | None, list[Pro
         ]
     if not isinstance(node, yaml.MappingNode):
         return None, [
-            _problem(
+            Problem(
                 "yaml-not-mapping",
                 _mark(display, node.start_mark),
                 "顶层必须是键值映射 (字段: 值)",
@@ -177,7 +179,7 @@ def load_text(raw: str | bytes, display: str) -> tuple[Document | None, list[Pro
 
 def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "", _problem(
+        return "", Problem(
             "encoding",
             Location(display, 1, 1),
             "文件编码是 UTF-16, 请另存为 UTF-8",
@@ -195,7 +197,7 @@ def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
         if guess:
             zh += f", 看起来是 {guess}; 请另存为 UTF-8"
             en += f"; it looks like {guess}: save it as UTF-8"
-        return "", _problem("encoding", Location(display, line, col), zh, en)
+        return "", Problem("encoding", Location(display, line, col), zh, en)
 
 
 def _guess_encoding(raw: bytes) -> str | None:
@@ -217,7 +219,7 @@ def _check_tabs(text: str, display: str) -> list[Problem]:
         col = line.find("\t", 0, indent)
         if col >= 0 and line.strip():
             problems.append(
-                _problem(
+                Problem(
                     "yaml-tab-indent",
                     Location(display, number, col + 1),
                     "缩进中有制表符 (Tab), YAML 只能用空格缩进",
@@ -234,7 +236,7 @@ def _check_anchors(text: str, display: str) -> list[Problem]:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
                 problems.append(
-                    _problem(
+                    Problem(
                         "yaml-alias",
                         _mark(display, event.start_mark),
                         f"不允许使用别名 (*{event.anchor}); 请直接写出内容",
@@ -243,7 +245,7 @@ def _check_anchors(text: str, display: str) -> list[Problem]:
                 )
             elif getattr(event, "anchor", None):
                 problems.append(
-                    _problem(
+                    Problem(
                         "yaml-anchor",
                         _mark(display, event.start_mark),
                         f"不允许使用锚点 (&{event.anchor})",
@@ -266,15 +268,13 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
     where = _mark(display, mark) if mark is not None else Location(display, 1, 1)
     detail = exc.problem or exc.context or "syntax error"
     if "expected a single document" in (exc.context or ""):
-        return _problem(
+        return Problem(
             "yaml-multiple-documents",
             where,
             "一个文件只能有一个 YAML 文档 (发现第二个 ---)",
             "a file must hold exactly one YAML document (found a second one)",
         )
-    return _problem(
-        "yaml-syntax", where, f"YAML 语法错误: {detail}", f"YAML syntax error: {detail}"
-    )
+    return Problem("yaml-syntax", where, f"YAML 语法错误: {detail}", f"YAML syntax error: {detail}")
 
 
 def _reader_problem(exc: yaml.YAMLError, text: str, display: str) -> Problem:
@@ -286,14 +286,14 @@ def _reader_problem(exc: yaml.YAMLError, text: str, display: str) -> Problem:
         where = Location(display, before.count("\n") + 1, position - before.rfind("\n"))
     character = getattr(exc, "character", None)
     if isinstance(character, int):
-        return _problem(
+        return Problem(
             "yaml-control-character",
             where,
             f"文件中有不允许的控制字符 U+{character:04X}",
             f"forbidden control character U+{character:04X} in the file",
         )
     detail = str(exc).splitlines()[0] if str(exc) else "unreadable"
-    return _problem("yaml-syntax", where, f"无法读取 YAML: {detail}", f"unreadable YAML: {detail}")
+    return Problem("yaml-syntax", where, f"无法读取 YAML: {detail}", f"unreadable YAML: {detail}")
 
 
 class _Builder:
@@ -322,7 +322,7 @@ class _Builder:
             where = (mark.line + 1, mark.column + 1)
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append(
-                    _problem(
+                    Problem(
                         "yaml-complex-key",
                         Location(self.display, *where),
                         "键必须是简单文本",
@@ -334,7 +334,7 @@ class _Builder:
             first = self.positions.get((*path, key))
             if key in mapping and first is not None:
                 self.problems.append(
-                    _problem(
+                    Problem(
                         "yaml-duplicate-key",
                         Location(self.display, *where),
                         f"重复的键 “{key}” (第一次出现在第 {first[0]} 行第 {first[1]} 列)",
@@ -350,7 +350,7 @@ class _Builder:
     def _check_tag(self, node: yaml.Node) -> None:
         if node.tag not in _PLAIN_TAGS:
             self.problems.append(
-                _problem(
+                Problem(
                     "yaml-tag",
                     _mark(self.display, node.start_mark),
                     f"不允许使用自定义标签 ({node.tag})",
