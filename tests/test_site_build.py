@@ -346,3 +346,91 @@ def test_mkdocs_on_the_generated_config_builds_the_same_site(built, tmp_path: Pa
     assert len(feeds) > 3
     for rel in feeds:
         assert (again / rel).read_bytes() == (built.site / rel).read_bytes(), rel
+
+
+def test_overview_buttons_count_the_items_the_lists_show(built) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    overview = read(built, "index.html")
+    for page, button in (("overdue/index.html", "逾期事项"), ("due-soon/index.html", "临期事项")):
+        listed = re.search(r"的事项 <strong>(\d+)</strong> 项", read(built, page))
+        shown = re.search(rf"{button} (\d+) 项", overview)
+        assert listed and shown, page
+        assert shown.group(1) == listed.group(1), page
+
+
+def _project_copy(built, dest: Path) -> Path:  # type: ignore[no-untyped-def]
+    """The ledger and mkdocs.yml of the built repo, copied (a refusal test must not risk them)."""
+    import shutil
+
+    shutil.copytree(built.repo / "ledger", dest / "ledger")
+    shutil.copy2(built.repo / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def test_out_that_would_wipe_the_ledger_or_project_is_refused(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from duban.web.build import build_site
+
+    repo = _project_copy(built, tmp_path / "repo")
+    ledger = repo / "ledger"
+    before = sorted(p.relative_to(ledger) for p in ledger.rglob("*"))
+    for out in (ledger, ledger / "site", repo, tmp_path, repo / ".duban-build" / "x"):
+        result, problems = build_site(
+            ledger, out=out, as_of=AS_OF, repo=repo, config_file=repo / "mkdocs.yml"
+        )
+        assert result is None, out
+        assert [p.code for p in problems] == ["site-out-unsafe"], out
+        assert str(out.resolve()) in problems[0].message("zh")
+    assert sorted(p.relative_to(ledger) for p in ledger.rglob("*")) == before
+
+
+def test_cli_refuses_to_build_into_the_ledger(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project = _project_copy(built, tmp_path / "project")
+    run = subprocess.run(
+        [sys.executable, "-m", "duban", "build", "--out", "ledger"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert "不能把网站输出到" in run.stderr
+    assert (project / "ledger" / "ledger.yaml").is_file()
+
+
+def test_unusable_out_or_config_is_a_problem_not_a_traceback(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from duban.web.build import build_site
+
+    ledger, repo = built.repo / "ledger", built.repo
+    a_file = tmp_path / "file"
+    a_file.write_text("x", "utf-8")
+    for out in (a_file, a_file / "site"):
+        result, problems = build_site(
+            ledger, out=out, as_of=AS_OF, repo=repo, config_file=repo / "mkdocs.yml"
+        )
+        assert result is None and [p.code for p in problems] == ["site-out"], out
+    for text in ("- a\n- b\n", "site_name: [unclosed\n", "5\n"):
+        config = tmp_path / "mkdocs.yml"
+        config.write_text(text, "utf-8")
+        result, problems = build_site(
+            ledger, out=tmp_path / "site", as_of=AS_OF, repo=repo, config_file=config
+        )
+        assert result is None and [p.code for p in problems] == ["site-config"], text
+
+
+def test_a_failed_mkdocs_build_gives_no_result(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from duban.web.build import build_site
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\ntheme:\n  name: no-such-theme\n", "utf-8")
+    out = tmp_path / "site"
+    result, problems = build_site(
+        built.repo / "ledger",
+        out=out,
+        as_of=AS_OF,
+        repo=built.repo,
+        config_file=config,
+        work=tmp_path / "w",
+    )
+    assert result is None
+    assert "site-mkdocs" in [p.code for p in problems]
+    assert not (out / "api").exists()

@@ -36,7 +36,7 @@ from duban.problems import Location, Problem
 from duban.status import ledger_status
 from duban.web.background import Job
 from duban.web.feeds import write_feeds
-from duban.web.pages import Pages, SiteInfo, nav
+from duban.web.pages import Pages, SiteInfo, nav, notice_text
 from duban.web.public import PublicView, public_view
 from duban.web.trail import trail_tables
 
@@ -100,17 +100,38 @@ def _copy_assets(src: Path, dest: Path) -> None:
             shutil.copy2(item, dest / item.name)
 
 
-def _read_user_config(config_file: Path) -> dict[str, Any]:
+def _read_user_config(config_file: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The user's ``mkdocs.yml`` as a mapping (its ``INHERIT`` merged, as MkDocs reads it), or
+    None and a ``site-config`` problem when it cannot be read or is not a mapping."""
+    from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils import yaml_load
 
-    with config_file.open("rb") as fh:
-        data = yaml_load(fh)
-    return data if isinstance(data, dict) else {}
+    where = str(config_file)
+    try:
+        with config_file.open("rb") as fh:
+            data = yaml_load(fh)
+    except (ConfigurationError, OSError) as exc:
+        zh = f"无法读取网站配置文件 {config_file}: {exc}"
+        return None, [_problem("site-config", where, zh, f"cannot read {config_file}: {exc}")]
+    except TypeError:  # a number or the like at the top level ("INHERIT" in 5)
+        data = None
+    if not isinstance(data, dict):
+        zh = f"网站配置文件 {config_file} 的顶层应是键值对(如 site_name: ...)"
+        en = f"the top level of {config_file} must be a mapping (such as site_name: ...)"
+        return None, [_problem("site-config", where, zh, en)]
+    return data, []
 
 
-def write_config(work: Path, user_config: Path, site_name: str, site_url: str, notice: str) -> Path:
-    """``work/mkdocs.yml``: the user's config (INHERIT) plus what the ledger decides."""
-    parent = _read_user_config(user_config)
+def write_config(
+    work: Path,
+    user_config: Path,
+    parent: dict[str, Any],
+    site_name: str,
+    site_url: str,
+    notice: str,
+) -> Path:
+    """``work/mkdocs.yml``: the user's config (INHERIT; ``parent`` is its content) plus what
+    the ledger decides."""
     generated: dict[str, Any] = {
         "INHERIT": str(Path(_relpath(user_config, work))),
         "site_name": site_name,
@@ -163,7 +184,7 @@ def mkdocs_build(config_file: Path, site_dir: Path, strict: bool) -> list[Proble
             build(cfg)
         finally:
             cfg.plugins.on_shutdown()
-    except (Abort, ConfigurationError) as exc:
+    except (Abort, ConfigurationError, OSError) as exc:
         problems.append(
             _problem("site-mkdocs", str(config_file), f"MkDocs 构建失败: {exc}", f"MkDocs: {exc}")
         )
@@ -199,6 +220,33 @@ def find_config(config_file: Path | None, repo: Path | None) -> Path | None:
     return config_file if config_file is not None and config_file.is_file() else None
 
 
+def _unsafe_out(
+    out: Path, ledger_dir: Path, config_file: Path | None, work: Path | None, repo: Path | None
+) -> Problem | None:
+    """MkDocs empties ``out`` first: it must not be or hold the ledger, the work folder, the
+    folder of ``mkdocs.yml`` or the repository root, nor lie inside the ledger or the work
+    folder (inside the project, like the default ``site``, is fine)."""
+    guarded = [
+        (ledger_dir, False, "台账目录", "ledger folder"),
+        (work, False, "生成文件的工作目录", "work folder"),
+        (config_file.parent if config_file else None, True, "项目目录", "project folder"),
+        (repo, True, "仓库根目录", "repository root"),
+    ]
+    for folder, may_hold_out, zh, en in guarded:
+        if folder is None:
+            continue
+        folder = folder.resolve()
+        if folder.is_relative_to(out) or (not may_hold_out and out.is_relative_to(folder)):
+            return _problem(
+                "site-out-unsafe",
+                str(out),
+                f"不能把网站输出到 {out}: 生成网站时会清空该目录, 而它与{zh} {folder} 重叠",
+                f"cannot build the site into {out}: the build empties that folder,"
+                f" which overlaps the {en} {folder}",
+            )
+    return None
+
+
 def _write_feeds(view: PublicView, feeds: Path, *args: Any) -> None:
     """``write_feeds`` into ``feeds``, which appears whole or not at all: the hooks copy it
     into the site when MkDocs finishes, if it is there by then (``mkdocs build`` on the
@@ -229,15 +277,21 @@ def build_site(
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    repo = repo if repo is not None else git_toplevel(ledger_dir)
+    asked = str(config_file or "mkdocs.yml")
+    config_file = find_config(config_file, repo)
+    if config_file is not None and work is None:
+        work = config_file.parent / ".duban-build"
+    out = out.resolve()
+    unsafe = _unsafe_out(out, ledger_dir, config_file, work, repo)
+    if unsafe is not None:
+        return None, [unsafe]
     clock = Stopwatch()
     ledger, problems = load_ledger(ledger_dir)
     clock.lap("load")
     if ledger is None:
         return None, problems
-    repo = repo if repo is not None else git_toplevel(ledger_dir)
-    asked = str(config_file or "mkdocs.yml")
-    config_file = find_config(config_file, repo)
-    if config_file is None:
+    if config_file is None or work is None:
         no_config = _problem(
             "site-no-config",
             asked,
@@ -245,11 +299,24 @@ def build_site(
             "no mkdocs.yml site configuration found",
         )
         return None, [*problems, no_config]
+    user_config, config_problems = _read_user_config(config_file)
+    if user_config is None:
+        return None, [*problems, *config_problems]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        cannot = _problem(
+            "site-out",
+            str(out),
+            f"无法创建网站输出目录 {out}: {reason}",
+            f"cannot create the site folder {out}: {reason}",
+        )
+        return None, [*problems, cannot]
     if as_of is None:
         from duban.clock import today
 
         as_of = today(ledger.config.timezone)
-    work = work if work is not None else config_file.parent / ".duban-build"
     if repo and (repo / TASKS_PREFIX).resolve() != (ledger_dir / "tasks").resolve():
         problems.append(
             _problem(
@@ -275,8 +342,8 @@ def build_site(
         docs.mkdir(parents=True)
         _copy_assets(config_file.parent / "docs", docs)
         note = "（没有变更记录。）\n" if repo else "（台账不在 Git 仓库中, 没有变更记录。）\n"
-        info = SiteInfo(commit, commit_date, history=repo is not None, audit_note=note)
-        directory_urls = bool(_read_user_config(config_file).get("use_directory_urls", True))
+        info = SiteInfo(commit, commit_date, audit_note=note)
+        directory_urls = bool(user_config.get("use_directory_urls", True))
         pages = Pages(view, docs, info, directory_urls)
 
         def trails() -> dict[str, str]:  # called by write_all once the other pages are done
@@ -290,8 +357,9 @@ def build_site(
 
         count = pages.write_all(trails)
         config = ledger.config
-        notice = (config.notice or "本站数据为虚构的示例数据。") if config.fictional else ""
-        generated = write_config(work, config_file, config.name, config.site_url, notice)
+        generated = write_config(
+            work, config_file, user_config, config.name, config.site_url, notice_text(config)
+        )
         clock.lap("tasks")
 
         # The feeds are written in a child process while MkDocs builds the pages.
@@ -300,9 +368,11 @@ def build_site(
         made = jobs.enter_context(
             Job(_write_feeds, view, feeds, pages.units_used, commit, base_url, pages.page_url)
         )
-        out = out.resolve()
-        problems += mkdocs_build(generated, out, strict)
+        built = mkdocs_build(generated, out, strict)
+        problems += built
         clock.lap("mkdocs")
+        if any(p.code == "site-mkdocs" for p in built):
+            return None, problems  # MkDocs did not finish: no site
         made.result()
         shutil.copytree(feeds, out, dirs_exist_ok=True)
         clock.lap("feeds")

@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from duban.status import LIGHT_LABELS, TaskStatus
+from duban.status import LIGHT_LABELS, LIGHTS, TaskStatus
 
 if TYPE_CHECKING:
     from duban.web.public import PublicView
@@ -27,7 +27,6 @@ CHARTS = (
     ("by-unit.svg", "各责任单位任务状态"),
     ("by-month.svg", "按月: 按期办结、逾期办结与到期未办结"),
 )
-LIGHTS = ("red", "yellow", "green", "done", "closed")
 COLORS = {
     "red": "#c62828",
     "yellow": "#e0a100",
@@ -141,8 +140,8 @@ def by_month(statuses: Sequence[TaskStatus], as_of: date) -> str:
         i = index.get((s.deadline.year, s.deadline.month))
         if i is None:
             continue
-        if s.completed_on is not None:
-            series["on-time" if s.completed_on <= s.deadline else "late"][i] += 1
+        if s.on_time is not None:
+            series["on-time" if s.on_time else "late"][i] += 1
         elif s.deadline < as_of:
             series["missed"][i] += 1
     top = max((max(v) for v in series.values()), default=0) or 1

@@ -35,14 +35,8 @@ def _d(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def directory_url(md: str) -> str:
-    """The URL MkDocs gives ``tasks/X.md`` with ``use_directory_urls: true``: ``tasks/X/``."""
-    return md.removesuffix(".md") + "/"
-
-
-def task_record(
-    s: TaskStatus, base_url: str, page_url: Callable[[str], str] = directory_url
-) -> dict[str, Any]:
+def task_record(s: TaskStatus, base_url: str, page_url: Callable[[str], str]) -> dict[str, Any]:
+    """One task of ``tasks.json``; ``page_url`` is :meth:`duban.web.pages.Pages.page_url`."""
     t = s.task
     return {
         "id": t.id,
@@ -66,7 +60,7 @@ def task_record(
                 "rule": o.rule,
                 "measure": o.measure,
                 "label": o.label,
-                "unit": o.unit or t.owner.unit,
+                "unit": o.unit,
                 "due": _d(o.due),
                 "provisional": o.provisional,
                 "state": o.state,
@@ -79,12 +73,7 @@ def task_record(
     }
 
 
-def tasks_json(
-    view: PublicView,
-    commit: str,
-    base_url: str = "",
-    page_url: Callable[[str], str] = directory_url,
-) -> str:
+def tasks_json(view: PublicView, commit: str, base_url: str, page_url: Callable[[str], str]) -> str:
     payload = {
         "schema": SCHEMA,
         "ledger": view.ledger.config.name,
@@ -99,10 +88,7 @@ def tasks_json(
 
 
 def unit_calendar(
-    view: PublicView,
-    code: str,
-    base_url: str = "",
-    page_url: Callable[[str], str] = directory_url,
+    view: PublicView, code: str, base_url: str, page_url: Callable[[str], str]
 ) -> bytes:
     ledger = view.ledger
     cal = Calendar()
@@ -120,7 +106,7 @@ def unit_calendar(
         items = [
             (o.key, o.label, o.due, o.provisional, o.state)
             for o in s.obligations
-            if o.state in ("open", "overdue") and (o.unit or t.owner.unit) == code
+            if o.state in ("open", "overdue") and o.unit == code
         ]
         done = s.completed_on is not None
         if t.owner.unit == code and not done and not any(k == "complete" for k, *_ in items):
@@ -147,15 +133,16 @@ def write_feeds(
     root: Path,
     units: Sequence[str],
     commit: str,
-    base_url: str = "",
-    page_url: Callable[[str], str] = directory_url,
+    base_url: str,
+    page_url: Callable[[str], str],
 ) -> None:
     """``root/api/tasks.json`` and ``root/api/calendars/<unit>.ics`` for each unit; links to
-    task pages are ``base_url`` + ``page_url("tasks/<id>.md")``."""
+    task pages are ``base_url`` + ``page_url("tasks/<id>.md")``, ``page_url`` being
+    :meth:`duban.web.pages.Pages.page_url` (the one home of the page-URL rule)."""
     view.write(root / "api" / "tasks.json", tasks_json(view, commit, base_url, page_url))
     for code in units:
         ics = unit_calendar(view, code, base_url, page_url)
         view.write_bytes(root / "api" / "calendars" / f"{code}.ics", ics)
 
 
-__all__ = ["SCHEMA", "directory_url", "task_record", "tasks_json", "unit_calendar", "write_feeds"]
+__all__ = ["SCHEMA", "task_record", "tasks_json", "unit_calendar", "write_feeds"]

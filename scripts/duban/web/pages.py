@@ -25,8 +25,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from duban.model import EVENT_LABELS, PRIORITY_LABELS, label
-from duban.status import LIGHT_LABELS, Obligation, TaskStatus
+from duban.model import EVENT_LABELS, PRIORITY_LABELS, LedgerConfig, label
+from duban.status import LIGHT_LABELS, LIGHTS, Obligation, TaskStatus, items_for_unit
+from duban.status_report import due_soon_items, overdue_items
 from duban.web import charts
 from duban.web.markup import (
     badge,
@@ -42,7 +43,6 @@ from duban.web.markup import (
 from duban.web.public import PublicView
 from duban.web.taskpage import task_page
 
-LIGHT_ORDER = ("red", "yellow", "green", "done", "closed")
 #: The navigation: summary pages only (task pages stay out, DESIGN.md §8).
 NAV: tuple[tuple[str, str], ...] = (
     ("概况", "index.md"),
@@ -55,6 +55,13 @@ NAV: tuple[tuple[str, str], ...] = (
 )
 WEEKDAYS = "一二三四五六日"
 TRAIL_HEADING = "## 变更记录 { #audit data-search-exclude }\n\n"
+#: The notice of a fictional ledger that has none of its own (``fictional: true``).
+FICTIONAL_NOTICE = "本站数据为虚构的示例数据, 不代表任何真实单位和事项。"
+
+
+def notice_text(config: LedgerConfig) -> str:
+    """The notice shown on every page (the data page too): only for fictional data."""
+    return (config.notice or FICTIONAL_NOTICE) if config.fictional else ""
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,6 @@ class SiteInfo:
 
     commit: str = ""
     commit_date: str = ""
-    history: bool = True
     audit_note: str = ""
 
 
@@ -199,10 +205,9 @@ class Pages:
         return pages
 
     def notice(self) -> str:
-        config = self.ledger.config
-        if not config.fictional:
+        text = notice_text(self.ledger.config)
+        if not text:
             return ""
-        text = config.notice or "本站数据为虚构的示例数据, 不代表任何真实单位和事项。"
         return f'!!! warning "示例数据"\n    {esc(text)}\n\n'
 
     def asof_line(self) -> str:
@@ -220,7 +225,7 @@ class Pages:
             f'<div class="duban-count duban-{light}" id="{prefix}-{light}">'
             f'<span class="duban-num">{c.get(light, 0)}</span>'
             f'<span class="duban-lbl">{LIGHT_LABELS[light][0]}</span></div>'
-            for light in LIGHT_ORDER
+            for light in LIGHTS
         )
         on_time, total = rate(statuses)
         cells += (
@@ -240,8 +245,7 @@ class Pages:
             "已办结: 已报送完成情况, 待交办单位核实; 已销号: 已核实销号。"
             "按期办结率: 已办结(含已销号)任务中在完成时限内报送完成的比例。\n\n"
         )
-        overdue = sum(1 for s in self.statuses if s.overdue)
-        soon = sum(1 for s in self.statuses if s.due_soon and not s.overdue)
+        overdue, soon = len(self._items("overdue")), len(self._items("soon"))  # as listed
         out.append(
             f"[逾期事项 {overdue} 项](overdue.md){{ .md-button }} "
             f"[临期事项 {soon} 项](due-soon.md){{ .md-button }} "
@@ -276,12 +280,11 @@ class Pages:
     # ----------------------------------------------------------------- lists
 
     def _items(self, kind: str) -> list[tuple[TaskStatus, Obligation]]:
-        items = [
-            (s, o) for s in self.statuses for o in (s.overdue if kind == "overdue" else s.due_soon)
-        ]
         if kind == "overdue":
+            items = overdue_items(self.statuses)
             items.sort(key=lambda x: (-x[1].days_late, x[1].due, x[0].task.id))
         else:
+            items = due_soon_items(self.statuses)
             items.sort(key=lambda x: (x[1].due, x[0].task.id))
         return items
 
@@ -291,7 +294,7 @@ class Pages:
         measure of each item are on the task page."""
         groups: dict[tuple[str, str], list[tuple[TaskStatus, Obligation]]] = {}
         for s, o in items:
-            groups.setdefault((s.task.id, o.unit or s.task.owner.unit), []).append((s, o))
+            groups.setdefault((s.task.id, o.unit), []).append((s, o))
         head = ["任务", "事项", "应办单位", "应于"]
         if overdue:
             head.append("逾期(工作日)")
@@ -377,11 +380,11 @@ class Pages:
                 [
                     self.unit_a(code),
                     str(len(mine)),
-                    *(str(c.get(light, 0)) for light in LIGHT_ORDER),
+                    *(str(c.get(light, 0)) for light in LIGHTS),
                     f"{rate_text(on_time, total)}（{on_time}/{total}）",
                 ]
             )
-        head = ["单位", "牵头任务", *(LIGHT_LABELS[x][0] for x in LIGHT_ORDER), "按期办结率"]
+        head = ["单位", "牵头任务", *(LIGHT_LABELS[x][0] for x in LIGHTS), "按期办结率"]
         return "".join(
             [
                 front("责任单位", search=False),
@@ -398,11 +401,8 @@ class Pages:
         lead = [s for s in self.statuses if s.task.owner.unit == code]
         co = [s for s in self.statuses if code in s.task.owner.co_units]
         assigned = [s for s in self.statuses if s.task.assigned_by == code]
-        overdue, soon = [], []
-        for s in self.statuses:
-            overdue += [(s, o) for o in s.overdue if (o.unit or s.task.owner.unit) == code]
-            soon += [(s, o) for o in s.due_soon if (o.unit or s.task.owner.unit) == code]
-        order = {light: i for i, light in enumerate(LIGHT_ORDER)}
+        overdue, soon = items_for_unit(self.statuses, code)
+        order = {light: i for i, light in enumerate(LIGHTS)}
         lead.sort(key=lambda s: (order[s.light], s.deadline, s.task.id))
         on_time, total = rate(lead)
         out = [
@@ -535,4 +535,4 @@ def nav() -> list[dict[str, str]]:
     return [{title: path} for title, path in NAV]
 
 
-__all__ = ["NAV", "Pages", "SiteInfo", "nav"]
+__all__ = ["FICTIONAL_NOTICE", "NAV", "Pages", "SiteInfo", "nav", "notice_text"]

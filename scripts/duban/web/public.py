@@ -56,7 +56,6 @@ class PublicView:
     ledger: Ledger
     as_of: date
     statuses: tuple[TaskStatus, ...]
-    secrets: tuple[str, ...] = field(default=(), repr=False)
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
     def redact(self, text: str) -> str:
@@ -75,14 +74,10 @@ class PublicView:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(self.redact(data.decode("utf-8")).encode("utf-8"))
 
-    @property
-    def tasks(self) -> tuple[Task, ...]:
-        return tuple(s.task for s in self.statuses)
-
 
 def is_public(task: Task) -> bool:
     """The rule itself: a task is published only when it says ``visibility: public``."""
-    return task.visibility == "public"
+    return task.public
 
 
 _TITLE_LINE = re.compile(r"^title:[ \t]*['\"]?(.+?)['\"]?[ \t]*$", re.M)
@@ -142,7 +137,6 @@ def public_view(ledger: Ledger, statuses: Iterable[TaskStatus], as_of: date) -> 
         ledger=ledger,
         as_of=as_of,
         statuses=kept,
-        secrets=tuple(sorted(secret_ids | secret_titles)),
         _pattern=pattern,
     )
 

@@ -8,6 +8,7 @@ the pages are prepared (:mod:`duban.web.background`) and hands back only HTML te
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +59,8 @@ def render_trail(trail: Trail, esc: Callable[[Any], str]) -> str:
     for change in trail.changes:
         c = change.commit
         rows.append(
-            f'<tr><td class="duban-date">{when(c.time)}</td><td class="duban-sha">{c.sha[:7]}</td>'
+            f'<tr><td class="duban-date">{when(c.time)}</td>'
+            f'<td class="duban-sha">{c.short_sha}</td>'
             f"<td>{esc(c.author)}</td><td>{esc(c.subject)}</td><td>{via(change)}</td>"
             f"<td>{what(change, esc)}</td></tr>"
         )
@@ -75,10 +77,7 @@ def trail_tables(repo: Path, ledger: Ledger) -> tuple[dict[str, str], list[Probl
     ``repo``, and the audit's problems (reported as warnings: the site is still built)."""
     trails, problems = audit_all(repo)
     tables = {tid: render_trail(t, hesc) for tid, t in public_trails(ledger, trails).items()}
-    warnings = [
-        p if p.severity != "error" else Problem(p.code, p.where, p.zh, p.en, p.field, "warning")
-        for p in problems
-    ]
+    warnings = [p if p.severity != "error" else replace(p, severity="warning") for p in problems]
     return tables, warnings
 
 
