@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from duban import model
+
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ["fgw", "czj", "jyj", "zjj", "nyncj", "wlj", "sthjj", "rsj"]
 UNIT_NAMES = [
@@ -126,14 +128,10 @@ def new_task(rng: random.Random, n: int, year: int, ts: int) -> Task:
     )
 
 
+#: What an owner records while working on a task (every new task starts ``decomposed``), in
+#: the order of duban.model.EVENT_TYPES.
 EVENT_TYPES = [
-    "reported-to-leader",
-    "deployed",
-    "plan-reported",
-    "progress-reported",
-    "milestone-reported",
-    "delay-explained",
-    "completed",
+    t for t in model.EVENT_TYPES if t in (model.OWNER_ONLY | model.EITHER) - {"decomposed"}
 ]
 
 

@@ -93,11 +93,13 @@ def test_the_site_is_the_same_whether_its_jobs_fork_or_not(tmp_path) -> None:  #
         assert result is not None and not [p for p in problems if p.severity == "error"]
         return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
+    assert can_fork()  # so the jobs of this first build run in children
     forked = build("forked")
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
+        assert not can_fork()  # another thread runs: the jobs of this build run inline
         inline = build("inline")
     finally:
         stop.set()

@@ -116,11 +116,10 @@ def test_invalid_internal_task_and_paraphrasing_commits_stay_secret(tmp_path: Pa
     commit that touched an unpublished task does not show its message, since it may name the
     matter in other words."""
     import os
-    import subprocess
     from datetime import date
 
     from duban.web.build import build_site
-    from site_support import make_repo
+    from site_support import _git, make_repo
 
     repo = make_repo(tmp_path / "repo")
     folder = repo / "ledger" / "tasks" / "2026"
@@ -129,11 +128,8 @@ def test_invalid_internal_task_and_paraphrasing_commits_stay_secret(tmp_path: Pa
     (folder / f"{CANARY_ID}.yaml").write_text(broken, "utf-8")
     public = sorted(p for p in folder.glob("*.yaml") if p.stem != CANARY_ID)[0]
     public.write_text(public.read_text("utf-8") + "\n", "utf-8")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@example.org",
-           "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@example.org"}  # fmt: skip
-    subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
-    subprocess.run(["git", "commit", "-qm", "PARAPHRASE77 信访人复查意见"], cwd=repo,
-                   check=True, env=env)  # fmt: skip
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "PARAPHRASE77 信访人复查意见", when="2026-12-22T18:00:00+08:00")
     site = tmp_path / "site"
     cwd = os.getcwd()
     os.chdir(repo)

@@ -413,15 +413,26 @@ def test_sample_overdue_same_items_in_every_format() -> None:
 
 
 def test_sample_github_annotation_lands_on_the_field() -> None:
-    """A missed deadline is annotated on the `deadline:` line (or the extension's)."""
+    """A missed deadline is annotated on the `deadline:` line (or the extension's); a late
+    verification on the line of the `completed` event it verifies."""
     ledger = load(SAMPLE)
+    on_events = []
     for status in ledger_status(ledger, D("2026-11-30")):
         for o in status.overdue:
             where = status.task.loc(*o.field)
             text = (SAMPLE / Path(status.task.path).relative_to("ledger")).read_text("utf-8")
             line = text.splitlines()[where.line - 1]
             key = o.field[-1] if isinstance(o.field[-1], str) else "date"
-            assert f"{key}:" in line or o.field[0] == "events", (o.key, line)
+            assert f"{key}:" in line, (o.key, line)
+            if o.field[0] == "events":
+                # The event that sets the item: the completion awaiting verification, or the
+                # extension whose deadline is in force. Its line is the one annotated.
+                event = next(e for e in status.task.events if e.index == o.field[1])
+                expected = {"verify": "completed", "complete": "extension-approved"}[o.key]
+                assert event.type == expected, (o.key, event.type)
+                assert f"date: {event.date}" in line and f"type: {event.type}" in line, line
+                on_events.append((status.task.id, o.key, where.line))
+    assert ("SL-2026-0007", "verify", 26) in on_events  # the sample's late verification
 
 
 def test_status_command_formats_and_exit_codes() -> None:
