@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 import synth  # noqa: E402
 
 AUDIT = (
-    "import sys; from duban.audit import audit_all; t, p = audit_all(*sys.argv[1:]); "
+    "import sys; from duban.audit.trail import audit_all; t, p = audit_all(*sys.argv[1:]); "
     "assert t and not p, p; print(len(t))"
 )
 
@@ -93,7 +93,7 @@ def main() -> None:
             shutil.copytree(saved, cache)
             incremental.append(timed([*py, str(cache)]))
             unchanged.append(timed([*py, str(cache)]))
-        empty = timed([sys.executable, "-c", "import duban.audit"])
+        empty = timed([sys.executable, "-c", "import duban.audit.trail"])
     finally:
         subprocess.run([*git, "update-ref", "refs/heads/main", head], check=True)
     (rw, rc), (fw, fc) = best(ref), best(full)

@@ -12,7 +12,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from duban.workdays import Period, WorkCalendar, load_calendar
+from duban.calendar.workdays import Period, WorkCalendar
+from duban.load.calendar import load_calendar
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from audit_repo import TASK, Repo
 from click.testing import CliRunner
-from duban import audit, auditcache
-from duban.audit import audit_all, find_trail
-from duban.auditdiff import FieldChange, describe, diff_task
-from duban.auditreport import trail_text, trail_to_json
+from duban.audit import cache as auditcache
+from duban.audit import history as audit_history
+from duban.audit.diff import FieldChange, describe, diff_task
+from duban.audit.trail import audit_all, find_trail
 from duban.cli import main
+from duban.render.audit import trail_text, trail_to_json
 
 T1 = "ledger/tasks/2026/ES-2026-0001.yaml"
 T1_ARCHIVED = "ledger/tasks/archive/2026/ES-2026-0001.yaml"
@@ -328,13 +329,13 @@ def test_incremental_equals_full_and_reads_only_new_commits(
         "pr4", "Merge pull request #4 from clerk/pr4", "张伟", "2026-07-25T10:00:00+08:00"
     )
     ranges: list[str] = []
-    original = audit.HistoryReader.__init__
+    original = audit_history.HistoryReader.__init__
 
-    def spy(self: audit.HistoryReader, repo_: object, rev_range: str) -> None:
+    def spy(self: audit_history.HistoryReader, repo_: object, rev_range: str) -> None:
         ranges.append(rev_range)
         original(self, repo_, rev_range)
 
-    monkeypatch.setattr(audit.HistoryReader, "__init__", spy)
+    monkeypatch.setattr(audit_history.HistoryReader, "__init__", spy)
     incremental, _ = audit_all(repo.path, cache)
     assert ranges == [f"{shas['c7']}..{m4}"]
     last = incremental["ES-2026-0001"].changes[-1]
@@ -421,7 +422,7 @@ def test_append_shortcut_equals_full_parse(tmp_path: Path, monkeypatch: pytest.M
 
     info = synth.build_repo(tmp_path / "synth", tasks=60, commits=600, seed=3)
     fast, _ = audit_all(info.path)
-    monkeypatch.setattr(audit, "APPEND_SHORTCUT", False)
+    monkeypatch.setattr(audit_history, "APPEND_SHORTCUT", False)
     slow, _ = audit_all(info.path)
     assert fast == slow
     kinds = {c.kind for t in fast.values() for c in t.changes}

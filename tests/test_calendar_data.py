@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from duban.workdays import load_calendar, read_calendar_file
+from duban.load.calendar import load_calendar, read_calendar_file
 
 chinese_calendar = pytest.importorskip("chinese_calendar")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_ledger
-from duban.checkchange import CheckError, check_change
+from duban.check.change import CheckError, check_change
 
 OPEN = """\
 id: ES-2026-0001

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from duban.calendar.clock import DateError, parse_date, today
 from duban.cli import main
-from duban.clock import DateError, parse_date, today
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 from conftest import make_ledger
-from duban import remind
 from duban.ledger import load_ledger
 from duban.model import Ledger
-from duban.status import ledger_status
+from duban.notify import remind
+from duban.status.select import ledger_status
 from test_status import write_task
 
 D = date.fromisoformat

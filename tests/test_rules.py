@@ -7,8 +7,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from duban.rules import TASK_OBLIGATIONS, Rule, load_rules
-from duban.workdays import CalendarRangeError, Due, Period, load_calendar
+from duban.calendar.rules import TASK_OBLIGATIONS, Rule
+from duban.calendar.workdays import CalendarRangeError, Due, Period
+from duban.load.calendar import load_calendar
+from duban.load.rules import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "ledger" / "rules.yaml"

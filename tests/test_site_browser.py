@@ -88,7 +88,7 @@ def page(browser, served):  # type: ignore[no-untyped-def]
 
 def expected_counts(built) -> Counter[str]:  # type: ignore[no-untyped-def]
     from duban.ledger import load_ledger
-    from duban.status import ledger_status
+    from duban.status.select import ledger_status
 
     ledger, _ = load_ledger(built.repo / "ledger")
     return Counter(s.light for s in ledger_status(ledger, AS_OF) if s.task.public)

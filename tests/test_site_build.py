@@ -13,7 +13,7 @@ import icalendar
 import pytest
 import yaml
 from duban.ledger import load_ledger
-from duban.status import ledger_status
+from duban.status.select import ledger_status
 from duban.web.pages import NAV
 from site_support import AS_OF, CANARY_ID, ROOT, built_site
 

@@ -99,7 +99,7 @@ def test_redaction_rules(built) -> None:  # type: ignore[no-untyped-def]
     from datetime import date
 
     from duban.ledger import load_ledger
-    from duban.status import ledger_status
+    from duban.status.select import ledger_status
     from duban.web.public import REDACTED, public_view
 
     ledger, _ = load_ledger(built.repo / "ledger")

@@ -14,8 +14,9 @@ import pytest
 from conftest import ROOT, SAMPLE, make_ledger
 from duban.ledger import load_ledger
 from duban.model import Ledger
-from duban.status import ledger_status, task_status
-from duban.status_report import late_phrase
+from duban.render.status import late_phrase
+from duban.status.select import ledger_status
+from duban.status.task import task_status
 
 D = date.fromisoformat
 

@@ -7,8 +7,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from duban.estimate import estimate_days_off, statutory_holidays
-from duban.workdays import (
+from duban.calendar.estimate import estimate_days_off, statutory_holidays
+from duban.calendar.workdays import (
     FIRST_YEAR,
     CalendarRangeError,
     Due,
@@ -16,8 +16,8 @@ from duban.workdays import (
     PeriodError,
     WorkCalendar,
     add_months,
-    load_calendar,
 )
+from duban.load.calendar import load_calendar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from duban.yamlload import MAX_BYTES, load_file, load_text
+from duban.load.yamlload import MAX_BYTES, load_file, load_text
 
 GOLDEN = Path(__file__).parent / "golden" / "load"
 EXPECTED = json.loads((GOLDEN / "invalid" / "expected.json").read_text(encoding="utf-8"))

@@ -1,5 +1,5 @@
 """``python -m duban`` is the ``duban`` command."""
 
-from duban.cli import main
+from duban.cli.main import main
 
 main()

@@ -6,222 +6,101 @@ problem found, the way beancount's loader does. Invalid tasks are left out of th
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from datetime import date
 from pathlib import Path
 
-from duban import schema, validate
-from duban.model import (
-    Event,
-    Ledger,
-    LedgerConfig,
-    Milestone,
-    Owner,
-    Task,
-    Unit,
-    as_date,
+from duban.calendar.rules import Rule
+from duban.calendar.workdays import (
+    CalendarRangeError,
+    Due,
+    Period,
+    WorkCalendar,
 )
-from duban.problems import Location, Problem
-from duban.rules import Rule, load_rules
-from duban.workdays import CalendarRangeError, WorkCalendar, load_calendar
-from duban.yamlload import Document, load_file
+from duban.check import tasks as validate
+from duban.check.pipeline import load_task
+from duban.load.calendar import load_calendar
+from duban.load.layout import Layout
+from duban.load.rules import load_rules
+from duban.load.settings import load_config, load_units
+from duban.model import Ledger, Task
+from duban.problems import Problem
+from duban.source import Location
 
 
-@dataclass(frozen=True)
-class Layout:
-    """Where a ledger's files are: ``ledger/`` with its config, roster, rules, calendar, tasks."""
+def compute_due(
+    ledger: Path,
+    start: date,
+    period_text: str | None,
+    rule_id: str | None,
+    priority: str = "normal",
+    lang: str = "zh",
+) -> tuple[Due, str]:
+    """What ``duban due`` prints: the due date and a note for people ("" unless provisional).
 
-    root: Path
+    Exactly one of ``period_text`` and ``rule_id`` must be given. Raises
+    :class:`~duban.workdays.CalendarError` (with both languages) for anything the user must
+    fix: bad period, unknown rule, a rule without a fixed period, a broken calendar file,
+    a date outside the calendar.
+    """
+    from duban.calendar.workdays import CalendarError
+    from duban.load.calendar import load_calendar
 
-    @property
-    def config(self) -> Path:
-        return self.root / "ledger.yaml"
-
-    @property
-    def units(self) -> Path:
-        return self.root / "units.yaml"
-
-    @property
-    def rules(self) -> Path:
-        return self.root / "rules.yaml"
-
-    @property
-    def calendar(self) -> Path:
-        return self.root / "calendar"
-
-    @property
-    def tasks(self) -> Path:
-        return self.root / "tasks"
-
-    def scan_tasks(self) -> tuple[list[Path], list[Path]]:
-        """One walk of ``tasks/``: the task files (``*.yaml``), and the files that look like
-        tasks but would be skipped (``.yml``, ``.YAML``), each sorted. Folders are only
-        walked, whatever their name (``2026.yaml/`` is a folder, not a task file)."""
-        found = [
-            path
-            for folder, _, files in os.walk(self.tasks)
-            for path in (Path(folder, name) for name in files)
-            if path.suffix.lower() in (".yml", ".yaml")
-        ]
-        return (
-            sorted(p for p in found if p.suffix == ".yaml"),
-            sorted(p for p in found if p.suffix != ".yaml"),
+    if (period_text is None) == (rule_id is None):
+        raise CalendarError(
+            "请给出时限（如 5wd）或 --rule 规则编号，二者选一",
+            "give either a period (e.g. 5wd) or --rule ID, not both",
         )
-
-    def task_files(self) -> list[Path]:
-        return self.scan_tasks()[0]
-
-    @cached_property
-    def _resolved(self) -> tuple[Path, Path]:
-        """The ledger folder and the working folder, resolved once (``display`` runs for
-        every file)."""
-        return self.root.resolve(), Path.cwd().resolve()
-
-    def display(self, path: Path) -> str:
-        """A path as people see it in messages: relative to the working folder if possible."""
-        root, cwd = self._resolved
-        try:
-            inside = path.relative_to(self.root)
-        except ValueError:
-            full = path.resolve()
-        else:  # the usual case: no symlink resolution per file
-            full = root / inside
-        try:
-            return str(full.relative_to(cwd))
-        except ValueError:
-            return str(path)
-
-
-def _read(path: Path, name: str, layout: Layout) -> tuple[Document | None, list[Problem]]:
-    if not path.is_file():
-        return None, [
-            Problem(
-                "file-missing",
-                Location(layout.display(path)),
-                f"缺少文件 {path.name}",
-                f"missing file {path.name}",
-            )
-        ]
-    doc, problems = load_file(path, layout.display(path))
-    if doc is None:
-        return None, problems
-    problems = schema.check(doc, name)
-    return (doc if not problems else None), problems
-
-
-def load_config(layout: Layout) -> tuple[LedgerConfig | None, list[Problem]]:
-    doc, problems = _read(layout.config, "ledger", layout)
-    if doc is None:
-        return None, problems
-    data = doc.data
-    config = LedgerConfig(
-        name=data["name"],
-        id_prefix=data["id_prefix"],
-        timezone=data["timezone"],
-        language=data["language"],
-        short_name=data.get("short_name", ""),
-        warning_days=data.get("warning_days", 3),
-        site_url=data.get("site_url", ""),
-        repo_url=data.get("repo_url", ""),
-        contact=data.get("contact", ""),
-        fictional=data.get("fictional", False),
-        notice=data.get("notice", ""),
-        where=doc.loc(),
-    )
-    return config, problems
-
-
-def load_units(layout: Layout) -> tuple[dict[str, Unit], list[Problem]]:
-    doc, problems = _read(layout.units, "units", layout)
-    if doc is None:
-        return {}, problems
-    units: dict[str, Unit] = {}
-    for index, item in enumerate(doc.data["units"]):
-        where = doc.loc("units", index, "code")
-        if item["code"] in units:
-            first = units[item["code"]].where
-            problems.append(
-                Problem(
-                    "duplicate-unit",
-                    where,
-                    f"单位代码 {item['code']} 重复 (已用于 {first})",
-                    f"unit code {item['code']} is used twice (first at {first})",
-                    field=f"$.units[{index}].code",
-                )
-            )
-            continue
-        units[item["code"]] = Unit(
-            code=item["code"],
-            name=item["name"],
-            kind=item["kind"],
-            maintainers=tuple(item["maintainers"]),
-            short_name=item.get("short_name", ""),
-            where=where,
+    if not (ledger / "calendar").is_dir():
+        raise CalendarError(
+            f"找不到工作日历目录: {ledger / 'calendar'}",
+            f"no calendar folder: {ledger / 'calendar'}",
         )
-    return units, problems
-
-
-def load_task(
-    path: Path,
-    layout: Layout,
-    id_prefix: str,
-    units: dict[str, Unit],
-    rules: Mapping[str, bool],
-    span: tuple[str, str] | None = None,
-) -> tuple[Task | None, list[Problem]]:
-    """One task file through every stage; ``None`` when it is not valid."""
-    doc, problems = load_file(path, layout.display(path))
-    if doc is None:
-        return None, problems
-    problems = validate.check_codes(doc)
-    bad = {p.field for p in problems}
-    problems += [p for p in schema.check(doc, "task") if p.field not in bad]
-    if problems:
-        return None, problems
-    problems = validate.check_task(doc, path.stem, id_prefix, units, rules, span)
-    if problems:
-        return None, problems
-    return task_from_doc(doc), []
-
-
-def task_from_doc(doc: Document) -> Task:
-    """Build the record of a valid task document."""
-    data = doc.data
-    owner = data["owner"]
-    return Task(
-        id=data["id"],
-        title=data["title"],
-        received=as_date(data["received"]),
-        assigned_by=data["assigned_by"],
-        owner=Owner(owner["unit"], owner["lead"], tuple(owner.get("co_units", ()))),
-        standard=data["standard"],
-        priority=data["priority"],
-        visibility=data["visibility"],
-        deadline=as_date(data["deadline"]) if "deadline" in data else None,
-        deadline_rule=data.get("deadline_rule"),
-        source=data.get("source", ""),
-        description=data.get("description", ""),
-        milestones=tuple(
-            Milestone(m["title"], as_date(m["due"]), doc.loc("milestones", i))
-            for i, m in enumerate(data.get("milestones", []))
-        ),
-        events=tuple(
-            Event(
-                index=i,
-                date=as_date(e["date"]),
-                type=e["type"],
-                by=e["by"],
-                where=doc.loc("events", i),
-                note=e.get("note", ""),
-                deadline=as_date(e["deadline"]) if "deadline" in e else None,
-                milestone=e.get("milestone"),
+    calendar, problems = load_calendar(ledger / "calendar")
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        lines = "\n".join(f"{p.where}: {p.code}: {p.message(lang)}" for p in errors)
+        raise CalendarError(
+            f"工作日历有错误，无法计算：\n{lines}", f"the calendar has errors:\n{lines}"
+        )
+    if rule_id is not None:
+        rules, problems = load_rules(ledger / "rules.yaml")
+        if problems and not rules:
+            lines = "\n".join(f"{p.where}: {p.code}: {p.message(lang)}" for p in problems)
+            raise CalendarError(
+                f"规则目录有错误：\n{lines}", f"the rule catalogue has errors:\n{lines}"
             )
-            for i, e in enumerate(data["events"])
-        ),
-        doc=doc,
-    )
+        rule = rules.get(rule_id)
+        if rule is None:
+            known = ", ".join(rules)
+            raise CalendarError(
+                f"没有编号为 “{rule_id}” 的规则（可用：{known}）",
+                f"no rule '{rule_id}' (known: {known})",
+            )
+        result = rule.due(calendar, start, priority)
+        if result is None:
+            raise CalendarError(
+                f"规则 {rule_id}（{rule.title}）没有固定时限",
+                f"rule {rule_id} ({rule.title}) has no fixed period",
+            )
+    else:
+        assert period_text is not None
+        result = calendar.add(start, Period.parse(period_text))
+    note = ""
+    if result.provisional:
+        lo, hi = sorted((start, result.date))
+        years = [y for y in range(lo.year, hi.year + 1) if calendar.is_provisional(y)]
+        shown = "、".join(str(y) for y in years)
+        files = ", ".join(f"calendar/{y}.yaml" for y in years)
+        note = (
+            f"注意：{shown} 年的放假安排尚未发布（台账中没有 {files}），"
+            "该日期按《全国年节及纪念日放假办法》规定的节日估算（不含调休上班日），为暂定结果。"
+            if lang == "zh"
+            else f"note: the official holiday arrangement for {', '.join(map(str, years))} is not "
+            f"published yet (no {files} in the ledger); this date is estimated from the statutory "
+            "holidays (without make-up working days) and is provisional."
+        )
+    return result, note
 
 
 def _rule_beyond_calendar(

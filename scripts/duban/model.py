@@ -7,14 +7,18 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from duban.problems import Location
-from duban.yamlload import Document
+from duban.source import Document, Location
 
 if TYPE_CHECKING:
-    from duban.rules import Rule
-    from duban.workdays import WorkCalendar
+    from duban.calendar.rules import Rule
+    from duban.calendar.workdays import WorkCalendar
+from collections.abc import Sequence
+
+from duban.calendar.workdays import WorkCalendar
 
 PRIORITIES = ("normal", "important", "urgent")
+
+
 EVENT_TYPES = (
     "decomposed",
     "reported-to-leader",
@@ -30,8 +34,12 @@ EVENT_TYPES = (
     "closed",
     "reopened",
 )
+
+
 #: Separation of duties (DESIGN.md §4): who may record each kind of event.
 ASSIGNER_ONLY = frozenset({"extension-approved", "sent-back", "verified", "closed", "reopened"})
+
+
 OWNER_ONLY = frozenset(
     {
         "deployed",
@@ -42,14 +50,21 @@ OWNER_ONLY = frozenset(
         "completed",
     }
 )
+
+
 EITHER = frozenset({"decomposed", "reported-to-leader"})
+
 
 PRIORITY_LABELS = {
     "normal": ("一般", "normal"),
     "important": ("重要", "important"),
     "urgent": ("紧急", "urgent"),
 }
+
+
 VISIBILITY_LABELS = {"public": ("公开", "public"), "internal": ("内部", "internal")}
+
+
 EVENT_LABELS = {
     "decomposed": ("已分解", "decomposed"),
     "reported-to-leader": ("已报告主要领导", "reported to the principal leader"),
@@ -65,30 +80,6 @@ EVENT_LABELS = {
     "closed": ("已销号", "closed"),
     "reopened": ("重新办理", "reopened"),
 }
-
-
-def duty_violation(kind: str, by: str, assigner: str, owners: set[str]) -> tuple[str, str] | None:
-    """Why ``by`` may not record an event of type ``kind`` (zh, en), or None when it may.
-
-    ``owners`` is the owner unit and its co-units (DESIGN.md §4, separation of duties).
-    """
-    name = label(EVENT_LABELS, kind)
-    if kind in ASSIGNER_ONLY and by != assigner:
-        return (
-            f"“{name}” 只能由交办单位 {assigner} 登记, 不能由 {by} 登记",
-            f"'{kind}' may only be recorded by the assigning unit {assigner}, not {by}",
-        )
-    if kind in OWNER_ONLY and by not in owners:
-        return (
-            f"“{name}” 只能由责任单位或协办单位登记, 不能由 {by} 登记",
-            f"'{kind}' may only be recorded by the owner or a co-unit, not {by}",
-        )
-    if kind in EITHER and by not in owners | {assigner}:
-        return (
-            f"“{name}” 只能由交办单位或责任单位登记, 不能由 {by} 登记",
-            f"'{kind}' may only be recorded by the assigning or owner unit, not {by}",
-        )
-    return None
 
 
 def label(table: dict[str, tuple[str, str]], key: str, lang: str = "zh") -> str:
@@ -209,3 +200,13 @@ class Ledger:
 def as_date(value: Any) -> date:
     """A schema-checked ``YYYY-MM-DD`` string as a date."""
     return date.fromisoformat(value)
+
+
+def cycle_start(types: Sequence[object]) -> int:
+    """Where the current cycle starts in a task's event types: just after the last
+    ``reopened`` (0 when never reopened). The task is closed when ``"closed"`` is among
+    ``types[cycle_start(types):]``.
+
+    A ``reopened`` makes the task live again: completion and verification start anew.
+    """
+    return max((i + 1 for i, t in enumerate(types) if t == "reopened"), default=0)

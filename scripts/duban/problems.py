@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from duban.source import Location
+
 
 def pick_lang(explicit: str | None = None) -> str:
     """The language for people: ``--lang`` wins, then ``DUBAN_LANG``, then Chinese."""
@@ -23,20 +25,6 @@ class UserError(Exception):
 
     def message(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """A place in a source file; ``line`` and ``col`` are 1-based (0 = unknown)."""
-
-    path: str
-    line: int = 0
-    col: int = 0
-
-    def __str__(self) -> str:  # path:line:col, leaving out what is unknown
-        if not self.line:
-            return self.path
-        return f"{self.path}:{self.line}:{self.col}" if self.col else f"{self.path}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,10 +30,11 @@ from typing import Any
 
 import yaml
 
-from duban.gitlog import TASKS_PREFIX
+from duban.git import TASKS_PREFIX
 from duban.ledger import load_ledger
-from duban.problems import Location, Problem
-from duban.status import ledger_status
+from duban.problems import Problem
+from duban.source import Location
+from duban.status.select import ledger_status
 from duban.web.background import Job
 from duban.web.feeds import write_feeds
 from duban.web.pages import Pages, SiteInfo, nav, notice_text
@@ -314,7 +315,7 @@ def build_site(
         )
         return None, [*problems, cannot]
     if as_of is None:
-        from duban.clock import today
+        from duban.calendar.clock import today
 
         as_of = today(ledger.config.timezone)
     if repo and (repo / TASKS_PREFIX).resolve() != (ledger_dir / "tasks").resolve():

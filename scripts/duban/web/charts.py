@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from duban.status import LIGHT_LABELS, LIGHTS, TaskStatus
+from duban.status.records import LIGHT_LABELS, LIGHTS, TaskStatus
 
 if TYPE_CHECKING:
     from duban.web.public import PublicView

@@ -25,7 +25,7 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from duban.status import LIGHT_LABELS, STATE_LABELS, TaskStatus
+from duban.status.records import LIGHT_LABELS, STATE_LABELS, TaskStatus
 from duban.web.public import PublicView
 
 SCHEMA = "duban-site-tasks/1"

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from duban.status import LIGHT_LABELS, STATE_LABELS, TaskStatus
+from duban.status.records import LIGHT_LABELS, STATE_LABELS, TaskStatus
 
 
 def esc(text: Any) -> str:

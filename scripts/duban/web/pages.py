@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from duban.model import EVENT_LABELS, PRIORITY_LABELS, LedgerConfig, label
-from duban.status import LIGHT_LABELS, LIGHTS, Obligation, TaskStatus, items_for_unit
-from duban.status_report import due_soon_items, overdue_items
+from duban.status.records import LIGHT_LABELS, LIGHTS, Obligation, TaskStatus
+from duban.status.select import due_soon_items, items_for_unit, overdue_items
 from duban.web import charts
 from duban.web.markup import (
     badge,

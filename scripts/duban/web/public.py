@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from duban.model import Ledger, Task
-from duban.status import TaskStatus
+from duban.status.records import TaskStatus
 
 REDACTED = "〔不公开事项〕"
 #: Internal titles shorter than this are too generic to redact safely (and reveal little).
@@ -88,8 +88,8 @@ HIDDEN_SUBJECT = "〔提交说明涉及不公开事项, 不予显示〕"
 def _unsure_files(ledger: Ledger) -> Iterable[tuple[str, str]]:
     """(id, title) of every task file that did not load as a valid task: such a file may be
     internal, so its id (file name) and title (as written) are kept secret too."""
-    from duban.ledger import Layout
-    from duban.yamlload import load_file
+    from duban.load.layout import Layout
+    from duban.load.yamlload import load_file
 
     loaded = {t.id for t in ledger.tasks}
     for path in Layout(ledger.root).task_files():

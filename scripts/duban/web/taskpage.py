@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from duban.model import EVENT_LABELS, PRIORITY_LABELS, label
-from duban.status import TaskStatus
+from duban.status.records import TaskStatus
 from duban.web.markup import badge, day, esc, front, hesc, html_table, state_badge
 
 if TYPE_CHECKING:

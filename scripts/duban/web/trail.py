@@ -12,14 +12,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from duban.audit import audit_all
-from duban.auditreport import KIND_LABELS
+from duban.audit.trail import audit_all
 from duban.problems import Problem
+from duban.render.audit import KIND_LABELS
 from duban.web.markup import hesc
 from duban.web.public import public_trails
 
 if TYPE_CHECKING:
-    from duban.audit import Change, Trail
+    from duban.audit.records import Change, Trail
     from duban.model import Ledger
 
 MAX_FIELDS = 12

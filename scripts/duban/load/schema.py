@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema_rs
 
 from duban.problems import Problem, json_path
-from duban.yamlload import Document
+from duban.source import Document
 
 
 def schemas_dir() -> Traversable:
@@ -21,7 +21,7 @@ def schemas_dir() -> Traversable:
     try:
         return resources.files("duban.schemas")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "schemas"
+        return Path(__file__).resolve().parents[3] / "schemas"
 
 
 @cache

@@ -5,9 +5,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 
-from duban.model import EVENT_LABELS, duty_violation, label
-from duban.problems import Location, Problem, json_path
-from duban.yamlload import Document
+from duban.check.duties import duty_violation
+from duban.model import EVENT_LABELS, label
+from duban.problems import Problem, json_path
+from duban.source import Document, Location
 
 #: Fields that hold codes and ids: no invisible characters, no line breaks.
 CODE_FIELDS: tuple[tuple[str | int, ...], ...] = (

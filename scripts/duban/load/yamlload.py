@@ -14,19 +14,19 @@ Accepted: CRLF line ends and a UTF-8 BOM.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from duban.problems import Location, Problem
+from duban.problems import Problem
+from duban.source import Location
 
 try:  # libyaml is part of every PyYAML wheel; the pure-Python parser is a slow fallback.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+from duban.source import Document, Path_
 
 _NODE_TAGS: dict[type, str] = {
     yaml.ScalarNode: "tag:yaml.org,2002:str",
@@ -51,18 +51,32 @@ class _Loader(_BaseLoader):
 
 
 MAX_BYTES = 512 * 1024
+
+
 """A task file is a few kilobytes; anything this large is a mistake or an attack."""
 
-Key = str | int
-Path_ = tuple[Key, ...]
 
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
+
+
 _TRUE = frozenset({"true", "True", "TRUE"})
+
+
 _FALSE = frozenset({"false", "False", "FALSE"})
+
+
 _INT = re.compile(r"[-+]?[0-9]+\Z")
+
+
 _INT_OCT = re.compile(r"0o[0-7]+\Z")
+
+
 _INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+
+
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+
+
 #: Tags the resolver gives plain YAML; anything else (``!!python/...``, ``!foo``) is refused.
 _PLAIN_TAGS = frozenset(
     "tag:yaml.org,2002:" + name
@@ -74,25 +88,6 @@ _PLAIN_TAGS = frozenset(
 #: (``- *a``, ``key: &a``) or a flow indicator (``[*a]``, ``{"k":*a}``). A ``&`` or ``*``
 #: elsewhere ("R&D", ``a*b``) cannot be one, so the text is not parsed a second time for it.
 _ANCHOR_START = re.compile(r"(?:^|[\s\[{,:?])[&*]", re.M)
-
-
-@dataclass(frozen=True)
-class Document:
-    """A parsed YAML file: plain data plus the position of every key and list item."""
-
-    path: str
-    data: Any
-    positions: Mapping[Path_, tuple[int, int]] = field(repr=False)
-
-    def loc(self, *keys: Key) -> Location:
-        """Where the field at ``keys`` is written (its key), else its nearest known parent."""
-        path = tuple(keys)
-        while path:
-            pos = self.positions.get(path)
-            if pos is not None:
-                return Location(self.path, *pos)
-            path = path[:-1]
-        return Location(self.path, 1, 1)
 
 
 def load_file(path: Path, display: str | None = None) -> tuple[Document | None, list[Problem]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from duban.audit import Change, Trail
+from duban.audit.records import Change, Trail
 from duban.model import label
 
 KIND_LABELS: dict[str, tuple[str, str]] = {

@@ -11,9 +11,10 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from duban.workdays import CalendarError
+from duban.calendar.workdays import CalendarError
 
 DEFAULT_TZ = "Asia/Shanghai"
+
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
@@ -49,6 +50,3 @@ def parse_date(text: str) -> date:
         f"“{text}” 不是日期：应写成 YYYY-MM-DD，如 2026-03-02",
         f"'{text}' is not a date: write YYYY-MM-DD, e.g. 2026-03-02",
     )
-
-
-__all__ = ["DEFAULT_TZ", "DateError", "parse_date", "today"]

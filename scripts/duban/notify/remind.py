@@ -27,10 +27,14 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from duban.model import Ledger
-from duban.status import Obligation, TaskStatus, items_for_unit
-from duban.status_report import late_phrase, md_cell
+from duban.render.status import late_phrase
+from duban.render.text import md_cell
+from duban.status.records import Obligation, TaskStatus
+from duban.status.select import items_for_unit
 
 LABEL = "催办"
+
+
 MARKER = "<!-- duban-remind:{unit} -->"
 
 
@@ -162,9 +166,6 @@ def plan_text(reminders: Sequence[Reminder], as_of: date) -> str:
     return "\n".join(lines)
 
 
-# -- applying with the gh CLI ----------------------------------------------------------------
-
-
 class ApplyError(Exception):
     pass
 
@@ -254,6 +255,3 @@ def apply(reminders: Sequence[Reminder], label: str = LABEL, gh: str = "gh") -> 
         else:
             done.append(f"unchanged #{issue['number']} {r.unit}")
     return done
-
-
-__all__ = ["LABEL", "MARKER", "ApplyError", "Reminder", "apply", "plan", "plan_json", "task_url"]

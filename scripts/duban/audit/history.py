@@ -16,165 +16,22 @@ run reads only the new commits, or starts again from scratch when the cache is u
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
-from duban.auditdiff import FieldChange, diff_task
-from duban.gitlog import (
-    GitProblem,
+from duban.audit.diff import diff_task
+from duban.audit.records import TZ, Commit, Pending, State
+from duban.git import (
     HistoryReader,
     RawCommit,
-    head_and_shallow,
-    is_ancestor,
-    open_repo,
     pr_number,
 )
+from duban.load.yamlload import MAX_BYTES, load_text
 from duban.problems import Problem
-from duban.yamlload import MAX_BYTES, Document, load_text
+from duban.source import Document
 
-TZ = ZoneInfo("Asia/Shanghai")
-CACHE_DIR = ".duban-cache"
-
-
-@dataclass(frozen=True, slots=True)
-class Commit:
-    """Who made a change, when (Beijing time, ISO 8601), and how it reached the main branch.
-
-    ``merge`` is the first-parent merge that brought the commit into the main branch (None
-    for commits made on it); ``pr`` the pull request number of that merge or of a squash
-    commit; ``reviewed`` is False for changes that reached the main branch without a PR."""
-
-    sha: str
-    author: str
-    time: str
-    subject: str
-    pr: int | None = None
-    merge: str | None = None
-    reviewed: bool = True
-
-    @property
-    def short_sha(self) -> str:
-        return self.sha[:7]
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What one commit did to one task file.
-
-    ``kind``: created, modified, renamed (possibly with field changes), deleted, invalid (the
-    file did not parse: see ``problems``), repaired (valid again; ``fields`` compare with the
-    last valid version). ``status`` is Git's letter (A, M, R, D)."""
-
-    commit: Commit
-    kind: str
-    status: str
-    path: str
-    old_path: str | None = None
-    fields: tuple[FieldChange, ...] = ()
-    problems: tuple[Problem, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Trail:
-    """The audit trail of one task (file stem), oldest change first."""
-
-    task_id: str
-    path: str
-    deleted: bool
-    changes: tuple[Change, ...]
-
-
-Pending = tuple[str, str, str, str, str | None, tuple[FieldChange, ...], tuple[Problem, ...]]
-"""A change before attribution: (sha, kind, status, path, old_path, fields, problems)."""
 _Seen = dict[str, "_Version"]
-
-
-@dataclass
-class State:
-    """Everything needed to continue after ``head``; what the cache stores."""
-
-    head: str | None = None
-    changes: dict[str, list[Pending]] = field(default_factory=dict)
-    commits: dict[str, Commit] = field(default_factory=dict)
-    path_key: dict[str, str] = field(default_factory=dict)
-    last_path: dict[str, str] = field(default_factory=dict)
-    deleted: set[str] = field(default_factory=set)
-    fallback: dict[str, Any] = field(default_factory=dict)
-    """Last valid data of tasks whose current version does not parse."""
-
-
-def audit_all(
-    repo_path: Path | str, cache_dir: Path | str | None = None
-) -> tuple[dict[str, Trail], list[Problem]]:
-    """The trails of every task that ever existed in the history of HEAD, keyed by task id
-    (file stem), and the problems (a shallow clone; not a repository)."""
-    from duban import auditcache
-
-    try:
-        repo = open_repo(Path(repo_path))
-    except GitProblem as exc:
-        return {}, [exc.problem]
-    with repo:
-        head, problems = head_and_shallow(repo)
-        if head is None:
-            return {}, problems
-        cache = Path(cache_dir) if cache_dir is not None and not problems else None
-        state = auditcache.load(cache) if cache is not None else None
-        if state is not None and state.head == head:
-            return trails(state), problems  # the cache is up to date: nothing to write
-        if state is not None and not is_ancestor(repo, state.head or "", head):
-            state = None
-        if state is None:
-            state = _run(repo, State(), head, None)
-        else:
-            state = _run(repo, state, head, state.head) or _run(repo, State(), head, None)
-        if cache is not None:
-            auditcache.save(cache, state)
-    return trails(state), problems
-
-
-def trails(state: State) -> dict[str, Trail]:
-    out: dict[str, Trail] = {}
-    for key, pending in state.changes.items():
-        changes = tuple(
-            Change(state.commits[sha], kind, status, path, old, fields, problems)
-            for sha, kind, status, path, old, fields, problems in pending
-        )
-        out[key] = Trail(key, state.last_path.get(key, ""), key in state.deleted, changes)
-    return out
-
-
-def audit_for_cli(
-    repo_path: Path, task_id: str, use_cache: bool = True
-) -> tuple[Trail | None, list[Problem], bool]:
-    """(trail of ``task_id`` or None, problems, whether the history could not be read)."""
-    cache = None
-    if use_cache:
-        try:
-            repo = open_repo(repo_path)
-        except GitProblem as exc:
-            return None, [exc.problem], True
-        with repo:
-            cache = Path(repo.working_dir or "") / CACHE_DIR
-            # A cache committed to the repository (a PR could add one) is not trusted.
-            if repo.git.ls_files("--", CACHE_DIR, with_exceptions=False):
-                cache = None
-    all_trails, problems = audit_all(repo_path, cache)
-    fatal = any(p.severity == "error" for p in problems)
-    return find_trail(all_trails, task_id), problems, fatal
-
-
-def find_trail(all_trails: dict[str, Trail], task_id: str) -> Trail | None:
-    """The trail of ``task_id``, also under a former file name (renamed to another id)."""
-    if task_id in all_trails:
-        return all_trails[task_id]
-    for trail in all_trails.values():
-        if any(PurePosixPath(c.old_path or "").stem == task_id for c in trail.changes):
-            return trail
-    return None
 
 
 def _run(repo: Any, state: State, head: str, since: str | None) -> State | None:
@@ -244,8 +101,14 @@ class _Version(NamedTuple):
 
 
 _NOT_PARSED = _Version(None, (), b"", None)
+
+
 _ITEM_PREFIX = re.compile(rb"[ ]*- ")
+
+
 APPEND_SHORTCUT = True
+
+
 """Parse only the appended lines when a commit just appends events (see ``_parse``)."""
 
 

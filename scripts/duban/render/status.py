@@ -13,29 +13,16 @@ Every format shows the same items: :func:`overdue_items` for ``overdue``; every 
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
 
 from duban.model import PRIORITY_LABELS, Ledger, label
-from duban.report import annotation
-from duban.status import LIGHT_LABELS, STATE_LABELS, Obligation, TaskStatus
+from duban.render.problems import annotation
+from duban.render.text import clip, md_table, table
+from duban.status.records import LIGHT_LABELS, Obligation, TaskStatus
+from duban.status.select import Item, due_soon_items, overdue_items
 
 FORMATS = ("table", "json", "markdown", "github")
-
-Item = tuple[TaskStatus, Obligation]
-
-
-def overdue_items(statuses: Sequence[TaskStatus]) -> list[Item]:
-    """Every overdue obligation of a live task, by task id then due date."""
-    return [(s, o) for s in statuses for o in s.overdue]
-
-
-def due_soon_items(statuses: Sequence[TaskStatus]) -> list[Item]:
-    return [(s, o) for s in statuses for o in s.due_soon]
-
-
-# -- phrases ---------------------------------------------------------------------------------
 
 
 def late_phrase(days: int, lang: str) -> str:
@@ -81,9 +68,6 @@ def soon_message(s: TaskStatus, o: Obligation, lang: str) -> str:
 
 def light_label(light: str, lang: str) -> str:
     return label(LIGHT_LABELS, light, lang)
-
-
-# -- JSON ------------------------------------------------------------------------------------
 
 
 def obligation_json(s: TaskStatus, o: Obligation) -> dict[str, object]:
@@ -136,48 +120,6 @@ def counts(statuses: Sequence[TaskStatus]) -> dict[str, int]:
     for s in statuses:
         out[s.light] += 1
     return out
-
-
-# -- text helpers ----------------------------------------------------------------------------
-
-
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def pad(text: str, size: int) -> str:
-    return text + " " * max(0, size - width(text))
-
-
-def clip(text: str, size: int) -> str:
-    if width(text) <= size:
-        return text
-    out = ""
-    for char in text:
-        if width(out + char) > size - 1:
-            break
-        out += char
-    return out + "…"
-
-
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    sizes = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(pad(c, sizes[i]) for i, c in enumerate(r)).rstrip() for r in [header, *rows]]
-    lines.insert(1, "  ".join("-" * n for n in sizes))
-    return "\n".join(lines)
-
-
-def md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def md_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-# -- overdue ---------------------------------------------------------------------------------
 
 
 def _overdue_heading(items: Sequence[Item], as_of: date, lang: str) -> str:
@@ -253,9 +195,6 @@ def overdue_github(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, 
             annotation("warning", where.path, where.line, item_message(s, o, lang), title=title)
         )
     return "\n".join(lines)
-
-
-# -- status ----------------------------------------------------------------------------------
 
 
 def _next_item(s: TaskStatus) -> Obligation | None:
@@ -356,27 +295,18 @@ def status_github(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, l
 
 Reporter = Callable[[Sequence[TaskStatus], Ledger, date, str], str]
 
+
 OVERDUE_REPORTERS: dict[str, Reporter] = {
     "table": overdue_table,
     "json": overdue_json,
     "markdown": overdue_markdown,
     "github": overdue_github,
 }
+
+
 STATUS_REPORTERS: dict[str, Reporter] = {
     "table": status_table,
     "json": status_json,
     "markdown": status_markdown,
     "github": status_github,
 }
-
-__all__ = [
-    "FORMATS",
-    "OVERDUE_REPORTERS",
-    "STATE_LABELS",
-    "STATUS_REPORTERS",
-    "due_soon_items",
-    "item_message",
-    "late_phrase",
-    "overdue_items",
-    "task_json",
-]

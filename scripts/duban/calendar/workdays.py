@@ -31,20 +31,26 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-from duban.estimate import estimate_days_off
-from duban.problems import Location, Problem, UserError
+from duban.calendar.estimate import estimate_days_off
+from duban.problems import UserError
 
 FIRST_YEAR = 2004
+
+
 """The first year with an official arrangement in the ledger (the data starts here)."""
 
+
 ESTIMATE_YEARS = 10
+
+
 """How many years after the latest official one are estimated (and so can be computed)."""
 
+
 MAX_N = 100_000
+
 
 Unit = Literal["wd", "d", "m"]
 
@@ -336,231 +342,3 @@ class WorkCalendar:
             raise self._range_error(date.fromordinal(target))
         due = self._wd[k]
         return Due(date.fromordinal(due), est[due - base] != (est[t - 1] if t else 0))
-
-
-# ---------------------------------------------------------------------------------------
-# Loading the calendar files
-
-
-@dataclass(frozen=True, slots=True)
-class CalendarEntry:
-    """One holiday of a calendar file, as announced: days off and make-up working days."""
-
-    name: str
-    days_off: tuple[date, ...]
-    workdays: tuple[date, ...]
-    notice: str
-    where: Location
-
-
-@dataclass(frozen=True, slots=True)
-class CalendarFile:
-    """A loaded ``YYYY.yaml`` (``year`` set) or ``local.yaml`` (``year`` None)."""
-
-    path: str
-    year: int | None
-    notice: str
-    notice_no: str
-    entries: tuple[CalendarEntry, ...]
-
-
-_YEAR_FILE = re.compile(r"(\d{4})\.yaml\Z")
-_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})\Z")
-
-
-def _problem(code: str, where: Location, zh: str, en: str, fld: str = "") -> Problem:
-    return Problem(code, where, zh, en, field=fld)
-
-
-def _expand(value: str, where: Location, fld: str, problems: list[Problem]) -> list[date]:
-    """A date or a ``FROM..TO`` range (both ends included) as dates."""
-    match = _RANGE.match(value)
-    try:
-        if not match:
-            return [date.fromisoformat(value)]
-        first, last = date.fromisoformat(match.group(1)), date.fromisoformat(match.group(2))
-    except ValueError:
-        problems.append(
-            _problem(
-                "calendar-bad-date",
-                where,
-                f"“{value}” 不是真实存在的日期或日期范围",
-                f"'{value}' is not a real date or date range",
-                fld,
-            )
-        )
-        return []
-    if last < first:
-        problems.append(
-            _problem(
-                "calendar-bad-range",
-                where,
-                f"日期范围 “{value}” 的结束日早于开始日",
-                f"date range '{value}' ends before it starts",
-                fld,
-            )
-        )
-        return []
-    return [date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1)]
-
-
-def read_calendar_file(
-    path: Path, display: str | None = None
-) -> tuple[CalendarFile | None, list[Problem]]:
-    """Load and check one calendar file (schema, dates, year, overlaps)."""
-    from duban import schema
-    from duban.yamlload import load_file
-
-    display = display or str(path)
-    doc, problems = load_file(path, display)
-    if doc is None:
-        return None, problems
-    schema_problems = schema.check(doc, "calendar")
-    if schema_problems:
-        return None, problems + schema_problems
-    data = doc.data
-    match = _YEAR_FILE.search(path.name)
-    year = data.get("year")
-    if match and year != int(match.group(1)):
-        problems.append(
-            _problem(
-                "calendar-year-mismatch",
-                doc.loc("year"),
-                f"文件名是 {path.name}，但 year 写的是 {year}",
-                f"the file is {path.name} but its year is {year}",
-                "$.year",
-            )
-        )
-    if not match and year is not None:
-        problems.append(
-            _problem(
-                "calendar-local-year",
-                doc.loc("year"),
-                "本地放假文件不应写 year（每条记录写明日期即可）",
-                "a local days-off file has no year (each entry names its dates)",
-                "$.year",
-            )
-        )
-    if match and not data.get("notice"):
-        problems.append(
-            _problem(
-                "calendar-no-notice",
-                doc.loc(),
-                "年度日历文件必须写明依据的通知 notice",
-                "a yearly calendar file must name its notice",
-                "$.notice",
-            )
-        )
-    entries: list[CalendarEntry] = []
-    for k, item in enumerate(data.get("holidays") or []):
-        lists: dict[str, list[date]] = {}
-        for key in ("days_off", "workdays"):
-            days: list[date] = []
-            for m, value in enumerate(item.get(key) or []):
-                fld = f"$.holidays[{k}].{key}[{m}]"
-                days += _expand(value, doc.loc("holidays", k, key, m), fld, problems)
-            lists[key] = days
-        both = sorted(set(lists["days_off"]) & set(lists["workdays"]))
-        if both:
-            problems.append(
-                _problem(
-                    "calendar-off-and-working",
-                    doc.loc("holidays", k),
-                    f"{item['name']}：{', '.join(d.isoformat() for d in both)} "
-                    "同时列为放假日和上班日",
-                    f"{item['name']}: {', '.join(d.isoformat() for d in both)} "
-                    "listed both as days off and as working days",
-                    f"$.holidays[{k}]",
-                )
-            )
-        if year is not None:
-            stray = [d for d in lists["days_off"] + lists["workdays"] if abs(d.year - year) > 1]
-            if stray:
-                problems.append(
-                    _problem(
-                        "calendar-date-out-of-year",
-                        doc.loc("holidays", k),
-                        f"{item['name']}：日期 {stray[0].isoformat()} 不属于 {year} 年的安排",
-                        f"{item['name']}: {stray[0].isoformat()} is not part of {year}",
-                        f"$.holidays[{k}]",
-                    )
-                )
-        entries.append(
-            CalendarEntry(
-                name=item["name"],
-                days_off=tuple(lists["days_off"]),
-                workdays=tuple(lists["workdays"]),
-                notice=item.get("notice") or data.get("notice") or "",
-                where=doc.loc("holidays", k),
-            )
-        )
-    result = CalendarFile(
-        path=display,
-        year=year if match else None,
-        notice=data.get("notice") or "",
-        notice_no=data.get("notice_no") or "",
-        entries=tuple(entries),
-    )
-    return result, problems
-
-
-def load_calendar(
-    calendar_dir: Path, *, last_year: int | None = None
-) -> tuple[WorkCalendar, list[Problem]]:
-    """Build the calendar from ``calendar_dir`` (``YYYY.yaml`` files and ``local.yaml``).
-
-    Always returns a usable calendar: a file with errors is left out (its year becomes
-    estimated) and its problems are returned. Entries apply in order — yearly files by year,
-    then ``local.yaml``; within a file, a later entry overrides an earlier one for the same
-    date (so a one-off change such as the 2020 Spring Festival extension follows the notice
-    it changes).
-    """
-    problems: list[Problem] = []
-    files: list[CalendarFile] = []
-    root = calendar_dir.parent.parent
-    paths = sorted(p for p in calendar_dir.glob("*.yaml") if _YEAR_FILE.fullmatch(p.name))
-    local = calendar_dir / "local.yaml"
-    if local.exists():
-        paths.append(local)
-    for path in paths:
-        try:
-            display = str(path.relative_to(root))
-        except ValueError:
-            display = str(path)
-        loaded, found = read_calendar_file(path, display)
-        problems += found
-        if loaded is not None and not any(p.severity == "error" for p in found):
-            files.append(loaded)
-    marks: dict[date, str | None] = {}  # name → day off; None → working day
-    official: list[int] = []
-    for f in files:
-        if f.year is not None:
-            if f.year < FIRST_YEAR:
-                continue
-            official.append(f.year)
-        for entry in f.entries:
-            for d in entry.days_off:
-                marks[d] = entry.name
-            for d in entry.workdays:
-                marks[d] = None
-    days_off = {d: n for d, n in marks.items() if n is not None}
-    workdays = [d for d, n in marks.items() if n is None]
-    calendar = WorkCalendar(days_off, workdays, official, last_year=last_year)
-    return calendar, problems
-
-
-__all__ = [
-    "ESTIMATE_YEARS",
-    "FIRST_YEAR",
-    "CalendarEntry",
-    "CalendarError",
-    "CalendarFile",
-    "CalendarRangeError",
-    "Due",
-    "Period",
-    "PeriodError",
-    "WorkCalendar",
-    "add_months",
-    "load_calendar",
-    "read_calendar_file",
-]

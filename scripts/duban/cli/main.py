@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from duban import __version__, report
+from duban import __version__
 from duban.ledger import load_ledger
 from duban.model import PRIORITIES
 from duban.problems import pick_lang
+from duban.render import problems as report
 
 LANG_OPTION = click.option(
     "--lang",
@@ -35,9 +36,6 @@ def need_folder(ledger: Path, lang: str) -> None:
     """Stop (exit 2) unless the ledger folder exists."""
     if not ledger.is_dir():
         fail(f"找不到台账目录: {ledger}" if lang == "zh" else f"no such ledger folder: {ledger}")
-
-
-__all__ = ["LANG_OPTION", "fail", "main", "need_folder", "pick_lang"]
 
 
 @main.command()
@@ -92,9 +90,9 @@ def due(
     """The due date of PERIOD (5wd, 15d, 1m, 0d) or --rule counted from DATE."""
     import json
 
-    from duban.clock import parse_date
-    from duban.rules import compute_due
-    from duban.workdays import CalendarError
+    from duban.calendar.clock import parse_date
+    from duban.calendar.workdays import CalendarError
+    from duban.ledger import compute_due
 
     lang = pick_lang(lang)
     try:
@@ -111,12 +109,9 @@ def due(
             click.echo(note, err=True)
 
 
-# -- status, overdue (issue 4) -----------------------------------------------------------------
-
-
 def _status_options(func):  # type: ignore[no-untyped-def]
     """Options shared by ``status`` and ``overdue``."""
-    from duban.status_report import FORMATS
+    from duban.render.status import FORMATS
 
     for option in reversed(
         [
@@ -145,10 +140,10 @@ def _run_status(
     fail_on_overdue: bool,
     lang: str | None,
 ) -> None:
-    from duban.clock import parse_date, today
-    from duban.status import ledger_status, unit_items
-    from duban.status_report import OVERDUE_REPORTERS, STATUS_REPORTERS, overdue_items
-    from duban.workdays import CalendarError
+    from duban.calendar.clock import parse_date, today
+    from duban.calendar.workdays import CalendarError
+    from duban.render.status import OVERDUE_REPORTERS, STATUS_REPORTERS
+    from duban.status.select import ledger_status, overdue_items, unit_items
 
     lang = pick_lang(lang)
     need_folder(ledger_dir, lang)
@@ -211,9 +206,6 @@ def overdue(
     _run_status("overdue", ledger, as_of, unit, fmt, fail_on_overdue, lang)
 
 
-# -- check-change (issue 4) --------------------------------------------------------------------
-
-
 @main.command("check-change")
 @click.option("--base", required=True, help="The trusted revision (the PR's base branch).")
 @click.option("--head", default="HEAD", show_default=True, help="The revision to check.")
@@ -240,10 +232,10 @@ def check_change(
     lang: str | None,
 ) -> None:
     """Refuse illegal changes to the ledger from BASE to HEAD (exit 1, one reason a line)."""
-    from duban.checkchange import CheckError
-    from duban.checkchange import check_change as run_check
-    from duban.clock import parse_date, today
-    from duban.workdays import CalendarError
+    from duban.calendar.clock import parse_date, today
+    from duban.calendar.workdays import CalendarError
+    from duban.check.change import CheckError
+    from duban.check.change import check_change as run_check
 
     lang = pick_lang(lang)
     try:
@@ -279,9 +271,6 @@ def check_change(
     raise SystemExit(1 if problems else 0)
 
 
-# -- remind (issue 4) --------------------------------------------------------------------------
-
-
 @main.command()
 @click.option("--ledger", default="ledger", type=click.Path(path_type=Path), help="Ledger folder.")
 @click.option("--as-of", "as_of", help="The day to remind for (default: today there).")
@@ -296,10 +285,10 @@ def remind(
 
     The reminders themselves are in Chinese; --lang sets the language of the messages.
     """
-    from duban import remind as reminders
-    from duban.clock import parse_date, today
-    from duban.status import ledger_status
-    from duban.workdays import CalendarError
+    from duban.calendar.clock import parse_date, today
+    from duban.calendar.workdays import CalendarError
+    from duban.notify import remind as reminders
+    from duban.status.select import ledger_status
 
     lang = pick_lang(lang)
     need_folder(ledger, lang)
@@ -349,7 +338,7 @@ def _build_site(
     """Run the site build and print its problems and outcome, never exiting (``serve`` keeps
     serving after a failed rebuild): True when built cleanly, False when built with errors,
     None when nothing could be built."""
-    from duban.clock import parse_date
+    from duban.calendar.clock import parse_date
     from duban.problems import UserError
     from duban.web.build import build_site
 
@@ -463,8 +452,8 @@ def audit(task_id: str, fmt: str, ledger_repo: Path, no_cache: bool, lang: str |
     """The audit trail of task ID from Git history: who changed what, when, through which PR."""
     import json
 
-    from duban.audit import audit_for_cli
-    from duban.auditreport import trail_text, trail_to_json
+    from duban.audit.trail import audit_for_cli
+    from duban.render.audit import trail_text, trail_to_json
 
     lang = pick_lang(lang)
     trail, problems, fatal = audit_for_cli(ledger_repo, task_id, not no_cache)

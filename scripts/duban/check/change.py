@@ -34,11 +34,12 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from duban.model import duty_violation
-from duban.problems import Location, Problem, UserError, json_path
-from duban.rules import usable_as_deadline
-from duban.status import cycle_start
-from duban.yamlload import Document, load_text
+from duban.calendar.rules import usable_as_deadline
+from duban.check.duties import duty_violation
+from duban.load.yamlload import load_text
+from duban.model import cycle_start
+from duban.problems import Problem, UserError, json_path
+from duban.source import Document, Location
 
 
 class CheckError(UserError):
@@ -144,7 +145,8 @@ def _closed(events: list[Any]) -> bool:
 
 def _shape_problems(doc: Document) -> list[Problem]:
     """Invisible characters in codes, then the task schema (one problem per field)."""
-    from duban import schema, validate
+    from duban.check import tasks as validate
+    from duban.load import schema
 
     problems = validate.check_codes(doc)
     bad = {p.field for p in problems}
@@ -217,7 +219,7 @@ class _Checker:
     # -- files ---------------------------------------------------------------------------
 
     def added(self, path: str, raw: bytes | None) -> None:
-        from duban import validate
+        from duban.check import tasks as validate
 
         doc, problems = _doc(raw, path)
         if doc is None:
@@ -430,6 +432,3 @@ def check_change(
                 checker.settings(change.new or change.old)  # type: ignore[arg-type]
     checker.problems.sort(key=Problem.sort_key)
     return checker.problems
-
-
-__all__ = ["CheckError", "Roster", "check_change"]

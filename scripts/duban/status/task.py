@@ -59,29 +59,12 @@ Decisions, and why:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
 from datetime import date, timedelta
 
-from duban.model import Event, Ledger, Task
-from duban.workdays import Due, Period, WorkCalendar
-
-STATES = ("met-on-time", "met-late", "open", "overdue")
-LIGHTS = ("red", "yellow", "green", "done", "closed")
-
-LIGHT_LABELS: dict[str, tuple[str, str]] = {
-    "red": ("红灯", "red"),
-    "yellow": ("黄灯", "yellow"),
-    "green": ("绿灯", "green"),
-    "done": ("已办结", "done"),
-    "closed": ("已销号", "closed"),
-}
-STATE_LABELS: dict[str, tuple[str, str]] = {
-    "met-on-time": ("按时履行", "met on time"),
-    "met-late": ("逾期履行", "met late"),
-    "open": ("未到期", "open"),
-    "overdue": ("逾期未履行", "overdue"),
-}
+from duban.calendar.workdays import Due, Period, WorkCalendar
+from duban.model import Event, Ledger, Task, cycle_start
+from duban.status.records import Obligation, TaskStatus
 
 #: key → (rule id, default measure, zh label, en label, default period, met-by event type).
 #: The rule catalogue overrides measure, period and event when it has the rule.
@@ -115,6 +98,8 @@ OBLIGATIONS: dict[str, tuple[str, str, str, str, str | None, str]] = {
     "complete": ("complete", "八", "完成任务", "complete the task", None, "completed"),
     "verify": ("verify", "八", "核实销号", "verify and close", "5wd", "verified"),
 }
+
+
 #: Obligations discharged by a completion report when never recorded on their own (so are
 #: milestone reports), in measure order.
 IMPLIED_BY_COMPLETION = (
@@ -124,82 +109,12 @@ IMPLIED_BY_COMPLETION = (
     "plan-feedback",
     "progress-feedback",
 )
+
+
 _DEFAULT_VARIANTS = {
     "deploy": {"urgent": "0d"},
     "plan-feedback": {"important": "0d", "urgent": "0d"},
 }
-
-
-@dataclass(frozen=True)
-class Obligation:
-    """One thing a unit must do by a date, and how it stands.
-
-    ``field`` is the task field that holds it, for ``task.loc(*field)`` (annotations land on
-    that line); ``unit`` is the unit that must act (the owner; the assigning unit for
-    ``verify``); ``implied`` is True when it was met by the completion report rather than by
-    its own event.
-    """
-
-    key: str
-    rule: str | None
-    measure: str
-    label: str
-    label_en: str
-    due: date
-    provisional: bool
-    state: str
-    met_on: date | None
-    days_late: int
-    field: tuple[str | int, ...]
-    explained: bool
-    unit: str = ""
-    implied: bool = False
-
-    def title(self, lang: str = "zh") -> str:
-        return self.label_en if lang == "en" else self.label
-
-
-@dataclass(frozen=True)
-class TaskStatus:
-    """A task as of a date: its light, effective deadline and obligations.
-
-    ``overdue``, ``due_soon`` and ``days_overdue`` are derived from the obligations once, when
-    the status is made (also by :func:`dataclasses.replace`):
-
-    - ``overdue``: unmet obligations past their due date (none for a closed task);
-    - ``due_soon``: open obligations due within the warning window (none for a closed task);
-    - ``days_overdue``: the most working days any item is late (0 when none is overdue).
-    """
-
-    task: Task
-    as_of: date
-    light: str
-    deadline: date
-    provisional: bool
-    obligations: tuple[Obligation, ...]
-    completed_on: date | None
-    closed_on: date | None
-    on_time: bool | None
-    soon_until: date | None = None
-    overdue: tuple[Obligation, ...] = field(init=False)
-    due_soon: tuple[Obligation, ...] = field(init=False)
-    days_overdue: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        overdue: tuple[Obligation, ...] = ()
-        soon: tuple[Obligation, ...] = ()
-        if self.live:
-            overdue = tuple(o for o in self.obligations if o.state == "overdue")
-            until = self.soon_until
-            if until is not None:
-                soon = tuple(o for o in self.obligations if o.state == "open" and o.due <= until)
-        object.__setattr__(self, "overdue", overdue)
-        object.__setattr__(self, "due_soon", soon)
-        object.__setattr__(self, "days_overdue", max((o.days_late for o in overdue), default=0))
-
-    @property
-    def live(self) -> bool:
-        return self.light != "closed"
 
 
 def _period(text: str | None) -> Period | None:
@@ -209,16 +124,6 @@ def _period(text: str | None) -> Period | None:
 def _late(calendar: WorkCalendar, due: date, when: date) -> int:
     """Working days from ``due`` to ``when`` (0 when not after)."""
     return max(0, calendar.working_days_between(due, when)) if when > due else 0
-
-
-def cycle_start(types: Sequence[object]) -> int:
-    """Where the current cycle starts in a task's event types: just after the last
-    ``reopened`` (0 when never reopened). The task is closed when ``"closed"`` is among
-    ``types[cycle_start(types):]``.
-
-    A ``reopened`` makes the task live again: completion and verification start anew.
-    """
-    return max((i + 1 for i, t in enumerate(types) if t == "reopened"), default=0)
 
 
 def _cycle(events: Sequence[Event]) -> tuple[list[Event], date | None]:
@@ -462,56 +367,3 @@ def _window_end(calendar: WorkCalendar, as_of: date, warning_days: int) -> date:
     ``(as_of, due]``; that holds up to the day before the (warning_days + 1)-th working day.
     """
     return calendar.nth_working_day_after(as_of, warning_days + 1) - timedelta(days=1)
-
-
-def ledger_status(ledger: Ledger, as_of: date, unit: str | None = None) -> list[TaskStatus]:
-    """Every task's status as of ``as_of``, by id; ``unit`` keeps the tasks that unit owns or
-    co-handles (the responsible side; the assigning unit's own items — verification — are
-    found by :func:`items_for_unit`)."""
-    tasks = sorted(ledger.tasks, key=lambda t: t.id)
-    if unit is not None:
-        tasks = [t for t in tasks if unit in t.units()]
-    return [task_status(t, ledger, as_of) for t in tasks]
-
-
-def unit_items(statuses: Iterable[TaskStatus], unit: str) -> list[TaskStatus]:
-    """The statuses reduced to the obligations ``unit`` must act on — the owner's items on its
-    tasks, the assigning unit's verification — dropping tasks where it has none. Used by
-    ``duban overdue --unit``, so that each unit sees exactly what its reminder lists."""
-    reduced = (
-        replace(s, obligations=tuple(o for o in s.obligations if o.unit == unit)) for s in statuses
-    )
-    return [s for s in reduced if s.obligations]
-
-
-def items_for_unit(
-    statuses: Iterable[TaskStatus], unit: str
-) -> tuple[list[tuple[TaskStatus, Obligation]], list[tuple[TaskStatus, Obligation]]]:
-    """The overdue and due-soon items that ``unit`` must act on (owner, or assigner for
-    verification), as ``(status, obligation)`` pairs."""
-    overdue: list[tuple[TaskStatus, Obligation]] = []
-    soon: list[tuple[TaskStatus, Obligation]] = []
-    for status in statuses:
-        for o in status.overdue:
-            if o.unit == unit:
-                overdue.append((status, o))
-        for o in status.due_soon:
-            if o.unit == unit:
-                soon.append((status, o))
-    return overdue, soon
-
-
-__all__ = [
-    "LIGHTS",
-    "LIGHT_LABELS",
-    "OBLIGATIONS",
-    "STATES",
-    "STATE_LABELS",
-    "Obligation",
-    "TaskStatus",
-    "effective_deadline",
-    "items_for_unit",
-    "ledger_status",
-    "task_status",
-    "unit_items",
-]

@@ -16,12 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from duban import __version__
-from duban.audit import Commit, Pending, State
-from duban.auditdiff import FieldChange
-from duban.problems import Location, Problem
+from duban.audit.diff import FieldChange
+from duban.audit.records import Commit, Pending, State
+from duban.problems import Problem
+from duban.source import Location
 
 FILE_NAME = "audit.json"
+
+
 FORMAT = "duban-audit-cache"
+
+
 VERSION = 1
 
 

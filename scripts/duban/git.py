@@ -24,13 +24,22 @@ from typing import IO, Any
 
 import git
 
-from duban.problems import Location, Problem
+from duban.problems import Problem
+from duban.source import Location
 
 TASKS_PREFIX = "ledger/tasks/"
+
+
 NULL_SHA = "0" * 40
+
+
 #: sha, parents, author name (after .mailmap), author time (epoch), subject
 LOG_FORMAT = "%H%x00%P%x00%aN%x00%at%x00%s%x00"
+
+
 _MERGE_PR = re.compile(r"^Merge pull request #(\d+)\b|\(#(\d+)\)")
+
+
 _SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
 
 

@@ -36,6 +36,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "milestones": ("阶段节点", "milestone"),
     "events": ("办理记录", "event"),
 }
+
+
 FIELD_ORDER = (
     "id",
     "title",
@@ -52,11 +54,17 @@ FIELD_ORDER = (
     "milestones",
     "events",
 )
+
+
 VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "priority": PRIORITY_LABELS,
     "visibility": VISIBILITY_LABELS,
 }
+
+
 _LIST_FIELDS = ("milestones", "events")
+
+
 _MAX_TEXT = 80
 
 

@@ -1,0 +1,1 @@
+"""The audit stage: each task's trail of changes, field by field, from the Git history."""

@@ -1,0 +1,1 @@
+"""Working-day arithmetic, deadline rules, estimates and today's date; no file is read here."""

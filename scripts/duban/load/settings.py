@@ -1,0 +1,81 @@
+"""Reading ``ledger.yaml`` (settings) and ``units.yaml`` (the roster) into records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from duban.load import schema
+from duban.load.layout import Layout
+from duban.load.yamlload import load_file
+from duban.model import LedgerConfig, Unit
+from duban.problems import Problem
+from duban.source import Document, Location
+
+
+def _read(path: Path, name: str, layout: Layout) -> tuple[Document | None, list[Problem]]:
+    if not path.is_file():
+        return None, [
+            Problem(
+                "file-missing",
+                Location(layout.display(path)),
+                f"缺少文件 {path.name}",
+                f"missing file {path.name}",
+            )
+        ]
+    doc, problems = load_file(path, layout.display(path))
+    if doc is None:
+        return None, problems
+    problems = schema.check(doc, name)
+    return (doc if not problems else None), problems
+
+
+def load_config(layout: Layout) -> tuple[LedgerConfig | None, list[Problem]]:
+    doc, problems = _read(layout.config, "ledger", layout)
+    if doc is None:
+        return None, problems
+    data = doc.data
+    config = LedgerConfig(
+        name=data["name"],
+        id_prefix=data["id_prefix"],
+        timezone=data["timezone"],
+        language=data["language"],
+        short_name=data.get("short_name", ""),
+        warning_days=data.get("warning_days", 3),
+        site_url=data.get("site_url", ""),
+        repo_url=data.get("repo_url", ""),
+        contact=data.get("contact", ""),
+        fictional=data.get("fictional", False),
+        notice=data.get("notice", ""),
+        where=doc.loc(),
+    )
+    return config, problems
+
+
+def load_units(layout: Layout) -> tuple[dict[str, Unit], list[Problem]]:
+    doc, problems = _read(layout.units, "units", layout)
+    if doc is None:
+        return {}, problems
+    units: dict[str, Unit] = {}
+    for index, item in enumerate(doc.data["units"]):
+        where = doc.loc("units", index, "code")
+        if item["code"] in units:
+            first = units[item["code"]].where
+            problems.append(
+                Problem(
+                    "duplicate-unit",
+                    where,
+                    f"单位代码 {item['code']} 重复 (已用于 {first})",
+                    f"unit code {item['code']} is used twice (first at {first})",
+                    field=f"$.units[{index}].code",
+                )
+            )
+            continue
+        units[item["code"]] = Unit(
+            code=item["code"],
+            name=item["name"],
+            kind=item["kind"],
+            maintainers=tuple(item["maintainers"]),
+            short_name=item.get("short_name", ""),
+            where=where,
+        )
+    return units, problems

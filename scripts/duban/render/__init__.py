@@ -1,0 +1,1 @@
+"""Reporters for people and programs: text, JSON, Markdown and GitHub annotations."""
