@@ -26,6 +26,7 @@ import git
 
 from duban.problems import Problem
 from duban.source import Location
+from duban.text import Text
 
 TASKS_PREFIX = "ledger/tasks/"
 
@@ -86,13 +87,14 @@ def open_repo(path: Path) -> git.Repo:
             Problem(
                 "git-not-a-repository",
                 Location(str(path)),
-                f"不是 Git 仓库: {path}",
-                f"not a Git repository: {path}",
+                Text(f"不是 Git 仓库: {path}", f"not a Git repository: {path}"),
             )
         ) from exc
     except git.GitCommandNotFound as exc:  # pragma: no cover
         raise GitProblem(
-            Problem("git-missing", Location(str(path)), "找不到 git 命令", "git is not installed")
+            Problem(
+                "git-missing", Location(str(path)), Text("找不到 git 命令", "git is not installed")
+            )
         ) from exc
 
 
@@ -107,12 +109,14 @@ def head_and_shallow(repo: git.Repo) -> tuple[str | None, list[Problem]]:
             Problem(
                 "git-shallow-clone",
                 Location(repo.working_dir or str(repo.git_dir)),
-                "这是浅克隆 (shallow clone), Git 历史不完整, 办理痕迹会缺失或把最早一次提交"
-                "误记为新建全部任务; 请在 CI 的 actions/checkout 中设置 fetch-depth: 0, "
-                "或运行 git fetch --unshallow",
-                "this is a shallow clone: the Git history is cut off, so audit trails are "
-                "incomplete and the oldest commit seems to create every task; set "
-                "fetch-depth: 0 in actions/checkout, or run git fetch --unshallow",
+                Text(
+                    "这是浅克隆 (shallow clone), Git 历史不完整, 办理痕迹会缺失或把最早一次提交"
+                    "误记为新建全部任务; 请在 CI 的 actions/checkout 中设置 fetch-depth: 0, "
+                    "或运行 git fetch --unshallow",
+                    "this is a shallow clone: the Git history is cut off, so audit trails are "
+                    "incomplete and the oldest commit seems to create every task; set "
+                    "fetch-depth: 0 in actions/checkout, or run git fetch --unshallow",
+                ),
                 severity="warning",
             )
         )

@@ -26,6 +26,7 @@ from duban.load.settings import load_config, load_units
 from duban.model import Ledger, Task
 from duban.problems import Problem
 from duban.source import Location
+from duban.text import Text
 
 
 def compute_due(
@@ -48,40 +49,48 @@ def compute_due(
 
     if (period_text is None) == (rule_id is None):
         raise CalendarError(
-            "请给出时限（如 5wd）或 --rule 规则编号，二者选一",
-            "give either a period (e.g. 5wd) or --rule ID, not both",
+            Text(
+                "请给出时限（如 5wd）或 --rule 规则编号，二者选一",
+                "give either a period (e.g. 5wd) or --rule ID, not both",
+            ),
         )
     if not (ledger / "calendar").is_dir():
         raise CalendarError(
-            f"找不到工作日历目录: {ledger / 'calendar'}",
-            f"no calendar folder: {ledger / 'calendar'}",
+            Text(
+                f"找不到工作日历目录: {ledger / 'calendar'}",
+                f"no calendar folder: {ledger / 'calendar'}",
+            ),
         )
     calendar, problems = load_calendar(ledger / "calendar")
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         lines = "\n".join(f"{p.where}: {p.code}: {p.message(lang)}" for p in errors)
         raise CalendarError(
-            f"工作日历有错误，无法计算：\n{lines}", f"the calendar has errors:\n{lines}"
+            Text(f"工作日历有错误，无法计算：\n{lines}", f"the calendar has errors:\n{lines}")
         )
     if rule_id is not None:
         rules, problems = load_rules(ledger / "rules.yaml")
         if problems and not rules:
             lines = "\n".join(f"{p.where}: {p.code}: {p.message(lang)}" for p in problems)
             raise CalendarError(
-                f"规则目录有错误：\n{lines}", f"the rule catalogue has errors:\n{lines}"
+                Text(f"规则目录有错误：\n{lines}", f"the rule catalogue has errors:\n{lines}")
             )
         rule = rules.get(rule_id)
         if rule is None:
             known = ", ".join(rules)
             raise CalendarError(
-                f"没有编号为 “{rule_id}” 的规则（可用：{known}）",
-                f"no rule '{rule_id}' (known: {known})",
+                Text(
+                    f"没有编号为 “{rule_id}” 的规则（可用：{known}）",
+                    f"no rule '{rule_id}' (known: {known})",
+                ),
             )
         result = rule.due(calendar, start, priority)
         if result is None:
             raise CalendarError(
-                f"规则 {rule_id}（{rule.title}）没有固定时限",
-                f"rule {rule_id} ({rule.title}) has no fixed period",
+                Text(
+                    f"规则 {rule_id}（{rule.title}）没有固定时限",
+                    f"rule {rule_id} ({rule.title}) has no fixed period",
+                ),
             )
     else:
         assert period_text is not None
@@ -117,9 +126,11 @@ def _rule_beyond_calendar(
         return Problem(
             "date-out-of-calendar",
             task.loc("deadline_rule"),
-            f"按时限规则 “{rule.id}” 计算的完成时限超出工作日历范围: {exc.zh}",
-            f"the deadline computed by rule '{rule.id}' falls outside the working-day "
-            f"calendar: {exc.en}",
+            Text(
+                f"按时限规则 “{rule.id}” 计算的完成时限超出工作日历范围: {exc.zh}",
+                f"the deadline computed by rule '{rule.id}' falls outside the working-day "
+                f"calendar: {exc.en}",
+            ),
             field="$.deadline_rule",
         )
     return None
@@ -140,9 +151,11 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
             Problem(
                 "file-missing",
                 Location(layout.display(layout.calendar)),
-                "缺少节假日安排目录 calendar/ (没有它, 所有时限都只能估算)",
-                "missing the calendar/ folder of holiday arrangements (every deadline would "
-                "be an estimate)",
+                Text(
+                    "缺少节假日安排目录 calendar/ (没有它, 所有时限都只能估算)",
+                    "missing the calendar/ folder of holiday arrangements (every deadline would "
+                    "be an estimate)",
+                ),
             )
         )
     if not layout.tasks.is_dir():
@@ -150,9 +163,11 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
             Problem(
                 "file-missing",
                 Location(layout.display(layout.tasks)),
-                "缺少任务目录 tasks/ (Git 不保存空目录: 尚无任务时可在其中放一个 .gitkeep)",
-                "missing the tasks/ folder (Git keeps no empty folder: with no task yet, "
-                "put a .gitkeep in it)",
+                Text(
+                    "缺少任务目录 tasks/ (Git 不保存空目录: 尚无任务时可在其中放一个 .gitkeep)",
+                    "missing the tasks/ folder (Git keeps no empty folder: with no task yet, "
+                    "put a .gitkeep in it)",
+                ),
             )
         )
     task_files, misnamed = layout.scan_tasks()
@@ -161,8 +176,10 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
             Problem(
                 "file-extension",
                 Location(layout.display(path)),
-                "任务文件的扩展名须为 .yaml, 此文件不会被读取",
-                "task files must end in .yaml; this file is not read",
+                Text(
+                    "任务文件的扩展名须为 .yaml, 此文件不会被读取",
+                    "task files must end in .yaml; this file is not read",
+                ),
             )
         )
     prefix = config.id_prefix if config else ""

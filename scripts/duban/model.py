@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from duban.source import Document, Location
+from duban.text import Text
 
 if TYPE_CHECKING:
     from duban.calendar.rules import Rule
@@ -56,38 +57,30 @@ EITHER = frozenset({"decomposed", "reported-to-leader"})
 
 
 PRIORITY_LABELS = {
-    "normal": ("一般", "normal"),
-    "important": ("重要", "important"),
-    "urgent": ("紧急", "urgent"),
+    "normal": Text("一般", "normal"),
+    "important": Text("重要", "important"),
+    "urgent": Text("紧急", "urgent"),
 }
 
 
-VISIBILITY_LABELS = {"public": ("公开", "public"), "internal": ("内部", "internal")}
+VISIBILITY_LABELS = {"public": Text("公开", "public"), "internal": Text("内部", "internal")}
 
 
 EVENT_LABELS = {
-    "decomposed": ("已分解", "decomposed"),
-    "reported-to-leader": ("已报告主要领导", "reported to the principal leader"),
-    "deployed": ("已部署", "deployed"),
-    "plan-reported": ("已反馈落实方案", "plan reported"),
-    "progress-reported": ("已反馈落实情况", "progress reported"),
-    "milestone-reported": ("阶段节点已反馈", "milestone reported"),
-    "delay-explained": ("已说明延误原因", "delay explained"),
-    "extension-approved": ("同意延期", "extension approved"),
-    "completed": ("已完成", "completed"),
-    "sent-back": ("核实未通过退回", "sent back"),
-    "verified": ("已核实", "verified"),
-    "closed": ("已销号", "closed"),
-    "reopened": ("重新办理", "reopened"),
+    "decomposed": Text("已分解", "decomposed"),
+    "reported-to-leader": Text("已报告主要领导", "reported to the principal leader"),
+    "deployed": Text("已部署", "deployed"),
+    "plan-reported": Text("已反馈落实方案", "plan reported"),
+    "progress-reported": Text("已反馈落实情况", "progress reported"),
+    "milestone-reported": Text("阶段节点已反馈", "milestone reported"),
+    "delay-explained": Text("已说明延误原因", "delay explained"),
+    "extension-approved": Text("同意延期", "extension approved"),
+    "completed": Text("已完成", "completed"),
+    "sent-back": Text("核实未通过退回", "sent back"),
+    "verified": Text("已核实", "verified"),
+    "closed": Text("已销号", "closed"),
+    "reopened": Text("重新办理", "reopened"),
 }
-
-
-def label(table: dict[str, tuple[str, str]], key: str, lang: str = "zh") -> str:
-    """The Chinese (or English) label of a code, or the code itself when unknown."""
-    pair = table.get(key)
-    if pair is None:
-        return key
-    return pair[1] if lang == "en" else pair[0]
 
 
 @dataclass(frozen=True, slots=True)

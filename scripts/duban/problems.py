@@ -2,48 +2,60 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+from typing import Literal
 
 from duban.source import Location
+from duban.text import Text
 
-
-def pick_lang(explicit: str | None = None) -> str:
-    """The language for people: ``--lang`` wins, then ``DUBAN_LANG``, then Chinese."""
-    lang = (explicit or os.environ.get("DUBAN_LANG") or "zh").lower()
-    return "en" if lang.startswith("en") else "zh"
+Severity = Literal["error", "warning"]
 
 
 class UserError(Exception):
-    """A mistake in what the user asked for, with a Chinese and an English message (``str()``
+    """A mistake in what the user asked for, with its message in both languages (``str()``
     is English); the CLI prints :meth:`message` and exits, never a traceback."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+    @property
+    def zh(self) -> str:
+        return self.text.zh
+
+    @property
+    def en(self) -> str:
+        return self.text.en
 
     def message(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
+        return self.text(lang)
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with the input, in both languages.
-
-    ``code`` is stable and machine-readable (e.g. ``yaml-duplicate-key``);
-    ``field`` is the JSON path of the offending field (``$.events[2].date``) or "".
-    """
+    """One thing wrong with the input, in both languages."""
 
     code: str
+    """Stable and machine-readable, e.g. ``yaml-duplicate-key``."""
     where: Location
-    zh: str
-    en: str
+    """The file, line and column it is about."""
+    text: Text
+    """What is wrong and how to fix it."""
     field: str = ""
-    severity: str = "error"
+    """The JSON path of the offending field (``$.events[2].date``), or ""."""
+    severity: Severity = "error"
+    """``error`` (the input is refused) or ``warning``."""
+
+    @property
+    def zh(self) -> str:
+        return self.text.zh
+
+    @property
+    def en(self) -> str:
+        return self.text.en
 
     def message(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
+        return self.text(lang)
 
     def to_json(self, lang: str = "zh") -> dict[str, object]:
         return {

@@ -20,6 +20,7 @@ from duban.audit.diff import FieldChange
 from duban.audit.records import Commit, Pending, State
 from duban.problems import Problem
 from duban.source import Location
+from duban.text import Text
 
 FILE_NAME = "audit.json"
 
@@ -148,7 +149,7 @@ def _problems(rows: Any) -> tuple[Problem, ...]:
     for row in _list(rows):
         code, where, line, col, zh, en, fld, sev = _row(row, 8)
         _check(_strs(code, where, zh, en, fld, sev) and _int(line) and _int(col))
-        out.append(Problem(code, Location(where, line, col), zh, en, fld, sev))
+        out.append(Problem(code, Location(where, line, col), Text(zh, en), fld, sev))
     return tuple(out)
 
 

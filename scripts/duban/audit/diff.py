@@ -14,27 +14,28 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from duban.model import EVENT_LABELS, PRIORITY_LABELS, VISIBILITY_LABELS, label
+from duban.model import EVENT_LABELS, PRIORITY_LABELS, VISIBILITY_LABELS
+from duban.text import Text, label
 
 #: Field labels (zh, en); keys are dotted field paths.
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "id": ("编号", "ID"),
-    "title": ("标题", "title"),
-    "source": ("交办来源", "source"),
-    "received": ("收到日期", "received"),
-    "assigned_by": ("交办单位", "assigned by"),
-    "owner": ("责任单位", "owner"),
-    "owner.unit": ("责任单位", "owner unit"),
-    "owner.lead": ("第一责任人", "first responsible"),
-    "owner.co_units": ("协办单位", "co-units"),
-    "standard": ("工作标准", "standard"),
-    "priority": ("紧急程度", "priority"),
-    "deadline": ("时限", "deadline"),
-    "deadline_rule": ("时限规则", "deadline rule"),
-    "visibility": ("公开范围", "visibility"),
-    "description": ("说明", "description"),
-    "milestones": ("阶段节点", "milestone"),
-    "events": ("办理记录", "event"),
+FIELD_LABELS: dict[str, Text] = {
+    "id": Text("编号", "ID"),
+    "title": Text("标题", "title"),
+    "source": Text("交办来源", "source"),
+    "received": Text("收到日期", "received"),
+    "assigned_by": Text("交办单位", "assigned by"),
+    "owner": Text("责任单位", "owner"),
+    "owner.unit": Text("责任单位", "owner unit"),
+    "owner.lead": Text("第一责任人", "first responsible"),
+    "owner.co_units": Text("协办单位", "co-units"),
+    "standard": Text("工作标准", "standard"),
+    "priority": Text("紧急程度", "priority"),
+    "deadline": Text("时限", "deadline"),
+    "deadline_rule": Text("时限规则", "deadline rule"),
+    "visibility": Text("公开范围", "visibility"),
+    "description": Text("说明", "description"),
+    "milestones": Text("阶段节点", "milestone"),
+    "events": Text("办理记录", "event"),
 }
 
 
@@ -56,7 +57,7 @@ FIELD_ORDER = (
 )
 
 
-VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+VALUE_LABELS: dict[str, dict[str, Text]] = {
     "priority": PRIORITY_LABELS,
     "visibility": VISIBILITY_LABELS,
 }

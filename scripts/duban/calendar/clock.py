@@ -12,6 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from duban.calendar.workdays import CalendarError
+from duban.text import Text
 
 DEFAULT_TZ = "Asia/Shanghai"
 
@@ -28,7 +29,7 @@ def today(tz: str = DEFAULT_TZ, *, now: datetime | None = None) -> date:
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise DateError(f"未知的时区 “{tz}”", f"unknown time zone '{tz}'") from exc
+        raise DateError(Text(f"未知的时区 “{tz}”", f"unknown time zone '{tz}'")) from exc
     moment = now if now is not None else datetime.now(zone)
     return moment.astimezone(zone).date()
 
@@ -43,10 +44,14 @@ def parse_date(text: str) -> date:
         except ValueError:
             pass
         raise DateError(
-            f"“{text}” 不是真实存在的日期（该月没有这一天）",
-            f"'{text}' is not a real date (no such day in that month)",
+            Text(
+                f"“{text}” 不是真实存在的日期（该月没有这一天）",
+                f"'{text}' is not a real date (no such day in that month)",
+            ),
         )
     raise DateError(
-        f"“{text}” 不是日期：应写成 YYYY-MM-DD，如 2026-03-02",
-        f"'{text}' is not a date: write YYYY-MM-DD, e.g. 2026-03-02",
+        Text(
+            f"“{text}” 不是日期：应写成 YYYY-MM-DD，如 2026-03-02",
+            f"'{text}' is not a date: write YYYY-MM-DD, e.g. 2026-03-02",
+        ),
     )

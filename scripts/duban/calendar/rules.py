@@ -22,6 +22,7 @@ from types import MappingProxyType
 
 from duban.calendar.workdays import Due, Period, PeriodError, WorkCalendar, add_months
 from duban.source import Location
+from duban.text import Text
 
 #: Rule ids that are per-task obligations tracked by the status stage, in measure order.
 TASK_OBLIGATIONS = (
@@ -108,7 +109,9 @@ class Rule:
                 return Due(add_months(start, -period.n), False)
             if period.unit == "d":
                 return Due(start - timedelta(days=period.n), False)
-            raise PeriodError("倒数时限只能按日或月计", "backward periods are in days or months")
+            raise PeriodError(
+                Text("倒数时限只能按日或月计", "backward periods are in days or months")
+            )
         return calendar.add(start, period)
 
     def label(self, lang: str = "zh") -> str:

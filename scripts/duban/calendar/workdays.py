@@ -36,6 +36,7 @@ from typing import Literal
 
 from duban.calendar.estimate import estimate_days_off
 from duban.problems import UserError
+from duban.text import Text
 
 FIRST_YEAR = 2004
 
@@ -86,14 +87,16 @@ class Period:
         match = _PERIOD.match(text) if isinstance(text, str) else None
         if not match:
             raise PeriodError(
-                f"时限 “{text}” 格式不对：应为 N 个工作日（如 5wd）、N 日（如 15d）、"
-                "N 个月（如 1m）或当日（0d）",
-                f"period '{text}' is not valid: expected N working days (e.g. 5wd), "
-                "N days (15d), N months (1m) or the same day (0d)",
+                Text(
+                    f"时限 “{text}” 格式不对：应为 N 个工作日（如 5wd）、N 日（如 15d）、"
+                    "N 个月（如 1m）或当日（0d）",
+                    f"period '{text}' is not valid: expected N working days (e.g. 5wd), "
+                    "N days (15d), N months (1m) or the same day (0d)",
+                ),
             )
         n = int(match.group(1))
         if n > MAX_N:
-            raise PeriodError(f"时限 “{text}” 太长", f"period '{text}' is too long")
+            raise PeriodError(Text(f"时限 “{text}” 太长", f"period '{text}' is too long"))
         unit: Unit = match.group(2).lower()  # type: ignore[assignment]
         return cls(0, "d") if n == 0 else cls(n, unit)
 
@@ -126,7 +129,7 @@ def add_months(start: date, months: int) -> date:
     year, month = divmod(index, 12)
     if not date.min.year <= year <= date.max.year:
         what = f"{start.isoformat()} {months:+d}m"
-        raise CalendarRangeError(f"日期 {what} 超出日期范围", f"date {what} is out of range")
+        raise CalendarRangeError(Text(f"日期 {what} 超出日期范围", f"date {what} is out of range"))
     last = _stdcal.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(start.day, last))
 
@@ -248,9 +251,11 @@ class WorkCalendar:
     def _range_error(self, d: date | str) -> CalendarRangeError:
         what = d if isinstance(d, str) else d.isoformat()
         return CalendarRangeError(
-            f"日期 {what} 超出工作日历范围（{FIRST_YEAR}-01-01 至 {self._last}-12-31）",
-            f"date {what} is outside the working-day calendar "
-            f"({FIRST_YEAR}-01-01 to {self._last}-12-31)",
+            Text(
+                f"日期 {what} 超出工作日历范围（{FIRST_YEAR}-01-01 至 {self._last}-12-31）",
+                f"date {what} is outside the working-day calendar "
+                f"({FIRST_YEAR}-01-01 to {self._last}-12-31)",
+            ),
         )
 
     def _index(self, d: date) -> int:

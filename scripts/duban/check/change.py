@@ -40,6 +40,7 @@ from duban.load.yamlload import load_text
 from duban.model import cycle_start
 from duban.problems import Problem, UserError, json_path
 from duban.source import Document, Location
+from duban.text import Text
 
 
 class CheckError(UserError):
@@ -80,27 +81,29 @@ class _Git:
         try:
             import git
         except ImportError as exc:  # pragma: no cover - GitPython is a dependency
-            raise CheckError("需要 GitPython", "GitPython is required") from exc
+            raise CheckError(Text("需要 GitPython", "GitPython is required")) from exc
         self.git = git
         try:
             self.repo = git.Repo(repo_path, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
             raise CheckError(
-                f"{repo_path} 不是 Git 仓库", f"{repo_path} is not a Git repository"
+                Text(f"{repo_path} 不是 Git 仓库", f"{repo_path} is not a Git repository")
             ) from exc
 
     def commit(self, rev: str) -> Any:
         try:
             return self.repo.commit(rev)
         except (self.git.BadName, ValueError, self.git.GitCommandError) as exc:
-            raise CheckError(f"找不到提交 “{rev}”", f"no such commit '{rev}'") from exc
+            raise CheckError(Text(f"找不到提交 “{rev}”", f"no such commit '{rev}'")) from exc
 
     def merge_base(self, a: Any, b: Any) -> Any:
         found = self.repo.merge_base(a, b)
         if not found:
             raise CheckError(
-                f"{a.hexsha[:12]} 与 {b.hexsha[:12]} 没有共同的历史",
-                f"{a.hexsha[:12]} and {b.hexsha[:12]} have no common history",
+                Text(
+                    f"{a.hexsha[:12]} 与 {b.hexsha[:12]} 没有共同的历史",
+                    f"{a.hexsha[:12]} and {b.hexsha[:12]} have no common history",
+                ),
             )
         return found[0]
 
@@ -171,7 +174,9 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def refuse(self, code: str, where: Location, zh: str, en: str, keys: tuple = ()) -> None:  # type: ignore[type-arg]
-        self.problems.append(Problem(code, where, zh, en, field=json_path(keys) if keys else ""))
+        self.problems.append(
+            Problem(code, where, Text(zh, en), field=json_path(keys) if keys else "")
+        )
 
     @property
     def who(self) -> str:
@@ -378,16 +383,20 @@ def check_change(
     units_raw = git.read(base_commit, str(root / "units.yaml"))
     if units_raw is None:
         raise CheckError(
-            f"基准提交 {base} 中没有 {root / 'units.yaml'}",
-            f"no {root / 'units.yaml'} at the base commit {base}",
+            Text(
+                f"基准提交 {base} 中没有 {root / 'units.yaml'}",
+                f"no {root / 'units.yaml'} at the base commit {base}",
+            ),
         )
     roster_doc, problems = load_text(units_raw, str(root / "units.yaml"))
     items = roster_doc.data.get("units") if roster_doc else None
     if not isinstance(items, list):
         raise CheckError(
-            f"基准提交的 units.yaml 无法读取: {problems[0].message('zh') if problems else ''}",
-            f"units.yaml at the base commit is unreadable: "
-            f"{problems[0].message('en') if problems else ''}",
+            Text(
+                f"基准提交的 units.yaml 无法读取: {problems[0].message('zh') if problems else ''}",
+                f"units.yaml at the base commit is unreadable: "
+                f"{problems[0].message('en') if problems else ''}",
+            ),
         )
     roster = Roster({u["code"]: u for u in items if isinstance(u, dict) and "code" in u})
     config_doc, _ = _doc(git.read(base_commit, str(root / "ledger.yaml")), "ledger.yaml")

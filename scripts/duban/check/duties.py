@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     pass
-from duban.model import ASSIGNER_ONLY, EITHER, EVENT_LABELS, OWNER_ONLY, label
+from duban.model import ASSIGNER_ONLY, EITHER, EVENT_LABELS, OWNER_ONLY
+from duban.text import label
 
 
 def duty_violation(kind: str, by: str, assigner: str, owners: set[str]) -> tuple[str, str] | None:

@@ -6,9 +6,10 @@ import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 
 from duban.check.duties import duty_violation
-from duban.model import EVENT_LABELS, label
+from duban.model import EVENT_LABELS
 from duban.problems import Problem, json_path
 from duban.source import Document, Location
+from duban.text import Text, label
 
 #: Fields that hold codes and ids: no invisible characters, no line breaks.
 CODE_FIELDS: tuple[tuple[str | int, ...], ...] = (
@@ -49,10 +50,12 @@ def check_codes(doc: Document) -> list[Problem]:
                 Problem(
                     "invisible-character",
                     doc.loc(*keys),
-                    f"字段 {json_path(keys)} 含不可见字符 U+{ord(char):04X} ({name}), "
-                    f"位于第 {index + 1} 个字符; 编号和代码不能有空格、换行或零宽字符",
-                    f"field {json_path(keys)} contains invisible character U+{ord(char):04X} "
-                    f"({name}) at character {index + 1}",
+                    Text(
+                        f"字段 {json_path(keys)} 含不可见字符 U+{ord(char):04X} ({name}), "
+                        f"位于第 {index + 1} 个字符; 编号和代码不能有空格、换行或零宽字符",
+                        f"field {json_path(keys)} contains invisible character U+{ord(char):04X} "
+                        f"({name}) at character {index + 1}",
+                    ),
                     field=json_path(keys),
                 )
             )
@@ -89,7 +92,7 @@ def check_task(
     problems: list[Problem] = []
 
     def add(code: str, keys: tuple[str | int, ...], zh: str, en: str) -> None:
-        problems.append(Problem(code, doc.loc(*keys), zh, en, field=json_path(keys)))
+        problems.append(Problem(code, doc.loc(*keys), Text(zh, en), field=json_path(keys)))
 
     task_id = data["id"]
     if task_id != stem:
@@ -251,7 +254,9 @@ def duplicate_ids(seen: dict[str, Location], task_id: str, where: Location) -> P
     return Problem(
         "duplicate-id",
         where,
-        f"任务编号 {task_id} 重复 (已用于 {first})",
-        f"task id {task_id} is used twice (first in {first})",
+        Text(
+            f"任务编号 {task_id} 重复 (已用于 {first})",
+            f"task id {task_id} is used twice (first in {first})",
+        ),
         field="$.id",
     )

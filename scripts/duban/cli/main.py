@@ -9,8 +9,8 @@ import click
 from duban import __version__
 from duban.ledger import load_ledger
 from duban.model import PRIORITIES
-from duban.problems import pick_lang
 from duban.render import problems as report
+from duban.text import pick_lang
 
 LANG_OPTION = click.option(
     "--lang",

@@ -11,6 +11,7 @@ from pathlib import Path
 from duban.calendar.workdays import FIRST_YEAR, WorkCalendar
 from duban.problems import Problem
 from duban.source import Location
+from duban.text import Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})\Z")
 
 
 def _problem(code: str, where: Location, zh: str, en: str, fld: str = "") -> Problem:
-    return Problem(code, where, zh, en, field=fld)
+    return Problem(code, where, Text(zh, en), field=fld)
 
 
 def _expand(value: str, where: Location, fld: str, problems: list[Problem]) -> list[date]:

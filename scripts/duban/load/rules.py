@@ -9,10 +9,11 @@ from duban.calendar.rules import TASK_OBLIGATIONS, Rule
 from duban.calendar.workdays import Period
 from duban.problems import Problem
 from duban.source import Location
+from duban.text import Text
 
 
 def _problem(code: str, where: Location, zh: str, en: str, fld: str) -> Problem:
-    return Problem(code, where, zh, en, field=fld)
+    return Problem(code, where, Text(zh, en), field=fld)
 
 
 def load_rules(path: Path, display: str | None = None) -> tuple[dict[str, Rule], list[Problem]]:

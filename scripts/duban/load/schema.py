@@ -13,6 +13,7 @@ import jsonschema_rs
 
 from duban.problems import Problem, json_path
 from duban.source import Document
+from duban.text import Text
 
 
 def schemas_dir() -> Traversable:
@@ -50,7 +51,7 @@ def check(doc: Document, name: str) -> list[Problem]:
         code = f"schema-{_kebab(kind)}"
         if kind.startswith("OneOf") and keys == () and name == "task":
             code = "deadline-choice"  # the task's only top-level oneOf
-        problems.append(Problem(code, doc.loc(*keys), zh, en, field=json_path(keys)))
+        problems.append(Problem(code, doc.loc(*keys), Text(zh, en), field=json_path(keys)))
     return problems
 
 

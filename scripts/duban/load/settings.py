@@ -10,6 +10,7 @@ from duban.load.yamlload import load_file
 from duban.model import LedgerConfig, Unit
 from duban.problems import Problem
 from duban.source import Document, Location
+from duban.text import Text
 
 
 def _read(path: Path, name: str, layout: Layout) -> tuple[Document | None, list[Problem]]:
@@ -18,8 +19,7 @@ def _read(path: Path, name: str, layout: Layout) -> tuple[Document | None, list[
             Problem(
                 "file-missing",
                 Location(layout.display(path)),
-                f"缺少文件 {path.name}",
-                f"missing file {path.name}",
+                Text(f"缺少文件 {path.name}", f"missing file {path.name}"),
             )
         ]
     doc, problems = load_file(path, layout.display(path))
@@ -64,8 +64,10 @@ def load_units(layout: Layout) -> tuple[dict[str, Unit], list[Problem]]:
                 Problem(
                     "duplicate-unit",
                     where,
-                    f"单位代码 {item['code']} 重复 (已用于 {first})",
-                    f"unit code {item['code']} is used twice (first at {first})",
+                    Text(
+                        f"单位代码 {item['code']} 重复 (已用于 {first})",
+                        f"unit code {item['code']} is used twice (first at {first})",
+                    ),
                     field=f"$.units[{index}].code",
                 )
             )

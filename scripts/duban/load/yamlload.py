@@ -21,6 +21,7 @@ import yaml
 
 from duban.problems import Problem
 from duban.source import Location
+from duban.text import Text
 
 try:  # libyaml is part of every PyYAML wheel; the pure-Python parser is a slow fallback.
     from yaml import CSafeLoader as _BaseLoader
@@ -103,8 +104,10 @@ def load_file(path: Path, display: str | None = None) -> tuple[Document | None, 
             Problem(
                 "file-unreadable",
                 Location(name),
-                f"无法读取文件: {exc.strerror or exc}",
-                f"cannot read file: {exc.strerror or exc}",
+                Text(
+                    f"无法读取文件: {exc.strerror or exc}",
+                    f"cannot read file: {exc.strerror or exc}",
+                ),
             )
         ]
     return load_text(raw, name)
@@ -114,8 +117,10 @@ def _too_large(name: str, size: int) -> Problem:
     return Problem(
         "file-too-large",
         Location(name, 1, 1),
-        f"文件过大 ({size} 字节), 上限 {MAX_BYTES} 字节",
-        f"file too large ({size} bytes), limit is {MAX_BYTES} bytes",
+        Text(
+            f"文件过大 ({size} 字节), 上限 {MAX_BYTES} 字节",
+            f"file too large ({size} bytes), limit is {MAX_BYTES} bytes",
+        ),
     )
 
 
@@ -152,8 +157,7 @@ def load_text(raw: str | bytes, display: str) -> tuple[Document | None, list[Pro
             Problem(
                 "yaml-empty",
                 Location(display, 1, 1),
-                "文件为空 (没有任何内容)",
-                "the file is empty",
+                Text("文件为空 (没有任何内容)", "the file is empty"),
             )
         ]
     if not isinstance(node, yaml.MappingNode):
@@ -161,8 +165,9 @@ def load_text(raw: str | bytes, display: str) -> tuple[Document | None, list[Pro
             Problem(
                 "yaml-not-mapping",
                 _mark(display, node.start_mark),
-                "顶层必须是键值映射 (字段: 值)",
-                "the top level must be a mapping (key: value)",
+                Text(
+                    "顶层必须是键值映射 (字段: 值)", "the top level must be a mapping (key: value)"
+                ),
             )
         ]
     builder = _Builder(display)
@@ -177,8 +182,7 @@ def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
         return "", Problem(
             "encoding",
             Location(display, 1, 1),
-            "文件编码是 UTF-16, 请另存为 UTF-8",
-            "the file is UTF-16; save it as UTF-8",
+            Text("文件编码是 UTF-16, 请另存为 UTF-8", "the file is UTF-16; save it as UTF-8"),
         )
     try:
         return raw.decode("utf-8"), None
@@ -192,7 +196,7 @@ def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
         if guess:
             zh += f", 看起来是 {guess}; 请另存为 UTF-8"
             en += f"; it looks like {guess}: save it as UTF-8"
-        return "", Problem("encoding", Location(display, line, col), zh, en)
+        return "", Problem("encoding", Location(display, line, col), Text(zh, en))
 
 
 def _guess_encoding(raw: bytes) -> str | None:
@@ -217,8 +221,10 @@ def _check_tabs(text: str, display: str) -> list[Problem]:
                 Problem(
                     "yaml-tab-indent",
                     Location(display, number, col + 1),
-                    "缩进中有制表符 (Tab), YAML 只能用空格缩进",
-                    "tab character in indentation; YAML indents with spaces only",
+                    Text(
+                        "缩进中有制表符 (Tab), YAML 只能用空格缩进",
+                        "tab character in indentation; YAML indents with spaces only",
+                    ),
                 )
             )
     return problems
@@ -234,8 +240,10 @@ def _check_anchors(text: str, display: str) -> list[Problem]:
                     Problem(
                         "yaml-alias",
                         _mark(display, event.start_mark),
-                        f"不允许使用别名 (*{event.anchor}); 请直接写出内容",
-                        f"aliases are not allowed (*{event.anchor}); write the value out",
+                        Text(
+                            f"不允许使用别名 (*{event.anchor}); 请直接写出内容",
+                            f"aliases are not allowed (*{event.anchor}); write the value out",
+                        ),
                     )
                 )
             elif getattr(event, "anchor", None):
@@ -243,8 +251,10 @@ def _check_anchors(text: str, display: str) -> list[Problem]:
                     Problem(
                         "yaml-anchor",
                         _mark(display, event.start_mark),
-                        f"不允许使用锚点 (&{event.anchor})",
-                        f"anchors are not allowed (&{event.anchor})",
+                        Text(
+                            f"不允许使用锚点 (&{event.anchor})",
+                            f"anchors are not allowed (&{event.anchor})",
+                        ),
                     )
                 )
     except yaml.MarkedYAMLError as exc:
@@ -266,10 +276,14 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
         return Problem(
             "yaml-multiple-documents",
             where,
-            "一个文件只能有一个 YAML 文档 (发现第二个 ---)",
-            "a file must hold exactly one YAML document (found a second one)",
+            Text(
+                "一个文件只能有一个 YAML 文档 (发现第二个 ---)",
+                "a file must hold exactly one YAML document (found a second one)",
+            ),
         )
-    return Problem("yaml-syntax", where, f"YAML 语法错误: {detail}", f"YAML syntax error: {detail}")
+    return Problem(
+        "yaml-syntax", where, Text(f"YAML 语法错误: {detail}", f"YAML syntax error: {detail}")
+    )
 
 
 def _reader_problem(exc: yaml.YAMLError, text: str, display: str) -> Problem:
@@ -284,11 +298,15 @@ def _reader_problem(exc: yaml.YAMLError, text: str, display: str) -> Problem:
         return Problem(
             "yaml-control-character",
             where,
-            f"文件中有不允许的控制字符 U+{character:04X}",
-            f"forbidden control character U+{character:04X} in the file",
+            Text(
+                f"文件中有不允许的控制字符 U+{character:04X}",
+                f"forbidden control character U+{character:04X} in the file",
+            ),
         )
     detail = str(exc).splitlines()[0] if str(exc) else "unreadable"
-    return Problem("yaml-syntax", where, f"无法读取 YAML: {detail}", f"unreadable YAML: {detail}")
+    return Problem(
+        "yaml-syntax", where, Text(f"无法读取 YAML: {detail}", f"unreadable YAML: {detail}")
+    )
 
 
 class _Builder:
@@ -320,8 +338,7 @@ class _Builder:
                     Problem(
                         "yaml-complex-key",
                         Location(self.display, *where),
-                        "键必须是简单文本",
-                        "keys must be plain text",
+                        Text("键必须是简单文本", "keys must be plain text"),
                     )
                 )
                 continue
@@ -332,9 +349,11 @@ class _Builder:
                     Problem(
                         "yaml-duplicate-key",
                         Location(self.display, *where),
-                        f"重复的键 “{key}” (第一次出现在第 {first[0]} 行第 {first[1]} 列)",
-                        f"duplicate key '{key}' (first defined at line {first[0]}, "
-                        f"column {first[1]})",
+                        Text(
+                            f"重复的键 “{key}” (第一次出现在第 {first[0]} 行第 {first[1]} 列)",
+                            f"duplicate key '{key}' (first defined at line {first[0]}, "
+                            f"column {first[1]})",
+                        ),
                     )
                 )
                 continue
@@ -348,8 +367,10 @@ class _Builder:
                 Problem(
                     "yaml-tag",
                     _mark(self.display, node.start_mark),
-                    f"不允许使用自定义标签 ({node.tag})",
-                    f"custom tags are not allowed ({node.tag})",
+                    Text(
+                        f"不允许使用自定义标签 ({node.tag})",
+                        f"custom tags are not allowed ({node.tag})",
+                    ),
                 )
             )
 

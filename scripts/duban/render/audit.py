@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from duban.audit.records import Change, Trail
-from duban.model import label
+from duban.text import Text, label
 
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "created": ("新建任务", "task created"),
-    "modified": ("修改", "modified"),
-    "renamed": ("移动文件", "file moved"),
-    "deleted": ("删除任务文件", "task file deleted"),
-    "invalid": ("文件格式错误, 无法读取", "the file does not parse"),
-    "repaired": ("格式已修正", "the file parses again"),
+KIND_LABELS: dict[str, Text] = {
+    "created": Text("新建任务", "task created"),
+    "modified": Text("修改", "modified"),
+    "renamed": Text("移动文件", "file moved"),
+    "deleted": Text("删除任务文件", "task file deleted"),
+    "invalid": Text("文件格式错误, 无法读取", "the file does not parse"),
+    "repaired": Text("格式已修正", "the file parses again"),
 }
 
 

@@ -16,11 +16,12 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from duban.model import PRIORITY_LABELS, Ledger, label
+from duban.model import PRIORITY_LABELS, Ledger
 from duban.render.problems import annotation
 from duban.render.text import clip, md_table, table
 from duban.status.records import LIGHT_LABELS, Obligation, TaskStatus
 from duban.status.select import Item, due_soon_items, overdue_items
+from duban.text import label
 
 FORMATS = ("table", "json", "markdown", "github")
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from duban.model import Task
+from duban.text import Text
 
 STATES = ("met-on-time", "met-late", "open", "overdue")
 
@@ -13,20 +14,20 @@ STATES = ("met-on-time", "met-late", "open", "overdue")
 LIGHTS = ("red", "yellow", "green", "done", "closed")
 
 
-LIGHT_LABELS: dict[str, tuple[str, str]] = {
-    "red": ("红灯", "red"),
-    "yellow": ("黄灯", "yellow"),
-    "green": ("绿灯", "green"),
-    "done": ("已办结", "done"),
-    "closed": ("已销号", "closed"),
+LIGHT_LABELS: dict[str, Text] = {
+    "red": Text("红灯", "red"),
+    "yellow": Text("黄灯", "yellow"),
+    "green": Text("绿灯", "green"),
+    "done": Text("已办结", "done"),
+    "closed": Text("已销号", "closed"),
 }
 
 
-STATE_LABELS: dict[str, tuple[str, str]] = {
-    "met-on-time": ("按时履行", "met on time"),
-    "met-late": ("逾期履行", "met late"),
-    "open": ("未到期", "open"),
-    "overdue": ("逾期未履行", "overdue"),
+STATE_LABELS: dict[str, Text] = {
+    "met-on-time": Text("按时履行", "met on time"),
+    "met-late": Text("逾期履行", "met late"),
+    "open": Text("未到期", "open"),
+    "overdue": Text("逾期未履行", "overdue"),
 }
 
 

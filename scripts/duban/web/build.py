@@ -35,6 +35,7 @@ from duban.ledger import load_ledger
 from duban.problems import Problem
 from duban.source import Location
 from duban.status.select import ledger_status
+from duban.text import Text
 from duban.web.background import Job
 from duban.web.feeds import write_feeds
 from duban.web.pages import Pages, SiteInfo, nav, notice_text
@@ -59,7 +60,7 @@ class BuildResult:
 
 
 def _problem(code: str, where: str, zh: str, en: str, severity: str = "error") -> Problem:
-    return Problem(code, Location(where), zh, en, severity=severity)
+    return Problem(code, Location(where), Text(zh, en), severity=severity)
 
 
 def git_toplevel(path: Path) -> Path | None:

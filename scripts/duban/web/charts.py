@@ -73,7 +73,7 @@ def by_light(statuses: Sequence[TaskStatus]) -> str:
         w = round(bar_w * n / top)
         body.append(
             f'<text x="{left - 10}" y="{y + 17}" text-anchor="end" fill="#333">'
-            f"{LIGHT_LABELS[light][0]}</text>"
+            f"{LIGHT_LABELS[light].zh}</text>"
         )
         body.append(f'<rect x="{left}" y="{y}" width="{w}" height="24" fill="{COLORS[light]}"/>')
         body.append(f'<text x="{left + w + 6}" y="{y + 17}" fill="#222">{n}</text>')
@@ -98,7 +98,7 @@ def by_unit(statuses: Sequence[TaskStatus], units: Sequence[tuple[str, str]]) ->
         shown.append(("*", f"其他 {len(rest)} 个单位"))
     top = max((sum(per[c].values()) for c, _ in shown), default=0) or 1
     width, left, bar_w = 560, 130, 370
-    body = _legend(left, 46, [(LIGHT_LABELS[x][0], COLORS[x]) for x in LIGHTS])
+    body = _legend(left, 46, [(LIGHT_LABELS[x].zh, COLORS[x]) for x in LIGHTS])
     for i, (code, name) in enumerate(shown):
         y = 60 + i * 28
         x = left
@@ -113,7 +113,7 @@ def by_unit(statuses: Sequence[TaskStatus], units: Sequence[tuple[str, str]]) ->
             w = bar_w * n / top
             body.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="20" fill="{COLORS[light]}">'
-                f"<title>{escape(name)} {LIGHT_LABELS[light][0]} {n}</title></rect>"
+                f"<title>{escape(name)} {LIGHT_LABELS[light].zh} {n}</title></rect>"
             )
             x += w
         total = sum(per[code].values())

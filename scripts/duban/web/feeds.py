@@ -119,8 +119,8 @@ def unit_calendar(
             mark = "（暂定）" if provisional else ""
             # Redacted before serialising: iCalendar folds long lines, which could split a name.
             event.add("summary", view.redact(f"【{label}{mark}】{t.id} {t.title}"))
-            light = LIGHT_LABELS[s.light][0]
-            state_zh = STATE_LABELS[state][0] if state in STATE_LABELS else light
+            light = LIGHT_LABELS[s.light].zh
+            state_zh = STATE_LABELS[state].zh if state in STATE_LABELS else light
             event.add("description", f"任务状态: {light}; 本项: {state_zh}")
             if url:
                 event.add("url", url)

@@ -35,11 +35,11 @@ def day(d: date | None, provisional: bool = False) -> str:
 
 
 def badge(light: str) -> str:
-    return f'<span class="duban-light duban-{light}">{LIGHT_LABELS[light][0]}</span>'
+    return f'<span class="duban-light duban-{light}">{LIGHT_LABELS[light].zh}</span>'
 
 
 def state_badge(state: str) -> str:
-    return f'<span class="duban-state duban-st-{state}">{STATE_LABELS[state][0]}</span>'
+    return f'<span class="duban-state duban-st-{state}">{STATE_LABELS[state].zh}</span>'
 
 
 def rate(statuses: Iterable[TaskStatus]) -> tuple[int, int]:

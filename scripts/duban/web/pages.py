@@ -25,9 +25,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from duban.model import EVENT_LABELS, PRIORITY_LABELS, LedgerConfig, label
+from duban.model import EVENT_LABELS, PRIORITY_LABELS, LedgerConfig
 from duban.status.records import LIGHT_LABELS, LIGHTS, Obligation, TaskStatus
 from duban.status.select import due_soon_items, items_for_unit, overdue_items
+from duban.text import label
 from duban.web import charts
 from duban.web.markup import (
     badge,
@@ -224,7 +225,7 @@ class Pages:
         cells = "".join(
             f'<div class="duban-count duban-{light}" id="{prefix}-{light}">'
             f'<span class="duban-num">{c.get(light, 0)}</span>'
-            f'<span class="duban-lbl">{LIGHT_LABELS[light][0]}</span></div>'
+            f'<span class="duban-lbl">{LIGHT_LABELS[light].zh}</span></div>'
             for light in LIGHTS
         )
         on_time, total = rate(statuses)
@@ -384,7 +385,7 @@ class Pages:
                     f"{rate_text(on_time, total)}（{on_time}/{total}）",
                 ]
             )
-        head = ["单位", "牵头任务", *(LIGHT_LABELS[x][0] for x in LIGHTS), "按期办结率"]
+        head = ["单位", "牵头任务", *(LIGHT_LABELS[x].zh for x in LIGHTS), "按期办结率"]
         return "".join(
             [
                 front("责任单位", search=False),

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from duban.model import EVENT_LABELS, PRIORITY_LABELS, label
+from duban.model import EVENT_LABELS, PRIORITY_LABELS
 from duban.status.records import TaskStatus
+from duban.text import label
 from duban.web.markup import badge, day, esc, front, hesc, html_table, state_badge
 
 if TYPE_CHECKING:

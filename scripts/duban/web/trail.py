@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from duban.audit.trail import audit_all
 from duban.problems import Problem
 from duban.render.audit import KIND_LABELS
+from duban.text import label
 from duban.web.markup import hesc
 from duban.web.public import public_trails
 
@@ -36,7 +37,7 @@ def via(change: Change) -> str:
 
 
 def what(change: Change, esc: Callable[[Any], str]) -> str:
-    lines = [esc(KIND_LABELS.get(change.kind, (change.kind,))[0])]
+    lines = [esc(label(KIND_LABELS, change.kind))]
     fields = [f.text("zh") for f in change.fields]
     if len(fields) > MAX_FIELDS:
         fields = [*fields[:MAX_FIELDS], f"等 {len(fields)} 处"]
