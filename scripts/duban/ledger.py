@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 
 from duban.calendar.rules import Rule
 from duban.calendar.workdays import (
@@ -205,4 +206,7 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     problems.sort(key=Problem.sort_key)
     if config is None:
         return None, problems
-    return Ledger(root, config, units, rules, calendar, tuple(tasks)), problems
+    ledger = Ledger(
+        root, config, MappingProxyType(units), MappingProxyType(rules), calendar, tuple(tasks)
+    )
+    return ledger, problems

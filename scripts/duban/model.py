@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
+from duban.calendar.rules import Rule
+from duban.calendar.workdays import WorkCalendar
 from duban.source import Document, Location
 from duban.text import Text
 
-if TYPE_CHECKING:
-    from duban.calendar.rules import Rule
-    from duban.calendar.workdays import WorkCalendar
-from collections.abc import Sequence
+Priority = Literal["normal", "important", "urgent"]
+Visibility = Literal["public", "internal"]
+UnitKind = Literal["assigning", "responsible"]
 
-from duban.calendar.workdays import WorkCalendar
-
-PRIORITIES = ("normal", "important", "urgent")
-
-
+PRIORITIES: tuple[Priority, ...] = ("normal", "important", "urgent")
 EVENT_TYPES = (
     "decomposed",
     "reported-to-leader",
@@ -36,11 +34,10 @@ EVENT_TYPES = (
     "reopened",
 )
 
-
-#: Separation of duties (DESIGN.md §4): who may record each kind of event.
+#: Separation of duties (README "The ledger, for clerks"; checked in ``check/duties.py``):
+#: the assigning unit alone records these ...
 ASSIGNER_ONLY = frozenset({"extension-approved", "sent-back", "verified", "closed", "reopened"})
-
-
+#: ... the responsible unit (owner or co-unit) alone these ...
 OWNER_ONLY = frozenset(
     {
         "deployed",
@@ -51,21 +48,15 @@ OWNER_ONLY = frozenset(
         "completed",
     }
 )
-
-
+#: ... and either of them these.
 EITHER = frozenset({"decomposed", "reported-to-leader"})
-
 
 PRIORITY_LABELS = {
     "normal": Text("一般", "normal"),
     "important": Text("重要", "important"),
     "urgent": Text("紧急", "urgent"),
 }
-
-
 VISIBILITY_LABELS = {"public": Text("公开", "public"), "internal": Text("内部", "internal")}
-
-
 EVENT_LABELS = {
     "decomposed": Text("已分解", "decomposed"),
     "reported-to-leader": Text("已报告主要领导", "reported to the principal leader"),
@@ -85,26 +76,39 @@ EVENT_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class LedgerConfig:
+    """The settings of ``ledger/ledger.yaml``."""
+
     name: str
+    """The ledger's full name, shown as the site's title."""
     id_prefix: str
+    """Prefix of task ids (``SL`` → ``SL-2026-0042``)."""
     timezone: str = "Asia/Shanghai"
+    """The zone in which "today" is taken."""
     language: str = "zh-CN"
     short_name: str = ""
     warning_days: int = 3
+    """An open item due within this many working days is yellow (黄灯)."""
     site_url: str = ""
     repo_url: str = ""
     contact: str = ""
+    """Where readers report a mistake (shown on the data page)."""
     fictional: bool = False
+    """The sample ledger says so on every page."""
     notice: str = ""
     where: Location = Location("ledger.yaml")
 
 
 @dataclass(frozen=True, slots=True)
 class Unit:
+    """One unit of the roster ``ledger/units.yaml``."""
+
     code: str
+    """Its stable code (``fgw``), used in ``by``, ``owner`` and ``assigned_by``."""
     name: str
     kind: str
+    """``assigning`` (交办单位, e.g. 督查室) or ``responsible`` (责任单位)."""
     maintainers: tuple[str, ...]
+    """Platform accounts that may record events for this unit."""
     short_name: str = ""
     where: Location = Location("units.yaml")
 
@@ -115,25 +119,36 @@ class Unit:
 
 @dataclass(frozen=True, slots=True)
 class Milestone:
+    """A stage of a task with its own due date (阶段节点, measure 七)."""
+
     title: str
-    due: date
+    due: dt.date
     where: Location
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """One line of a task's ``events``: what a unit recorded, on which day."""
+
     index: int
-    date: date
+    """Its position in ``events`` (events are only appended)."""
+    date: dt.date
     type: str
+    """One of :data:`EVENT_TYPES`."""
     by: str
+    """The code of the unit that recorded it."""
     where: Location
     note: str = ""
-    deadline: date | None = None
+    deadline: dt.date | None = None
+    """The new deadline of an ``extension-approved``."""
     milestone: str | None = None
+    """The milestone a ``milestone-reported`` reports."""
 
 
 @dataclass(frozen=True, slots=True)
 class Owner:
+    """Who is responsible: the lead unit, its responsible person's title, co-units."""
+
     unit: str
     lead: str
     co_units: tuple[str, ...] = ()
@@ -141,21 +156,27 @@ class Owner:
 
 @dataclass(frozen=True)
 class Task:
+    """One task file (``ledger/tasks/YYYY/ID.yaml``), valid."""
+
     id: str
     title: str
-    received: date
+    received: dt.date
+    """The day the task was received: periods count from the day after."""
     assigned_by: str
     owner: Owner
     standard: str
-    priority: str
-    visibility: str
+    """What counts as done (完成标准)."""
+    priority: Priority
+    visibility: Visibility
     events: tuple[Event, ...]
     milestones: tuple[Milestone, ...] = ()
-    deadline: date | None = None
+    deadline: dt.date | None = None
+    """The explicit deadline, or None when ``deadline_rule`` gives it."""
     deadline_rule: str | None = None
     source: str = ""
     description: str = ""
     doc: Document | None = field(default=None, repr=False, compare=False)
+    """The parsed file, for the position of every field."""
 
     @property
     def path(self) -> str:
@@ -179,9 +200,12 @@ class Ledger:
     """A whole ledger, loaded and validated; invalid tasks are left out (and reported)."""
 
     root: Path
+    """The ledger folder (``ledger/``)."""
     config: LedgerConfig
-    units: dict[str, Unit]
-    rules: dict[str, Rule]
+    units: Mapping[str, Unit]
+    """The roster by unit code, in file order (read-only)."""
+    rules: Mapping[str, Rule]
+    """The rule catalogue by rule id, in file order (read-only)."""
     calendar: WorkCalendar
     tasks: tuple[Task, ...]
 
@@ -190,9 +214,9 @@ class Ledger:
         return unit.label if unit else code
 
 
-def as_date(value: Any) -> date:
+def as_date(value: Any) -> dt.date:
     """A schema-checked ``YYYY-MM-DD`` string as a date."""
-    return date.fromisoformat(value)
+    return dt.date.fromisoformat(value)
 
 
 def cycle_start(types: Sequence[object]) -> int:

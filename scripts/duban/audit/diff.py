@@ -209,7 +209,7 @@ def event_text(event: dict[str, Any], lang: str = "zh") -> str:
     """``2026-06-20 已完成 (fgw)``, with the new deadline, milestone and note if any."""
     kind = event.get("type")
     known = isinstance(kind, str) and kind in EVENT_LABELS
-    kind_text = label(EVENT_LABELS, kind, lang) if known else _plain(kind, lang)
+    kind_text = EVENT_LABELS[kind](lang) if isinstance(kind, str) and known else _plain(kind, lang)
     text = f"{_plain(event.get('date'), lang)} {kind_text} ({_plain(event.get('by'), lang)})"
     sep = "; " if lang == "en" else "；"
     if "deadline" in event:

@@ -141,12 +141,12 @@ def check_task(
             f"a deadline_rule (usable: {usable})",
         )
     if span is not None:
-        for keys in _dated_fields(data):
-            value = _get(data, keys)
+        for dated in _dated_fields(data):
+            value = _get(data, dated)
             if isinstance(value, str) and not span[0] <= value <= span[1]:
                 add(
                     "date-out-of-calendar",
-                    keys,
+                    dated,
                     f"日期 {value} 超出工作日历范围 ({span[0]} 至 {span[1]})",
                     f"date {value} is outside the working-day calendar ({span[0]} to {span[1]})",
                 )

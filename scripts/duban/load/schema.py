@@ -27,7 +27,10 @@ def schemas_dir() -> Traversable:
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    return json.loads(schemas_dir().joinpath(f"{name}.schema.json").read_text("utf-8"))
+    schema: dict[str, Any] = json.loads(
+        schemas_dir().joinpath(f"{name}.schema.json").read_text("utf-8")
+    )
+    return schema
 
 
 @cache

@@ -246,14 +246,14 @@ def _check_anchors(text: str, display: str) -> list[Problem]:
                         ),
                     )
                 )
-            elif getattr(event, "anchor", None):
+            elif anchor := getattr(event, "anchor", None):
                 problems.append(
                     Problem(
                         "yaml-anchor",
                         _mark(display, event.start_mark),
                         Text(
-                            f"不允许使用锚点 (&{event.anchor})",
-                            f"anchors are not allowed (&{event.anchor})",
+                            f"不允许使用锚点 (&{anchor})",
+                            f"anchors are not allowed (&{anchor})",
                         ),
                     )
                 )
