@@ -1,4 +1,5 @@
-"""Estimated days off for a year without a published arrangement (DESIGN.md §3).
+"""Estimated days off for a year without a published arrangement
+(ARCHITECTURE.md, "Counting deadlines").
 
 When the State Council General Office has not yet published a year's arrangement
 (国务院办公厅关于XXXX年部分节假日安排的通知), the days off are estimated from the statutory

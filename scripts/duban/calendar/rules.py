@@ -1,4 +1,5 @@
-"""The rule catalogue (``ledger/rules.yaml``): every time limit of the measures (DESIGN.md §2).
+"""The rule catalogue (``ledger/rules.yaml``): every time limit of the measures
+(ARCHITECTURE.md, "Where each measure lives").
 
 Each :class:`Rule` cites its measure (``四`` … ``十七``) and the original wording. A deadline
 rule has a ``period`` for normal priority and optional ``variants`` for important/urgent

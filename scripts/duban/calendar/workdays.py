@@ -1,4 +1,4 @@
-"""Chinese working days and deadline arithmetic (DESIGN.md §3).
+"""Chinese working days and deadline arithmetic (ARCHITECTURE.md, "Counting deadlines").
 
 A *working day* is Monday to Friday, minus the official days off, plus the official make-up
 working days (调休上班) on weekends, as published each year by the State Council General Office
@@ -27,6 +27,7 @@ Typical use::
 from __future__ import annotations
 
 import calendar as _stdcal
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -134,6 +135,54 @@ def add_months(start: date, months: int) -> date:
     return date(year, month + 1, min(start.day, last))
 
 
+def _day_flags(
+    base: int, size: int, official: set[int], last_year: int
+) -> tuple[bytearray, bytearray, dict[date, str]]:
+    """A working-day flag per day (weekdays, minus the estimated days off of years without a
+    notice), an "estimated" flag per day, and the names of the estimated days off."""
+    # toordinal() of 0001-01-01 is 1, a Monday: weekday = (ordinal - 1) % 7.
+    work = bytearray(1 if (base + i - 1) % 7 < 5 else 0 for i in range(size))
+    est = bytearray(size)
+    names: dict[date, str] = {}
+    for year in range(FIRST_YEAR, last_year + 1):
+        if year in official:
+            continue
+        start = date(year, 1, 1).toordinal() - base
+        length = 366 if _stdcal.isleap(year) else 365
+        est[start : start + length] = b"\x01" * length
+        for d, name in estimate_days_off(year).items():
+            work[d.toordinal() - base] = 0
+            names[d] = name
+    return work, est, names
+
+
+def _apply_entries(
+    work: bytearray,
+    names: dict[date, str],
+    base: int,
+    days_off: Mapping[date, str],
+    workdays: Iterable[date],
+) -> None:
+    """The explicit (official and local) days off and make-up working days, in place."""
+    for d, name in days_off.items():
+        i = d.toordinal() - base
+        if 0 <= i < len(work):
+            work[i] = 0
+            names[d] = name
+    for d in workdays:
+        i = d.toordinal() - base
+        if 0 <= i < len(work):
+            work[i] = 1
+            names.pop(d, None)
+
+
+def _working_index(work: bytearray, base: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The running count of working days up to each day, and the ordinals of working days."""
+    cum = tuple(itertools.accumulate(work))
+    wd = tuple(base + i for i, flag in enumerate(work) if flag)
+    return cum, wd
+
+
 class WorkCalendar:
     """An immutable working-day calendar from ``FIRST_YEAR`` to ``last_year``.
 
@@ -162,53 +211,14 @@ class WorkCalendar:
         if last_year is None:
             last_year = max((*official, date.today().year, FIRST_YEAR)) + ESTIMATE_YEARS
         base = date(FIRST_YEAR, 1, 1).toordinal()
-        end = date(last_year, 12, 31).toordinal()
-        size = end - base + 1
-        work = bytearray(size)
-        est = bytearray(size)
-        names: dict[date, str] = {}
-        official_set = set(official)
-        for i in range(size):
-            # toordinal() of 0001-01-01 is 1, a Monday: weekday = (ordinal - 1) % 7.
-            work[i] = 1 if (base + i - 1) % 7 < 5 else 0
-        for year in range(FIRST_YEAR, last_year + 1):
-            if year in official_set:
-                continue
-            start = date(year, 1, 1).toordinal() - base
-            length = 366 if _stdcal.isleap(year) else 365
-            est[start : start + length] = b"\x01" * length
-            for d, name in estimate_days_off(year).items():
-                work[d.toordinal() - base] = 0
-                names[d] = name
-        for d, name in days_off.items():
-            i = d.toordinal() - base
-            if 0 <= i < size:
-                work[i] = 0
-                names[d] = name
-        for d in workdays:
-            i = d.toordinal() - base
-            if 0 <= i < size:
-                work[i] = 1
-                names.pop(d, None)
-        cum: list[int] = []
-        wd: list[int] = []
-        count = 0
-        for i, flag in enumerate(work):
-            if flag:
-                count += 1
-                wd.append(base + i)
-            cum.append(count)
-        est_cum: list[int] = []
-        count = 0
-        for flag in est:
-            count += flag
-            est_cum.append(count)
+        size = date(last_year, 12, 31).toordinal() - base + 1
+        work, est, names = _day_flags(base, size, set(official), last_year)
+        _apply_entries(work, names, base, days_off, workdays)
         self._base = base
         self._last = last_year
         self._work = bytes(work)
-        self._cum = tuple(cum)
-        self._wd = tuple(wd)
-        self._est = tuple(est_cum)
+        self._cum, self._wd = _working_index(work, base)
+        self._est = tuple(itertools.accumulate(est))
         self._names = MappingProxyType(names)
         self._official = official
 
@@ -311,7 +321,8 @@ class WorkCalendar:
         return date.fromordinal(self._wd[j])
 
     def add(self, start: date, period: Period) -> Due:
-        """The due date of ``period`` counted from ``start`` (DESIGN.md §3).
+        """The due date of ``period`` counted from ``start`` (ARCHITECTURE.md, "Counting
+        deadlines").
 
         ``provisional`` is True when a day the result depends on lies in an estimated year:
         for ``Nwd`` every day in (start, due]; for ``Nd``/``Nm`` the days from the target

@@ -209,7 +209,7 @@ class _Checker:
                 )
             why = duty_violation(str(kind), str(by), assigner, owners)
             if why is not None:
-                self.refuse("duty-separation", where, *why, keys)
+                self.refuse("duty-separation", where, why.zh, why.en, keys)
             if self.today is not None and str(event.get("date", "")) > self.today.isoformat():
                 self.refuse(
                     "event-in-future",

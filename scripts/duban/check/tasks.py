@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from duban.check.duties import duty_violation
 from duban.model import EVENT_LABELS
@@ -74,6 +76,31 @@ def _get(data: object, keys: Iterable[str | int]) -> object:
     return node
 
 
+Keys = tuple[str | int, ...]
+
+
+class Finding(NamedTuple):
+    """A problem of a task document before it is placed: its code, field and text."""
+
+    code: str
+    keys: Keys
+    text: Text
+
+
+@dataclass(frozen=True, slots=True)
+class TaskContext:
+    """What a task is checked against: its file name and the rest of the ledger."""
+
+    stem: str
+    """The file name without ``.yaml``: the task id it must carry."""
+    id_prefix: str
+    units: Collection[str]
+    rules: Mapping[str, bool]
+    """Each rule id, and whether a ``deadline_rule`` may name it."""
+    span: tuple[str, str] | None
+    """The first and last day of the working-day calendar (ISO), or None."""
+
+
 def check_task(
     doc: Document,
     stem: str,
@@ -88,155 +115,225 @@ def check_task(
     counted from the received date); ``span`` is the first and last day the working-day
     calendar covers (ISO strings), outside which no deadline can be computed.
     """
+    ctx = TaskContext(stem, id_prefix, units, rules, span)
     data = doc.data
-    problems: list[Problem] = []
+    findings = [
+        *_ids(data, ctx),
+        *_units(data, ctx),
+        *_deadline_rule(data, ctx),
+        *_within_calendar(data, ctx),
+        *_before_received(data),
+    ]
+    involved = {data["assigned_by"], data["owner"]["unit"], *data["owner"].get("co_units", [])}
+    if all(u in units for u in involved):  # duties make sense once the units are known
+        findings += _events(data, ctx)
+    return [Problem(f.code, doc.loc(*f.keys), f.text, field=json_path(f.keys)) for f in findings]
 
-    def add(code: str, keys: tuple[str | int, ...], zh: str, en: str) -> None:
-        problems.append(Problem(code, doc.loc(*keys), Text(zh, en), field=json_path(keys)))
 
+def _ids(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
     task_id = data["id"]
-    if task_id != stem:
-        add(
+    if task_id != ctx.stem:
+        yield Finding(
             "id-filename",
             ("id",),
-            f"任务编号 {task_id} 与文件名 {stem}.yaml 不一致",
-            f"task id {task_id} does not match the file name {stem}.yaml",
+            Text(
+                f"任务编号 {task_id} 与文件名 {ctx.stem}.yaml 不一致",
+                f"task id {task_id} does not match the file name {ctx.stem}.yaml",
+            ),
         )
-    if id_prefix and not task_id.startswith(id_prefix + "-"):
-        add(
+    if ctx.id_prefix and not task_id.startswith(ctx.id_prefix + "-"):
+        yield Finding(
             "id-prefix",
             ("id",),
-            f"任务编号 {task_id} 应以台账前缀 {id_prefix}- 开头",
-            f"task id {task_id} should start with the ledger prefix {id_prefix}-",
+            Text(
+                f"任务编号 {task_id} 应以台账前缀 {ctx.id_prefix}- 开头",
+                f"task id {task_id} should start with the ledger prefix {ctx.id_prefix}-",
+            ),
         )
 
-    involved = {data["assigned_by"], data["owner"]["unit"], *data["owner"].get("co_units", [])}
-    for keys in [("assigned_by",), ("owner", "unit")] + [
-        ("owner", "co_units", i) for i in range(len(data["owner"].get("co_units", [])))
-    ]:
-        code = _get(data, keys)
-        if isinstance(code, str) and code not in units:
-            add(
-                "unknown-unit",
-                keys,
-                f"单位代码 “{code}” 不在 units.yaml 中",
-                f"unit code '{code}' is not in units.yaml",
-            )
 
+def _unknown_unit(code: object, keys: Keys) -> Finding:
+    return Finding(
+        "unknown-unit",
+        keys,
+        Text(f"单位代码 “{code}” 不在 units.yaml 中", f"unit code '{code}' is not in units.yaml"),
+    )
+
+
+def _units(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
+    co_units = data["owner"].get("co_units", [])
+    paths: list[Keys] = [("assigned_by",), ("owner", "unit")]
+    paths += [("owner", "co_units", i) for i in range(len(co_units))]
+    for keys in paths:
+        code = _get(data, keys)
+        if isinstance(code, str) and code not in ctx.units:
+            yield _unknown_unit(code, keys)
+
+
+def _deadline_rule(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
     rule = data.get("deadline_rule")
-    if rule is not None and rule not in rules:
-        add(
+    if rule is not None and rule not in ctx.rules:
+        yield Finding(
             "unknown-rule",
             ("deadline_rule",),
-            f"时限规则 “{rule}” 不在 rules.yaml 中",
-            f"deadline rule '{rule}' is not in rules.yaml",
+            Text(
+                f"时限规则 “{rule}” 不在 rules.yaml 中",
+                f"deadline rule '{rule}' is not in rules.yaml",
+            ),
         )
-    elif rule is not None and not rules[rule]:
-        usable = ", ".join(r for r, ok in rules.items() if ok)
-        add(
+    elif rule is not None and not ctx.rules[rule]:
+        usable = ", ".join(r for r, ok in ctx.rules.items() if ok)
+        yield Finding(
             "rule-not-a-deadline",
             ("deadline_rule",),
-            f"规则 “{rule}” 不是从收到日期起算的完成时限, 不能用作 deadline_rule (可用: {usable})",
-            f"rule '{rule}' is not a deadline counted from the received date and cannot be "
-            f"a deadline_rule (usable: {usable})",
+            Text(
+                f"规则 “{rule}” 不是从收到日期起算的完成时限, 不能用作 deadline_rule"
+                f" (可用: {usable})",
+                f"rule '{rule}' is not a deadline counted from the received date and cannot be "
+                f"a deadline_rule (usable: {usable})",
+            ),
         )
-    if span is not None:
-        for dated in _dated_fields(data):
-            value = _get(data, dated)
-            if isinstance(value, str) and not span[0] <= value <= span[1]:
-                add(
-                    "date-out-of-calendar",
-                    dated,
-                    f"日期 {value} 超出工作日历范围 ({span[0]} 至 {span[1]})",
-                    f"date {value} is outside the working-day calendar ({span[0]} to {span[1]})",
-                )
 
+
+def _within_calendar(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
+    if ctx.span is None:
+        return
+    first, last = ctx.span
+    for dated in _dated_fields(data):
+        value = _get(data, dated)
+        if isinstance(value, str) and not first <= value <= last:
+            yield Finding(
+                "date-out-of-calendar",
+                dated,
+                Text(
+                    f"日期 {value} 超出工作日历范围 ({first} 至 {last})",
+                    f"date {value} is outside the working-day calendar ({first} to {last})",
+                ),
+            )
+
+
+def _before_received(data: dict[str, Any]) -> Iterator[Finding]:
     received = data["received"]
     deadline = data.get("deadline")
     if deadline is not None and deadline < received:
-        add(
+        yield Finding(
             "deadline-before-received",
             ("deadline",),
-            f"完成时限 {deadline} 早于收到日期 {received}",
-            f"deadline {deadline} is before the received date {received}",
+            Text(
+                f"完成时限 {deadline} 早于收到日期 {received}",
+                f"deadline {deadline} is before the received date {received}",
+            ),
         )
-    titles = {m["title"] for m in data.get("milestones", [])}
     for index, milestone in enumerate(data.get("milestones", [])):
         if milestone["due"] < received:
-            add(
+            yield Finding(
                 "milestone-before-received",
                 ("milestones", index, "due"),
-                f"阶段节点时限 {milestone['due']} 早于收到日期 {received}",
-                f"milestone due {milestone['due']} is before the received date {received}",
+                Text(
+                    f"阶段节点时限 {milestone['due']} 早于收到日期 {received}",
+                    f"milestone due {milestone['due']} is before the received date {received}",
+                ),
             )
 
-    if all(u in units for u in involved):  # duties make sense once the units are known
-        _check_events(data, units, titles, add)
-    return problems
 
-
-def _check_events(data, units, titles, add) -> None:  # type: ignore[no-untyped-def]
+def _events(data: dict[str, Any], ctx: TaskContext) -> list[Finding]:
     """Dates in order, units known, separation of duties, closed means closed."""
     received = data["received"]
-    assigner = data["assigned_by"]
     owners = {data["owner"]["unit"], *data["owner"].get("co_units", [])}
+    titles = {m["title"] for m in data.get("milestones", [])}
+    findings: list[Finding] = []
     previous = received
     closed = False
     for index, event in enumerate(data["events"]):
-        date, kind, by = event["date"], event["type"], event["by"]
-        name = label(EVENT_LABELS, kind)
-        if date < received:
-            add(
+        findings += _event_date(event, index, received, previous)
+        previous = max(previous, event["date"])
+        findings += _event_unit(event, index, ctx, data["assigned_by"], owners)
+        findings += _event_fields(event, index, titles)
+        if closed and event["type"] != "reopened":
+            findings.append(_after_closed(event, index))
+        if event["type"] in ("closed", "reopened"):
+            closed = event["type"] == "closed"
+    return findings
+
+
+def _event_date(event: dict[str, Any], index: int, received: str, previous: str) -> list[Finding]:
+    date = event["date"]
+    if date < received:
+        return [
+            Finding(
                 "event-before-received",
                 ("events", index, "date"),
-                f"办理记录日期 {date} 早于收到日期 {received}",
-                f"event date {date} is before the received date {received}",
+                Text(
+                    f"办理记录日期 {date} 早于收到日期 {received}",
+                    f"event date {date} is before the received date {received}",
+                ),
             )
-        elif date < previous:
-            add(
+        ]
+    if date < previous:
+        return [
+            Finding(
                 "event-order",
                 ("events", index, "date"),
-                f"办理记录须按日期先后排列: {date} 早于上一条的 {previous}",
-                f"events must be in date order: {date} is before the previous {previous}",
+                Text(
+                    f"办理记录须按日期先后排列: {date} 早于上一条的 {previous}",
+                    f"events must be in date order: {date} is before the previous {previous}",
+                ),
             )
-        previous = max(previous, date)
-        if by not in units:
-            add(
-                "unknown-unit",
-                ("events", index, "by"),
-                f"单位代码 “{by}” 不在 units.yaml 中",
-                f"unit code '{by}' is not in units.yaml",
-            )
-        elif (why := duty_violation(kind, by, assigner, owners)) is not None:
-            add("duty-separation", ("events", index, "by"), *why)
-        if kind == "milestone-reported" and event["milestone"] not in titles:
-            add(
+        ]
+    return []
+
+
+def _event_unit(
+    event: dict[str, Any], index: int, ctx: TaskContext, assigner: str, owners: set[str]
+) -> list[Finding]:
+    by = event["by"]
+    if by not in ctx.units:
+        return [_unknown_unit(by, ("events", index, "by"))]
+    why = duty_violation(event["type"], by, assigner, owners)
+    return [] if why is None else [Finding("duty-separation", ("events", index, "by"), why)]
+
+
+def _event_fields(event: dict[str, Any], index: int, titles: set[str]) -> list[Finding]:
+    kind = event["type"]
+    if kind == "milestone-reported" and event["milestone"] not in titles:
+        return [
+            Finding(
                 "unknown-milestone",
                 ("events", index, "milestone"),
-                f"阶段节点 “{event['milestone']}” 不在本任务的 milestones 中",
-                f"milestone '{event['milestone']}' is not among this task's milestones",
+                Text(
+                    f"阶段节点 “{event['milestone']}” 不在本任务的 milestones 中",
+                    f"milestone '{event['milestone']}' is not among this task's milestones",
+                ),
             )
-        if kind == "extension-approved" and event["deadline"] < date:
-            add(
+        ]
+    if kind == "extension-approved" and event["deadline"] < event["date"]:
+        return [
+            Finding(
                 "extension-in-past",
                 ("events", index, "deadline"),
-                f"延期后的新时限 {event['deadline']} 早于批准日期 {date}",
-                f"the new deadline {event['deadline']} is before the approval date {date}",
+                Text(
+                    f"延期后的新时限 {event['deadline']} 早于批准日期 {event['date']}",
+                    f"the new deadline {event['deadline']} is before the approval date "
+                    f"{event['date']}",
+                ),
             )
-        if closed and kind != "reopened":
-            add(
-                "event-after-closed",
-                ("events", index, "type"),
-                f"任务已销号, 之后只能登记“重新办理”(reopened), 不能登记 “{name}”",
-                f"the task is closed: only 'reopened' may follow, not '{kind}'",
-            )
-        if kind == "closed":
-            closed = True
-        elif kind == "reopened":
-            closed = False
+        ]
+    return []
 
 
-def _dated_fields(data: dict) -> list[tuple[str | int, ...]]:  # type: ignore[type-arg]
+def _after_closed(event: dict[str, Any], index: int) -> Finding:
+    kind = event["type"]
+    return Finding(
+        "event-after-closed",
+        ("events", index, "type"),
+        Text(
+            f"任务已销号, 之后只能登记“重新办理”(reopened), 不能登记 “{label(EVENT_LABELS, kind)}”",
+            f"the task is closed: only 'reopened' may follow, not '{kind}'",
+        ),
+    )
+
+
+def _dated_fields(data: dict[str, Any]) -> list[Keys]:
     """The paths of every date in a task: received, deadline, milestones, events."""
     paths: list[tuple[str | int, ...]] = [("received",), ("deadline",)]
     paths += [("milestones", i, "due") for i in range(len(data.get("milestones", [])))]

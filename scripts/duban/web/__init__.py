@@ -1,4 +1,5 @@
-"""The public status site (DESIGN.md §8): Markdown pages, charts and feeds built with MkDocs.
+"""The public status site (ARCHITECTURE.md, "The site"): Markdown pages, charts and feeds
+built with MkDocs.
 
 Modules: :mod:`~duban.web.public` (what is public: the one place that decides),
 :mod:`~duban.web.pages` (Markdown), :mod:`~duban.web.charts` (static SVG),
