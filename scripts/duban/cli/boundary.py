@@ -60,9 +60,12 @@ def explain(exc: BaseException, lang: str) -> str:
         return exc.message(lang)
     if isinstance(exc, GitProblem):
         return report.text([exc.problem], lang)
-    if isinstance(exc, OSError):
-        what = f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc)
+    if isinstance(exc, OSError) and exc.filename:
+        what = f"{exc.filename}: {exc.strerror}"
         return Text(f"无法读写文件: {what}", f"cannot read or write a file: {what}")(lang)
+    if isinstance(exc, OSError):  # e.g. ``serve --port`` already in use
+        what = exc.strerror or str(exc)
+        return Text(f"无法运行: {what}", f"cannot run: {what}")(lang)
     return str(exc)  # pragma: no cover - only the STOPPERS are passed here
 
 

@@ -88,8 +88,9 @@ def build(
     lang: str,
 ) -> int:
     """Generate the public status site (MkDocs Material) into --out (default: site/)."""
+    need_folder(ledger)
     day = parse_date(as_of) if as_of else None
-    ok = build_once(need_folder(ledger), day, out, repo, config, strict, lang)
+    ok = build_once(ledger, day, out, repo, config, strict, lang)
     return CANNOT_RUN if ok is None else OK if ok else PROBLEMS
 
 
@@ -107,8 +108,8 @@ def serve(
     port: int,
 ) -> int:
     """Build the site, serve it on 127.0.0.1 and rebuild when the ledger changes."""
-    day = parse_date(as_of) if as_of else None
     need_folder(ledger)
+    day = parse_date(as_of) if as_of else None
     run_server(
         lambda: build_once(ledger, day, out, repo, config, strict, lang),
         out,
