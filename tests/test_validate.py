@@ -182,7 +182,7 @@ def test_rule_deadline_beyond_the_calendar(tmp_path: Path) -> None:
 
 def test_build_site_failure_does_not_exit(tmp_path: Path) -> None:
     """``duban serve`` rebuilds through ``_build_site``: a broken ledger must not stop it."""
-    from duban.cli.main import _build_site
+    from duban.cli.build import build_once as _build_site
 
     ledger = make_ledger(tmp_path / "ledger")
     (ledger / "ledger.yaml").write_text("name: [\n", "utf-8")

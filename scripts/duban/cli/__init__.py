@@ -1,4 +1,4 @@
-"""The command line: a thin click layer over the library."""
+"""The command line: a thin click layer over the library (:mod:`duban.cli.main`)."""
 
 from duban.cli.main import main
 

@@ -5,17 +5,19 @@ issue tracker as of a date: ``action: "open"`` with a title, a Chinese body list
 overdue and due-soon items (with links to the site's task pages ``{site_url}/tasks/{id}/``) and
 the unit's maintainers to @-mention; or ``action: "close"`` when the unit has nothing overdue
 or due soon. Each body carries a hidden marker (``<!-- duban-remind:fgw -->``) so the daily job
-finds the same issue again and edits it in place (:func:`apply`, with the ``gh`` CLI).
+finds the same issue again and edits it in place (:func:`apply`, with the ``gh`` CLI), unless
+:func:`apply_refusal` says the ledger is not fit for it.
 
 Whose item is it: the owner's (责任单位), except verification (核实销号), which is the
 assigning unit's. Co-units are not reminded separately: the owner answers for the task
 (首问责任制, measure 四).
 
 **Internal tasks.** The tracker may be public, and internal tasks must never reach the public
-(DESIGN.md §8). A reminder therefore never names them — no id, no title, no link: it says only
-how many internal items are overdue or due soon, and the unit's clerks look them up in the
-ledger (``duban overdue --unit CODE``). Leaving them out altogether would let an internal task
-go unreminded; a count reminds without disclosing.
+(README.md, ``duban build``: only ``visibility: public`` tasks). A reminder therefore never
+names them — no id, no title, no link: it says only how many internal items are overdue or due
+soon, and the unit's clerks look them up in the ledger (``duban overdue --unit CODE``). Leaving
+them out altogether would let an internal task go unreminded; a count reminds without
+disclosing.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from duban.model import Ledger
+from duban.problems import Problem, UserError
 from duban.render.status import late_phrase
 from duban.render.text import md_cell
 from duban.status.records import Obligation, TaskStatus
 from duban.status.select import items_for_unit
+from duban.text import Text
 
 LABEL = "催办"
 
@@ -166,8 +170,35 @@ def plan_text(reminders: Sequence[Reminder], as_of: date) -> str:
     return "\n".join(lines)
 
 
-class ApplyError(Exception):
-    pass
+@dataclass(frozen=True)
+class Refusal:
+    """Why the reminders must not be applied: a sentence and the problems behind it."""
+
+    text: Text
+    """What was not done and what to do."""
+    problems: tuple[Problem, ...]
+    """The ledger's errors."""
+
+
+def apply_refusal(problems: Sequence[Problem]) -> Refusal | None:
+    """None when the plan may be applied; else why not. A ledger with errors is refused: a
+    task left out for a typo must not make its unit look clear (and close its issue)."""
+    errors = tuple(p for p in problems if p.severity == "error")
+    if not errors:
+        return None
+    count = len(errors)
+    return Refusal(
+        Text(
+            f"台账有 {count} 个问题, 未更新催办提醒; 请先修正 (duban validate):",
+            f"the ledger has {count} problem(s); the reminders were not updated: fix them "
+            "first (duban validate):",
+        ),
+        errors,
+    )
+
+
+class ApplyError(UserError):
+    """``gh`` is missing or failed: the reminders could not be applied (exit 2)."""
 
 
 def _gh(gh: str, *args: str, stdin: str | None = None) -> str:
@@ -176,16 +207,18 @@ def _gh(gh: str, *args: str, stdin: str | None = None) -> str:
             [gh, *args], input=stdin, capture_output=True, text=True, encoding="utf-8", check=False
         )
     except FileNotFoundError as exc:
-        raise ApplyError(f"找不到命令 {gh}") from exc
+        raise ApplyError(Text(f"找不到命令 {gh}", f"command not found: {gh}")) from exc
     if done.returncode != 0:
-        raise ApplyError(f"{gh} {' '.join(args[:2])} 失败: {done.stderr.strip()}")
+        what, why = f"{gh} {' '.join(args[:2])}", done.stderr.strip()
+        raise ApplyError(Text(f"{what} 失败: {why}", f"{what} failed: {why}"))
     return done.stdout
 
 
-def apply(reminders: Sequence[Reminder], label: str = LABEL, gh: str = "gh") -> list[str]:
-    """Make the tracker match the plan: one open issue per unit with items, labelled
-    ``label`` and found again by its marker; edited in place (only when it changed); closed
-    when the unit is clear. Returns what was done, one line each."""
+Issue = dict[str, object]
+
+
+def _open_issues(gh: str, label: str, reminders: Sequence[Reminder]) -> dict[str, Issue]:
+    """Make sure ``label`` exists; the open issue of each reminder's marker (first found)."""
     _gh(
         gh,
         "label",
@@ -200,58 +233,47 @@ def apply(reminders: Sequence[Reminder], label: str = LABEL, gh: str = "gh") -> 
     listed = json.loads(
         _gh(
             gh,
-            "issue",
-            "list",
-            "--label",
-            label,
-            "--state",
-            "open",
-            "--limit",
-            "1000",
-            "--json",
-            "number,title,body",
+            *("issue", "list", "--label", label, "--state", "open", "--limit", "1000"),
+            *("--json", "number,title,body"),
         )
         or "[]"
     )
-    by_marker: dict[str, dict[str, object]] = {}
+    by_marker: dict[str, Issue] = {}
     for issue in listed:
         for r in reminders:
             if r.marker in str(issue.get("body", "")) and r.marker not in by_marker:
                 by_marker[r.marker] = issue
-    done = []
-    for r in reminders:
-        issue = by_marker.get(r.marker)
-        if r.action == "close":
-            if issue:
-                number = str(issue["number"])
-                _gh(
-                    gh,
-                    "issue",
-                    "close",
-                    number,
-                    "--comment",
-                    f"{r.unit_name}：已无逾期或即将到期事项，自动关闭。",
-                )
-                done.append(f"closed #{number} {r.unit}")
-            continue
-        if issue is None:
-            url = _gh(
-                gh,
-                "issue",
-                "create",
-                "--title",
-                r.title,
-                "--label",
-                label,
-                "--body-file",
-                "-",
-                stdin=r.body,
-            )
-            done.append(f"created {url.strip()} {r.unit}")
-        elif issue.get("title") != r.title or str(issue.get("body", "")).strip() != r.body.strip():
-            number = str(issue["number"])
-            _gh(gh, "issue", "edit", number, "--title", r.title, "--body-file", "-", stdin=r.body)
-            done.append(f"edited #{number} {r.unit}")
-        else:
-            done.append(f"unchanged #{issue['number']} {r.unit}")
-    return done
+    return by_marker
+
+
+def _apply_one(gh: str, label: str, r: Reminder, issue: Issue | None) -> str | None:
+    """Make one unit's issue match its reminder; what was done, or None (nothing to close)."""
+    if r.action == "close":
+        if not issue:
+            return None
+        number = str(issue["number"])
+        comment = f"{r.unit_name}：已无逾期或即将到期事项，自动关闭。"
+        _gh(gh, "issue", "close", number, "--comment", comment)
+        return f"closed #{number} {r.unit}"
+    if issue is None:
+        url = _gh(
+            gh,
+            *("issue", "create", "--title", r.title, "--label", label, "--body-file", "-"),
+            stdin=r.body,
+        )
+        return f"created {url.strip()} {r.unit}"
+    if issue.get("title") != r.title or str(issue.get("body", "")).strip() != r.body.strip():
+        number = str(issue["number"])
+        _gh(gh, "issue", "edit", number, "--title", r.title, "--body-file", "-", stdin=r.body)
+        return f"edited #{number} {r.unit}"
+    return f"unchanged #{issue['number']} {r.unit}"
+
+
+def apply(reminders: Sequence[Reminder], label: str = LABEL, gh: str = "gh") -> list[str]:
+    """Make the tracker match the plan: one open issue per unit with items, labelled
+    ``label`` and found again by its marker; edited in place (only when it changed); closed
+    when the unit is clear. Returns what was done, one line each. Raises
+    :class:`ApplyError` when ``gh`` is missing or fails."""
+    by_marker = _open_issues(gh, label, reminders)
+    done = (_apply_one(gh, label, r, by_marker.get(r.marker)) for r in reminders)
+    return [line for line in done if line is not None]

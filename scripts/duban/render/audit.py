@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from duban.audit.records import Change, Trail
+from duban.problems import Problem
 from duban.text import Text, label
 
 KIND_LABELS: dict[str, Text] = {
@@ -16,6 +19,12 @@ KIND_LABELS: dict[str, Text] = {
     "repaired": Text("格式已修正", "the file parses again"),
 }
 
+LAYOUT_ONLY = Text("仅格式或注释变化", "only layout or comments")
+SEPARATOR = Text("；", "; ")
+DELETED = Text(" [已删除]", " [deleted]")
+BEIJING_TIME = Text(" (北京时间)", " (UTC+8)")
+NOT_REVIEWED = Text("直接提交, 未经合并请求审核", "direct commit, not reviewed in a PR")
+
 
 def change_text(change: Change, lang: str = "zh") -> str:
     """What happened, in one line: the kind, then every field change."""
@@ -25,8 +34,8 @@ def change_text(change: Change, lang: str = "zh") -> str:
     parts += [f.text(lang) for f in change.fields]
     parts += [p.message(lang) for p in change.problems]
     if change.kind in ("modified", "repaired") and not change.fields:
-        parts.append("only layout or comments" if lang == "en" else "仅格式或注释变化")
-    return ("; " if lang == "en" else "；").join(parts)
+        parts.append(LAYOUT_ONLY(lang))
+    return SEPARATOR(lang).join(parts)
 
 
 def change_to_json(change: Change, lang: str = "zh") -> dict[str, Any]:
@@ -61,21 +70,20 @@ def trail_to_json(trail: Trail, lang: str = "zh") -> dict[str, Any]:
 
 def trail_text(trail: Trail, lang: str = "zh") -> str:
     """A readable trail: one block per change, oldest first."""
-    en = lang == "en"
-    head = (
-        f"{trail.task_id}: {len(trail.changes)} change(s), {trail.path}"
-        if en
-        else f"{trail.task_id} 办理痕迹: 共 {len(trail.changes)} 次变更 ({trail.path})"
-    )
+    count = len(trail.changes)
+    head = Text(
+        f"{trail.task_id} 办理痕迹: 共 {count} 次变更 ({trail.path})",
+        f"{trail.task_id}: {count} change(s), {trail.path}",
+    )(lang)
     if trail.deleted:
-        head += " [deleted]" if en else " [已删除]"
+        head += DELETED(lang)
     lines = [head]
     for change in trail.changes:
         c = change.commit
-        when = c.time.replace("T", " ")[:16] + (" (UTC+8)" if en else " (北京时间)")
+        when = c.time.replace("T", " ")[:16] + BEIJING_TIME(lang)
         via = f"PR #{c.pr}" if c.pr is not None else ""
         if not c.reviewed:
-            via = "direct commit, not reviewed in a PR" if en else "直接提交, 未经合并请求审核"
+            via = NOT_REVIEWED(lang)
         lines.append(f"{when}  {c.author}  {via}  {c.short_sha}  {c.subject}")
         where = change.path
         if change.kind == "renamed" and change.old_path:
@@ -84,3 +92,15 @@ def trail_text(trail: Trail, lang: str = "zh") -> str:
         lines += [f"    {f.text(lang)}" for f in change.fields]
         lines += [f"    {p.where}: {p.message(lang)}" for p in change.problems]
     return "\n".join(lines)
+
+
+def audit_json(trail: Trail, problems: Sequence[Problem], lang: str = "zh") -> str:
+    """``duban audit --format json``: the trail and the problems met reading the history."""
+    payload = trail_to_json(trail, lang)
+    payload["problems"] = [p.to_json(lang) for p in problems]
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def problem_lines(problems: Sequence[Problem], lang: str = "zh") -> str:
+    """Problems met reading the history, one ``severity: message`` a line."""
+    return "\n".join(f"{p.severity}: {p.message(lang)}" for p in problems)

@@ -6,8 +6,40 @@ import json
 from collections.abc import Callable, Sequence
 
 from duban.problems import Problem
+from duban.text import Text
 
 FORMATS = ("text", "json", "github")
+
+NO_ACTOR = Text(
+    "注意: 未给出 --actor, 未检查提交人所属单位",
+    "note: no --actor given; who made the change was not checked",
+)
+"""``check-change`` without ``--actor``: what was not checked."""
+
+
+def errors(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems of severity ``error`` (warnings left out)."""
+    return [p for p in problems if p.severity == "error"]
+
+
+def validate_summary(problems: Sequence[Problem], tasks: int, lang: str) -> str:
+    """The last line of ``duban validate``: how many problems in how many files, or OK."""
+    if not problems:
+        return Text(f"检查通过: {tasks} 项任务", f"OK: {tasks} task(s)")(lang)
+    files = len({p.where.path for p in problems})
+    return Text(
+        f"发现 {len(problems)} 个问题, 涉及 {files} 个文件",
+        f"{len(problems)} problem(s) in {files} file(s)",
+    )(lang)
+
+
+def change_summary(problems: Sequence[Problem], lang: str) -> str:
+    """The last line of ``duban check-change``: refused (how many reasons) or allowed."""
+    if not problems:
+        return Text("检查通过: 修改合规", "OK: the change is allowed")(lang)
+    return Text(
+        f"拒绝: {len(problems)} 处不允许的修改", f"refused: {len(problems)} illegal change(s)"
+    )(lang)
 
 
 def text(problems: Sequence[Problem], lang: str) -> str:
@@ -20,7 +52,7 @@ def text(problems: Sequence[Problem], lang: str) -> str:
 
 def as_json(problems: Sequence[Problem], lang: str) -> str:
     payload = {
-        "ok": not any(p.severity == "error" for p in problems),
+        "ok": not errors(problems),
         "count": len(problems),
         "problems": [p.to_json(lang) for p in problems],
     }

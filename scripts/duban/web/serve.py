@@ -40,8 +40,14 @@ def start_server(site: Path, host: str = "127.0.0.1", port: int = 8000) -> http.
     return server
 
 
+def watch_paths(ledger: Path, config: Path | None) -> list[Path]:
+    """What ``duban serve`` watches: the ledger, the site config (default ``mkdocs.yml``)
+    and ``docs/``."""
+    return [ledger, config or Path("mkdocs.yml"), Path("docs")]
+
+
 def serve(
-    rebuild: Callable[[], None],
+    rebuild: Callable[[], object],
     site: Path,
     watch: list[Path],
     host: str = "127.0.0.1",
@@ -67,4 +73,4 @@ def serve(
         server.shutdown()
 
 
-__all__ = ["serve", "snapshot", "start_server"]
+__all__ = ["serve", "snapshot", "start_server", "watch_paths"]

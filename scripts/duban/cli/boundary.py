@@ -1,0 +1,101 @@
+"""The one error boundary of the command line, and its exit codes.
+
+Problems are values until here: a command returns :data:`OK`, :data:`PROBLEMS` (problems
+found, or the change refused) or raises. Everything that means the command cannot run — a
+:class:`~duban.problems.UserError` (bad date, period, rule, revision...), :class:`CannotRun`
+(the ledger cannot be read, a refusal to apply reminders), a
+:class:`~duban.git.GitProblem`, an :class:`OSError` reading or writing files — is turned, in
+:class:`DubanGroup`, into its message in the chosen language on stderr and exit
+:data:`CANNOT_RUN`. Never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from duban.git import GitProblem
+from duban.ledger import load_ledger
+from duban.model import Ledger
+from duban.problems import Problem, UserError
+from duban.render import problems as report
+from duban.text import Text
+
+from .options import chosen_lang
+
+OK = 0
+"""Clean: nothing found."""
+PROBLEMS = 1
+"""Problems found (``validate``), change refused (``check-change``), ``--fail-on-overdue``."""
+CANNOT_RUN = 2
+"""The command cannot run."""
+
+
+class CannotRun(Exception):
+    """The command cannot run for reasons that are problems (values from the library),
+    optionally after a sentence saying what was not done."""
+
+    def __init__(self, problems: Sequence[Problem] = (), text: Text | None = None) -> None:
+        super().__init__(text.en if text else "; ".join(p.en for p in problems))
+        self.problems = tuple(problems)
+        self.text = text
+
+    def message(self, lang: str) -> str:
+        parts = [self.text(lang)] if self.text else []
+        if self.problems:
+            parts.append(report.text(self.problems, lang))
+        return "\n".join(parts)
+
+
+STOPPERS = (UserError, CannotRun, GitProblem, OSError)
+"""What :func:`explain` can explain (and :class:`DubanGroup` turns into exit 2)."""
+
+
+def explain(exc: BaseException, lang: str) -> str:
+    """The message for people of one of the :data:`STOPPERS`."""
+    if isinstance(exc, UserError | CannotRun):
+        return exc.message(lang)
+    if isinstance(exc, GitProblem):
+        return report.text([exc.problem], lang)
+    if isinstance(exc, OSError) and exc.filename:
+        what = f"{exc.filename}: {exc.strerror}"
+        return Text(f"无法读写文件: {what}", f"cannot read or write a file: {what}")(lang)
+    if isinstance(exc, OSError):  # e.g. ``serve --port`` already in use
+        what = exc.strerror or str(exc)
+        return Text(f"无法运行: {what}", f"cannot run: {what}")(lang)
+    return str(exc)  # pragma: no cover - only the STOPPERS are passed here
+
+
+class DubanGroup(click.Group):
+    """The ``duban`` group: runs a command, and is its error boundary."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            code = super().invoke(ctx)
+        except STOPPERS as exc:
+            message = explain(exc, chosen_lang(ctx))
+            if message:
+                click.echo(message, err=True)
+            ctx.exit(CANNOT_RUN)
+        if isinstance(code, int) and code != OK:
+            ctx.exit(code)
+        return None
+
+
+def need_folder(ledger: Path) -> Path:
+    """``ledger``, unless the folder does not exist (cannot run)."""
+    if not ledger.is_dir():
+        raise UserError(Text(f"找不到台账目录: {ledger}", f"no such ledger folder: {ledger}"))
+    return ledger
+
+
+def load_or_stop(ledger_dir: Path) -> tuple[Ledger, list[Problem]]:
+    """The ledger and its problems; cannot run when the folder is missing or the ledger
+    could not be read at all (the loader's decision: :func:`duban.ledger.load_ledger`)."""
+    ledger, problems = load_ledger(need_folder(ledger_dir))
+    if ledger is None:
+        raise CannotRun(problems)
+    return ledger, problems

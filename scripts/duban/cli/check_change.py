@@ -1,0 +1,44 @@
+"""``duban check-change --base REV``: refuse illegal changes to the ledger."""
+
+from __future__ import annotations
+
+import click
+
+from duban.calendar.clock import parse_date, today
+from duban.check.change import check_change as run_check
+from duban.render import problems as report
+
+from .boundary import OK, PROBLEMS
+from .options import as_of_option, format_option, lang_option, ledger_option
+
+
+@click.command("check-change")
+@click.option("--base", required=True, help="The trusted revision (the PR's base branch).")
+@click.option("--head", default="HEAD", show_default=True, help="The revision to check.")
+@click.option("--actor", help="Platform handle of who made the change (the PR author).")
+@click.option("--repo", default=".", show_default=True, help="The Git repository.")
+@ledger_option("Ledger folder in the repository.", dest="ledger_dir", as_path=False)
+@as_of_option("Today (YYYY-MM-DD; default: today in Asia/Shanghai).")
+@format_option(report.FORMATS, "text")
+@lang_option
+def check_change(
+    base: str,
+    head: str,
+    actor: str | None,
+    repo: str,
+    ledger_dir: str,
+    as_of: str | None,
+    fmt: str,
+    lang: str,
+) -> int:
+    """Refuse illegal changes to the ledger from BASE to HEAD (exit 1, one reason a line)."""
+    day = parse_date(as_of) if as_of else today()
+    problems = run_check(repo, base, head, actor, ledger_dir, day)
+    if not actor and fmt == "text":
+        click.echo(report.NO_ACTOR(lang), err=True)
+    out = report.REPORTERS[fmt](problems, lang)
+    if out:
+        click.echo(out)
+    if fmt == "text":
+        click.echo(report.change_summary(problems, lang), err=True)
+    return PROBLEMS if problems else OK

@@ -1,0 +1,77 @@
+"""The options several commands share, each defined once: ``--ledger``, ``--as-of``,
+``--lang``, ``--format`` and ``--unit``. Help texts stay as each command always had them
+(README.md, table "Commands")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from duban.text import Lang, pick_lang
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LANG_KEY = "duban.lang"
+"""Where ``--lang`` leaves the chosen language in ``ctx.meta`` for the error boundary."""
+
+
+def chosen_lang(ctx: click.Context) -> Lang:
+    """The language the command was asked for (``--lang``, ``DUBAN_LANG``, else Chinese)."""
+    lang = ctx.meta.get(LANG_KEY)
+    return lang if lang in ("zh", "en") else pick_lang(None)
+
+
+def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> Lang:
+    lang = pick_lang(value)
+    ctx.meta[LANG_KEY] = lang
+    return lang
+
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    is_eager=True,
+    callback=_remember_lang,
+    help="Language for people (default: $DUBAN_LANG or zh).",
+)
+"""``--lang``: the command receives the picked language, never None."""
+
+
+def ledger_option(
+    help: str | None = "Ledger folder.", dest: str = "ledger", as_path: bool = True
+) -> Callable[[F], F]:
+    """``--ledger`` (default ``ledger``): a folder, or a folder inside a repository."""
+    if as_path:
+        return click.option(
+            "--ledger", dest, default="ledger", type=click.Path(path_type=Path), help=help
+        )
+    return click.option("--ledger", dest, default="ledger", show_default=True, help=help)
+
+
+def as_of_option(help: str) -> Callable[[F], F]:
+    """``--as-of DATE`` (default: today); parsed by the command, whose clock it is."""
+    return click.option("--as-of", "as_of", default=None, help=help)
+
+
+def format_option(choices: Sequence[str], default: str) -> Callable[[F], F]:
+    """``--format`` with the command's own choices."""
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default)
+
+
+unit_option = click.option("--unit", help="Only tasks this unit owns or co-handles.")
+"""``--unit CODE``."""
+
+
+def apply_all(options: Sequence[Callable[[F], F]]) -> Callable[[F], F]:
+    """Apply ``options`` so that they appear in ``--help`` in the order given."""
+
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
