@@ -43,7 +43,7 @@ def extensions(s: TaskStatus) -> list[Event]:
     return [
         e
         for e in s.task.events
-        if e.type == "extension-approved" and e.deadline
+        if e.type == "extension-approved" and e.deadline and e.date <= s.as_of
     ]
 
 
