@@ -174,6 +174,18 @@ class _Run:
     clock: Stopwatch
     problems: list[Problem]
 
+    def result(self, as_of: date, tasks: int, pages: int, commit: str) -> BuildResult:
+        return BuildResult(
+            site_dir=self.out,
+            docs_dir=self.work / "docs",
+            config_file=self.work / "mkdocs.yml",
+            as_of=as_of,
+            tasks=tasks,
+            pages=pages,
+            commit=commit,
+            times=self.clock.times,
+        )
+
 
 def _site_config(
     asked: str, config_file: Path | None, work: Path | None, out: Path
@@ -260,6 +272,14 @@ def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str)
     return True
 
 
+def _quiet_jieba() -> None:
+    """jieba (search segmentation, slow to import: only when a site is built) without its
+    start-up chatter."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+
+
 def build_site(
     ledger_dir: Path,
     out: Path = Path("site"),
@@ -277,9 +297,7 @@ def build_site(
     (default: ``.duban-build`` beside ``mkdocs.yml``). Result is None when nothing could be
     built.
     """
-    import jieba  # slow to import: only when a site is built
-
-    jieba.setLogLevel(logging.WARNING)
+    _quiet_jieba()
     repo = repo if repo is not None else git_toplevel(ledger_dir)
     asked = str(config_file or "mkdocs.yml")
     config_file = find_config(config_file, repo)
@@ -322,17 +340,7 @@ def build_site(
         ctx, count = _write_docs(run, view, SiteInfo(commit, commit_date, note), audit)
         if not _mkdocs_and_feeds(jobs, run, ctx, commit):
             return None, problems  # MkDocs did not finish: no site
-    result = BuildResult(
-        site_dir=out,
-        docs_dir=work / "docs",
-        config_file=work / "mkdocs.yml",
-        as_of=as_of,
-        tasks=len(view.statuses),
-        pages=count,
-        commit=commit,
-        times=clock.times,
-    )
-    return result, problems
+    return run.result(as_of, len(view.statuses), count, commit), problems
 
 
 __all__ = ["BuildResult", "build_site", "head_commit", "mkdocs_build", "write_config"]
