@@ -289,7 +289,7 @@ def test_markdown_hooks_change_nothing_but_speed(built, tmp_path: Path) -> None:
 
 def test_feed_links_follow_use_directory_urls(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from duban.web.feeds import tasks_json, unit_calendar
-    from duban.web.pages import Pages, SiteInfo
+    from duban.web.links import Links
     from duban.web.public import public_view
 
     ledger, _ = load_ledger(built.repo / "ledger")
@@ -299,7 +299,7 @@ def test_feed_links_follow_use_directory_urls(built, tmp_path: Path) -> None:  #
         (True, base + "tasks/ES-2026-0102/"),
         (False, base + "tasks/ES-2026-0102.html"),
     ):
-        page_url = Pages(view, tmp_path, SiteInfo(), directory_urls).page_url
+        page_url = Links(ledger, (), directory_urls).page_url
         tasks = json.loads(tasks_json(view, "", base, page_url))["tasks"]
         assert {t["id"]: t["url"] for t in tasks}["ES-2026-0102"] == url
         assert f"URL:{url}" in unit_calendar(view, "jtj", base, page_url).decode()

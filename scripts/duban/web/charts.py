@@ -15,17 +15,25 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 from duban.status.records import LIGHT_LABELS, LIGHTS, TaskStatus
+from duban.web.public import PublicView
 
-if TYPE_CHECKING:
-    from duban.web.public import PublicView
 
-CHARTS = (
-    ("by-light.svg", "各状态任务数"),
-    ("by-unit.svg", "各责任单位任务状态"),
-    ("by-month.svg", "按月: 按期办结、逾期办结与到期未办结"),
+class Chart(NamedTuple):
+    """One chart of the overview."""
+
+    file: str
+    """Its file name in the site's ``charts/`` folder."""
+    alt: str
+    """Its ``alt`` text."""
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart("by-light.svg", "各状态任务数"),
+    Chart("by-unit.svg", "各责任单位任务状态"),
+    Chart("by-month.svg", "按月: 按期办结、逾期办结与到期未办结"),
 )
 COLORS = {
     "red": "#c62828",
@@ -101,7 +109,7 @@ def by_unit(statuses: Sequence[TaskStatus], units: Sequence[tuple[str, str]]) ->
     body = _legend(left, 46, [(LIGHT_LABELS[x].zh, COLORS[x]) for x in LIGHTS])
     for i, (code, name) in enumerate(shown):
         y = 60 + i * 28
-        x = left
+        x: float = left
         body.append(
             f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" fill="#333">'
             f"{escape(name[:9])}</text>"
@@ -183,4 +191,4 @@ def write_charts(view: PublicView, folder: Path, units: Sequence[str]) -> None:
     view.write(folder / "by-month.svg", by_month(statuses, view.as_of))
 
 
-__all__ = ["CHARTS", "by_light", "by_month", "by_unit", "write_charts"]
+__all__ = ["CHARTS", "Chart", "by_light", "by_month", "by_unit", "write_charts"]

@@ -36,7 +36,7 @@ def _d(value: date | None) -> str | None:
 
 
 def task_record(s: TaskStatus, base_url: str, page_url: Callable[[str], str]) -> dict[str, Any]:
-    """One task of ``tasks.json``; ``page_url`` is :meth:`duban.web.pages.Pages.page_url`."""
+    """One task of ``tasks.json``; ``page_url`` is :meth:`duban.web.links.Links.page_url`."""
     t = s.task
     return {
         "id": t.id,
@@ -138,7 +138,7 @@ def write_feeds(
 ) -> None:
     """``root/api/tasks.json`` and ``root/api/calendars/<unit>.ics`` for each unit; links to
     task pages are ``base_url`` + ``page_url("tasks/<id>.md")``, ``page_url`` being
-    :meth:`duban.web.pages.Pages.page_url` (the one home of the page-URL rule)."""
+    :meth:`duban.web.links.Links.page_url` (the one home of the page-URL rule)."""
     view.write(root / "api" / "tasks.json", tasks_json(view, commit, base_url, page_url))
     for code in units:
         ics = unit_calendar(view, code, base_url, page_url)

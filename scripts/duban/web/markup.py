@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from duban.status.records import LIGHT_LABELS, STATE_LABELS, TaskStatus
 
@@ -42,10 +42,19 @@ def state_badge(state: str) -> str:
     return f'<span class="duban-state duban-st-{state}">{STATE_LABELS[state].zh}</span>'
 
 
-def rate(statuses: Iterable[TaskStatus]) -> tuple[int, int]:
+class Rate(NamedTuple):
+    """The on-time rate (按期办结率) of some tasks, as counts."""
+
+    on_time: int
+    """Tasks completed within their deadline."""
+    total: int
+    """Tasks completed (done or closed)."""
+
+
+def rate(statuses: Iterable[TaskStatus]) -> Rate:
     """(completed on time, completed): 按期办结率 counts tasks completed (done or closed)."""
     judged = [s.on_time for s in statuses if s.on_time is not None]
-    return sum(1 for x in judged if x), len(judged)
+    return Rate(sum(1 for x in judged if x), len(judged))
 
 
 def rate_text(on_time: int, total: int) -> str:

@@ -28,13 +28,14 @@ import posixpath
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from mkdocs.plugins import event_priority
 
-#: The exact shapes ``duban.web.pages`` writes: a table, the obligations timeline or a task's
-#: lead paragraph, each starting a line after a blank line and ending with its closing tag
-#: on a line.
+#: The exact shapes the page modules write (``duban.web.markup.html_table``, the timeline
+#: and lead paragraph of ``duban.web.taskpage``): a table, the obligations timeline or a
+#: task's lead paragraph, each starting a line after a blank line and ending with its closing
+#: tag on a line.
 _BLOCK = re.compile(
     r"(?<=\n\n)(?:<table(?: data-search-exclude)?>\n<thead>.*?\n</table>"
     r"|<ol class=\"duban-timeline\">\n.*?\n</ol>|<p class=\"duban-lead\">[^\n]*</p>)\n",
@@ -43,19 +44,30 @@ _BLOCK = re.compile(
 _EXCLUDED_BLOCK = "<table data-search-exclude>"
 _PLACEHOLDER = re.compile(r"<p>DUBANHTML(\d+)X</p>")
 _EXCLUDED = re.compile(r"<p data-search-exclude>DUBANHTML(\d+)X</p>")
-#: Per page: the blocks set aside, and whether each is kept out of search.
-_stash: dict[str, list[tuple[str, bool]]] = {}
+
+
+class _Block(NamedTuple):
+    """One block set aside while Python-Markdown and the search plugin run."""
+
+    html: str
+    """The block, without its final line end."""
+    excluded: bool
+    """Kept out of the search index."""
+
+
+#: Per page: the blocks set aside.
+_stash: dict[str, list[_Block]] = {}
 
 
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
-    blocks: list[tuple[str, bool]] = []
+    blocks: list[_Block] = []
 
     def keep(match: re.Match[str]) -> str:
         heading_start = markdown.rfind("\n#", 0, match.start())
         heading = markdown[heading_start : markdown.find("\n", heading_start + 1)]
         in_excluded_section = heading_start >= 0 and "data-search-exclude" in heading
         excluded = in_excluded_section or match.group(0).startswith(_EXCLUDED_BLOCK)
-        blocks.append((match.group(0).rstrip("\n"), excluded))
+        blocks.append(_Block(match.group(0).rstrip("\n"), excluded))
         return f"DUBANHTML{len(blocks) - 1}X\n"
 
     result = _BLOCK.sub(keep, markdown)
@@ -82,7 +94,7 @@ def on_page_content(html: str, page: Any, **_: Any) -> str:
 def on_page_context(context: Any, page: Any, **_: Any) -> Any:
     blocks = _stash.pop(page.file.src_uri, None)
     if blocks:
-        page.content = _EXCLUDED.sub(lambda m: blocks[int(m.group(1))][0] + "\n", page.content)
+        page.content = _EXCLUDED.sub(lambda m: blocks[int(m.group(1))].html + "\n", page.content)
     return context
 
 

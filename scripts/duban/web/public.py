@@ -9,7 +9,7 @@ and goes through :meth:`PublicView.write`, which
    task's note or a commit message that names an internal task does not reveal it.
 
 Nothing else in :mod:`duban.web` decides about visibility; tests plant an internal canary
-task and scan every built file (DESIGN.md §8).
+task and scan every built file (tests/test_site_leak.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from duban.audit.records import Trail
+from duban.load.layout import Layout
+from duban.load.yamlload import load_file
 from duban.model import Ledger, Task
 from duban.status.records import TaskStatus
 
@@ -54,9 +57,14 @@ class PublicView:
     """What the public may see of a ledger on a date: public tasks only, redacted text."""
 
     ledger: Ledger
+    """The whole ledger (its roster, rules and calendar; its internal tasks too, for the
+    redaction: never list ``ledger.tasks`` on the site)."""
     as_of: date
+    """The status date."""
     statuses: tuple[TaskStatus, ...]
+    """The statuses of the public tasks."""
     _pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    """What :meth:`redact` replaces (None when nothing is secret)."""
 
     def redact(self, text: str) -> str:
         """``text`` with every internal task id and title replaced by :data:`REDACTED`."""
@@ -88,9 +96,6 @@ HIDDEN_SUBJECT = "〔提交说明涉及不公开事项, 不予显示〕"
 def _unsure_files(ledger: Ledger) -> Iterable[tuple[str, str]]:
     """(id, title) of every task file that did not load as a valid task: such a file may be
     internal, so its id (file name) and title (as written) are kept secret too."""
-    from duban.load.layout import Layout
-    from duban.load.yamlload import load_file
-
     loaded = {t.id for t in ledger.tasks}
     for path in Layout(ledger.root).task_files():
         if path.stem in loaded:
@@ -103,7 +108,7 @@ def _unsure_files(ledger: Ledger) -> Iterable[tuple[str, str]]:
         yield path.stem, str(data.get("title") or (match.group(1) if match else ""))
 
 
-def _hide_subjects(trail: Any, commits: set[str]) -> Any:
+def _hide_subjects(trail: Trail, commits: set[str]) -> Trail:
     """The trail with the message of every commit in ``commits`` replaced."""
     changes = tuple(
         replace(c, commit=replace(c.commit, subject=HIDDEN_SUBJECT))
@@ -141,7 +146,7 @@ def public_view(ledger: Ledger, statuses: Iterable[TaskStatus], as_of: date) -> 
     )
 
 
-def public_trails(ledger: Ledger, trails: Mapping[str, Any]) -> dict[str, Any]:
+def public_trails(ledger: Ledger, trails: Mapping[str, Trail]) -> dict[str, Trail]:
     """The audit trails of public tasks only. Commit messages of commits that touched any task
     not published (internal, invalid, or deleted since) are not shown at all: a clerk may
     have described the internal matter in other words. (Ids and titles of internal tasks are

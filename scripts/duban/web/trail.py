@@ -10,18 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from duban.audit.records import Change, Trail
 from duban.audit.trail import audit_all
+from duban.model import Ledger
 from duban.problems import Problem
 from duban.render.audit import KIND_LABELS
 from duban.text import label
 from duban.web.markup import hesc
 from duban.web.public import public_trails
-
-if TYPE_CHECKING:
-    from duban.audit.records import Change, Trail
-    from duban.model import Ledger
 
 MAX_FIELDS = 12
 
