@@ -125,7 +125,8 @@ def unit_calendar(
             if url:
                 event.add("url", url)
             cal.add_component(event)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical
 
 
 def write_feeds(

@@ -33,7 +33,7 @@ def read_user_config(config_file: Path) -> tuple[dict[str, Any] | None, list[Pro
     """The user's ``mkdocs.yml`` as a mapping (its ``INHERIT`` merged, as MkDocs reads it), or
     None and a ``site-config`` problem when it cannot be read or is not a mapping."""
     from mkdocs.exceptions import ConfigurationError
-    from mkdocs.utils import yaml_load
+    from mkdocs.utils.yaml import yaml_load
 
     where = str(config_file)
     try:
