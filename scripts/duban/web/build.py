@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from duban.git import TASKS_PREFIX
+from duban.git import head_commit, tasks_prefix, toplevel
 from duban.ledger import load_ledger
 from duban.problems import Problem
 from duban.source import Location
@@ -61,33 +60,6 @@ class BuildResult:
 
 def _problem(code: str, where: str, zh: str, en: str, severity: str = "error") -> Problem:
     return Problem(code, Location(where), Text(zh, en), severity=severity)
-
-
-def git_toplevel(path: Path) -> Path | None:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(path), "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return None
-    return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
-
-
-def head_commit(repo: Path) -> tuple[str, str]:
-    """(sha, committer date ISO) of HEAD, or ("", "")."""
-    out = subprocess.run(
-        ["git", "-C", str(repo), "log", "-1", "--format=%H%x00%cd", "--date=iso-strict"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0 or "\0" not in out.stdout:
-        return "", ""
-    sha, when = out.stdout.strip().split("\0", 1)
-    return sha, when
 
 
 def _copy_assets(src: Path, dest: Path) -> None:
@@ -279,7 +251,7 @@ def build_site(
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    repo = repo if repo is not None else git_toplevel(ledger_dir)
+    repo = repo if repo is not None else toplevel(ledger_dir)
     asked = str(config_file or "mkdocs.yml")
     config_file = find_config(config_file, repo)
     if config_file is not None and work is None:
@@ -319,21 +291,25 @@ def build_site(
         from duban.calendar.clock import today
 
         as_of = today(ledger.config.timezone)
-    if repo and (repo / TASKS_PREFIX).resolve() != (ledger_dir / "tasks").resolve():
+    prefix = tasks_prefix(repo, ledger_dir) if repo else None
+    if repo and prefix is None:
         problems.append(
             _problem(
                 "site-audit-layout",
                 str(ledger_dir),
-                f"变更记录只读取仓库根目录下 {TASKS_PREFIX} 的历史, 本台账不在该位置:"
-                " 任务页将没有变更记录",
-                f"audit trails are read from {TASKS_PREFIX} at the repository root only;"
-                " this ledger is elsewhere, so task pages will have no trail",
+                f"变更记录读取仓库 {repo} 的历史, 本台账不在该仓库中: 任务页将没有变更记录",
+                f"audit trails are read from the history of {repo}; this ledger is not in"
+                " that repository, so task pages will have no trail",
                 severity="warning",
             )
         )
     with ExitStack() as jobs:
         # The audit reads the Git history in a child process while the pages are prepared.
-        audit = jobs.enter_context(Job(trail_tables, repo, ledger)) if repo else None
+        audit = (
+            jobs.enter_context(Job(trail_tables, repo, ledger, prefix))
+            if repo and prefix is not None
+            else None
+        )
         view = public_view(ledger, ledger_status(ledger, as_of), as_of)
         clock.lap("status")
         commit, commit_date = head_commit(repo) if repo else ("", "")
