@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
 
-from duban.audit.diff import diff_task
+from duban.audit.diff import FieldChange, diff_task
 from duban.audit.records import TZ, Commit, Pending, State
 from duban.git import (
     HistoryReader,
@@ -233,8 +233,9 @@ def _record(
         )
         return
     state.fallback.pop(key, None)
+    fields: tuple[FieldChange, ...] = ()
     if status == "A" or (base is None and not old_bad):
-        kind, fields = "created", ()
+        kind = "created"
     else:
         kind = "repaired" if old_bad else "renamed" if status == "R" else "modified"
         fields = diff_task(base, new) if base is not None else ()

@@ -147,6 +147,7 @@ def check_added(change: Added, ctx: Context) -> list[Problem]:
     if task is None:
         return problems
     doc, assigner = task.doc, task.assigned_by
+    assert doc is not None  # the pipeline's records keep their document
     if ctx.actor and assigner not in ctx.actor_units:
         problems.append(
             _refuse(
