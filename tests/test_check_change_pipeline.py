@@ -150,3 +150,21 @@ def test_a_corrupted_repository_means_the_check_cannot_run(tmp_path: Path) -> No
     )
     assert done.exit_code == 2, done.output
     assert done.exception is None or isinstance(done.exception, SystemExit)
+
+
+def test_a_ledger_at_the_repository_root(tmp_path: Path) -> None:
+    """``--ledger .``: the task files are ``tasks/...`` (not ``./tasks/...``)."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    make_ledger(root)
+    (root / "tasks" / "2026").mkdir(parents=True)
+    (root / "tasks" / "2026" / "ES-2026-0001.yaml").write_text(OPEN, "utf-8")
+    commit(root, "base ledger")
+    git(root, "checkout", "-q", "-b", "pr")
+    git(root, "rm", "-q", "tasks/2026/ES-2026-0001.yaml")
+    commit(root, "delete")
+    problems = check_change(str(root), "main", "HEAD", None, ledger=".")
+    assert [(p.code, p.where.path) for p in problems] == [
+        ("task-deleted", "tasks/2026/ES-2026-0001.yaml")
+    ]

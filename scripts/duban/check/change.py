@@ -155,7 +155,8 @@ def check_change(
             fork = merge_base(repo, base_sha, head_sha)
             ctx = _context(blobs, base_sha, base, root, actor, today)
             entries = diff_entries(repo, fork, head_sha, str(root))
-            changes = [classify(entry, f"{root}/tasks/", blobs.blob) for entry in entries]
+            tasks = f"{root}/tasks/" if root.parts else "tasks/"
+            changes = [classify(entry, tasks, blobs.blob) for entry in entries]
         except GitProblem as exc:
             raise CheckError(exc.problem.text) from exc
     problems = [problem for change in changes for problem in check(change, ctx)]

@@ -2,7 +2,7 @@
 
 GitPython is used the same way everywhere, as a command runner (``repo.git.<cmd>(...)``) whose
 output is parsed; nothing walks Git objects in Python, nothing else in duban runs ``git``.
-``-z`` raw name-status output has one parser (``commands._raw_entry``), shared by the history
+``-z`` raw name-status output has one parser (``commands.parse_raw_entry``), shared by the history
 stream (``git log``, :mod:`duban.git.history`) and the two-commit diff (``git diff``,
 :func:`diff_entries`). Every failure is a :class:`GitProblem`; the stage that calls Git turns
 it into a :class:`~duban.problems.Problem` (or a user error).

@@ -204,12 +204,12 @@ def diff_entries(repo: git.Repo, a: str, b: str, under: str) -> list[RawEntry]:
             stdout_as_string=False,
         )
     except git.GitCommandError as exc:
-        raise _failed(repo, "diff", str(exc.stderr)) from exc
+        raise failed(repo, "diff", str(exc.stderr)) from exc
     tokens = iter(out.split(b"\0"))
-    return [_raw_entry(token, tokens) for token in tokens if token.startswith(b":")]
+    return [parse_raw_entry(token, tokens) for token in tokens if token.startswith(b":")]
 
 
-def _failed(repo: git.Repo, command: str, errors: str) -> GitProblem:
+def failed(repo: git.Repo, command: str, errors: str) -> GitProblem:
     detail = errors.strip().replace("\n", " ")[:300]
     return _problem(
         f"git-{command}-failed",
@@ -220,17 +220,17 @@ def _failed(repo: git.Repo, command: str, errors: str) -> GitProblem:
     )
 
 
-def _cat_file(repo: git.Repo) -> Any:
+def cat_file_process(repo: git.Repo) -> Any:
     return repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
 
 
-def _read_object(out: IO[bytes], repo: git.Repo) -> bytes | None:
+def read_object(out: IO[bytes], repo: git.Repo) -> bytes | None:
     """The next answer of ``cat-file --batch``: a blob's bytes, None for another type or a
     name that does not exist; :class:`GitProblem` for an object id that is missing."""
     line = out.readline()
     header = line.split()
     if len(header) == 2 and header[1] == b"missing" and _SHA.fullmatch(header[0].decode()):
-        raise _failed(repo, "cat-file", f"missing object {header[0].decode()}")
+        raise failed(repo, "cat-file", f"missing object {header[0].decode()}")
     if len(header) < 3:
         return None
     data = out.read(int(header[2]) + 1)[:-1]
@@ -243,7 +243,7 @@ class BlobReader:
 
     def __init__(self, repo: git.Repo) -> None:
         self._repo = repo
-        self._cat = _cat_file(repo)
+        self._cat = cat_file_process(repo)
 
     def __enter__(self) -> BlobReader:
         return self
@@ -261,20 +261,20 @@ class BlobReader:
     def _ask(self, name: str) -> bytes | None:
         self._cat.proc.stdin.write(f"{name}\n".encode())
         self._cat.proc.stdin.flush()
-        return _read_object(self._cat.proc.stdout, self._repo)
+        return read_object(self._cat.proc.stdout, self._repo)
 
 
-def _decode(raw: bytes) -> str:
+def decode_path(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _raw_entry(token: bytes, tokens: Iterator[bytes]) -> RawEntry:
+def parse_raw_entry(token: bytes, tokens: Iterator[bytes]) -> RawEntry:
     """THE parser of ``--raw -z`` entries: ``token`` is ``:mode mode blob blob status``; the
     path (two for a rename or copy) follows as the next tokens."""
     old_mode, new_mode, old_blob, new_blob, letters = token[1:].decode().split(" ")
     status = letters[:1]
-    first = _decode(next(tokens))
-    second = _decode(next(tokens)) if status in "RC" else None
+    first = decode_path(next(tokens))
+    second = decode_path(next(tokens)) if status in "RC" else None
     old = old_blob if old_blob != NULL_SHA and old_mode != "160000" else None
     new = new_blob if new_blob != NULL_SHA and new_mode != "160000" else None
     if second is not None:

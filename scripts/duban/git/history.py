@@ -23,12 +23,12 @@ import git
 from duban.git.commands import (
     TASKS_PREFIX,
     RawEntry,
-    _cat_file,
-    _decode,
-    _failed,
-    _raw_entry,
-    _read_object,
+    cat_file_process,
+    decode_path,
+    failed,
     is_task_path,
+    parse_raw_entry,
+    read_object,
 )
 
 #: sha, parents, author name (after .mailmap), author time (epoch), subject
@@ -91,7 +91,7 @@ class HistoryReader:
         self._range = rev_range
         self._prefix = TASKS_PREFIX
         self._queue: queue.Queue[Any] = queue.Queue()
-        self._cat = _cat_file(repo)
+        self._cat = cat_file_process(repo)
         self._cat_in: IO[bytes] = self._cat.proc.stdin
         self._cat_out: IO[bytes] = self._cat.proc.stdout
         _grow_pipe(self._cat_out)
@@ -114,7 +114,7 @@ class HistoryReader:
             self.close()
 
     def blob(self) -> bytes | None:
-        return _read_object(self._cat_out, self._repo)
+        return read_object(self._cat_out, self._repo)
 
     def close(self) -> None:
         if self._cat_in and not self._cat_in.closed:
@@ -160,7 +160,7 @@ class HistoryReader:
             self._flush()
             errors = proc.proc.stderr.read().decode("utf-8", "replace")
             if proc.proc.wait() != 0:
-                raise _failed(self._repo, "log", errors)
+                raise failed(self._repo, "log", errors)
             self._queue.put(None)
         except BaseException as exc:  # hand every failure to the consumer
             self._queue.put(exc)
@@ -255,9 +255,9 @@ def _parse_log(
             continue
         sha = token.decode()
         parents = tuple(next(tokens).decode().split())
-        author = _decode(next(tokens))
+        author = decode_path(next(tokens))
         when = int(next(tokens) or b"0")
-        subject = _decode(next(tokens))
+        subject = decode_path(next(tokens))
         files: list[FileChange] = []
         for token in tokens:
             token = token.lstrip(b"\n")
@@ -266,7 +266,7 @@ def _parse_log(
             if not token.startswith(b":"):
                 pending = token
                 break
-            change = _task_change(_raw_entry(token, tokens), prefix)
+            change = _task_change(parse_raw_entry(token, tokens), prefix)
             if change is not None:
                 files.append(change)
         yield RawCommit(sha, parents, author, when, subject, tuple(files))
