@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from duban import __version__
 from duban.audit.diff import FieldChange
@@ -31,8 +31,9 @@ FORMAT = "duban-audit-cache"
 VERSION = 1
 
 
-def load(cache_dir: Path) -> State | None:
-    """The cached state, or None if there is no usable cache."""
+def load(cache_dir: Path, prefix: str | None = None) -> State | None:
+    """The cached state, or None if there is no usable cache (or, with ``prefix``, one built
+    for the task files of another folder)."""
     try:
         raw = json.loads((cache_dir / FILE_NAME).read_text("utf-8"))
         if (raw.get("format"), raw.get("version"), raw.get("duban")) != (
@@ -41,9 +42,10 @@ def load(cache_dir: Path) -> State | None:
             __version__,
         ):
             return None
-        return _state(raw)
+        state = _state(raw)
     except Exception:  # unreadable, not JSON, too deeply nested, wrong types: rebuild
         return None
+    return state if prefix is None or state.prefix == prefix else None
 
 
 def save(cache_dir: Path, state: State) -> bool:
@@ -53,6 +55,7 @@ def save(cache_dir: Path, state: State) -> bool:
         "version": VERSION,
         "duban": __version__,
         "head": state.head,
+        "prefix": state.prefix,
         "commits": {
             sha: [c.author, c.time, c.subject, c.pr, c.merge, c.reviewed]
             for sha, c in state.commits.items()
@@ -102,7 +105,8 @@ def _problem(p: Problem) -> list[Any]:
 def _state(raw: dict[str, Any]) -> State:
     """Rebuild the state, checking every type: a bad cache raises and is ignored."""
     head = raw["head"]
-    _check(isinstance(head, str) and _SHA.fullmatch(head))
+    prefix = raw["prefix"]
+    _check(isinstance(head, str) and _SHA.fullmatch(head) and isinstance(prefix, str))
     commits = {}
     for sha, row in _dict(raw["commits"]).items():
         author, time, subject, pr, merge, reviewed = _row(row, 6)
@@ -123,6 +127,7 @@ def _state(raw: dict[str, Any]) -> State:
     _check(all(isinstance(data, dict) for data in fallback.values()))
     return State(
         head=head,
+        prefix=prefix,
         changes=changes,
         commits=commits,
         path_key=path_key,
@@ -155,17 +160,17 @@ def _problems(rows: Any) -> tuple[Problem, ...]:
 
 def _dict(value: Any) -> dict[str, Any]:
     _check(isinstance(value, dict))
-    return value
+    return cast(dict[str, Any], value)
 
 
 def _list(value: Any) -> list[Any]:
     _check(isinstance(value, list))
-    return value
+    return cast(list[Any], value)
 
 
 def _row(value: Any, size: int) -> list[Any]:
     _check(isinstance(value, list) and len(value) == size)
-    return value
+    return cast(list[Any], value)
 
 
 def _strs(*values: Any) -> bool:

@@ -1,8 +1,8 @@
-"""Audit trails of all tasks from Git history, in one pass (DESIGN.md §6, §9).
+"""Audit trails of all tasks from Git history, in one pass (the audit section of ``README.md``).
 
-``audit_all(repo)`` reads the history once (``duban.gitlog``), parses every version of every
-task file with the strict loader, diffs consecutive versions field by field
-(``duban.auditdiff``) and attributes each change to its commit (author, Beijing time,
+``audit_all(repo)`` reads the history once (:mod:`duban.git.history`), parses every version
+of every task file with the strict loader, diffs consecutive versions field by field
+(:mod:`duban.audit.diff`) and attributes each change to its commit (author, Beijing time,
 subject) and to the pull request that brought it into the main branch:
 
 - the main branch is the first-parent chain of HEAD; a commit on it is reviewed if it is a
@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
 
-from duban.audit.diff import diff_task
+from duban.audit.diff import FieldChange, diff_task
 from duban.audit.records import TZ, Commit, Pending, State
 from duban.git import (
     HistoryReader,
@@ -35,15 +35,20 @@ _Seen = dict[str, "_Version"]
 
 
 def _run(repo: Any, state: State, head: str, since: str | None) -> State | None:
-    """Process the commits after ``since`` (all if None) up to ``head`` into ``state``.
-    Returns None if ``since`` is not on the first-parent chain of ``head``."""
+    """Process the commits after ``since`` (all if None) up to ``head`` into ``state``, for
+    the task files under ``state.prefix``. Returns None if ``since`` is not on the
+    first-parent chain of ``head``; raises :class:`~duban.git.GitProblem` when the history
+    cannot be read."""
     reader = HistoryReader(repo, f"{since}..{head}" if since else head)
     raw: dict[str, RawCommit] = {}
     latest: _Seen = {}
-    for commit in reader.commits():
-        raw[commit.sha] = commit
-        if commit.files:
-            _apply(state, commit, reader, latest)
+    try:
+        for commit in reader.commits(state.prefix):
+            raw[commit.sha] = commit
+            if commit.files:
+                _apply(state, commit, reader, latest)
+    finally:
+        reader.close()
     attribution = _attribute(raw, head, since)
     if attribution is None:
         return None
@@ -228,8 +233,9 @@ def _record(
         )
         return
     state.fallback.pop(key, None)
+    fields: tuple[FieldChange, ...] = ()
     if status == "A" or (base is None and not old_bad):
-        kind, fields = "created", ()
+        kind = "created"
     else:
         kind = "repaired" if old_bad else "renamed" if status == "R" else "modified"
         fields = diff_task(base, new) if base is not None else ()

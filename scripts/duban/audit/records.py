@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from duban.audit.diff import FieldChange
+from duban.git import TASKS_PREFIX
 from duban.problems import Problem
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -74,6 +75,9 @@ class State:
     """Everything needed to continue after ``head``; what the cache stores."""
 
     head: str | None = None
+    prefix: str = TASKS_PREFIX
+    """The folder of the task files in the repository (``ledger/tasks/``): a state is only
+    continued for the same folder."""
     changes: dict[str, list[Pending]] = field(default_factory=dict)
     commits: dict[str, Commit] = field(default_factory=dict)
     path_key: dict[str, str] = field(default_factory=dict)

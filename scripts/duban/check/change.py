@@ -1,4 +1,5 @@
-"""Refuse illegal changes to the ledger between two commits (DESIGN.md §7).
+"""Refuse illegal changes to the ledger between two commits (the ``check-change`` section of
+``README.md``).
 
 ``check_change(repo, base, head, actor)`` compares the ledger at ``head`` with the ledger at
 the merge base of ``base`` and ``head`` (what a pull request changes, like ``git diff
@@ -24,22 +25,40 @@ file and line:
 
 Who the actor is comes from ``units.yaml`` *at the base commit* (``--base``, the trusted
 branch), never from the change itself. Without an actor, only the checks that do not depend
-on who made the change run. Git is read with GitPython.
+on who made the change run. Git is read through :mod:`duban.git`; the base's roster, rules
+and settings and every task version go through the same loaders as ``validate``
+(:mod:`duban.load`, :mod:`duban.check.pipeline`); the checks themselves are the pure
+functions of :mod:`duban.check.change_checks`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
-from pathlib import PurePosixPath
-from typing import Any
+from pathlib import Path, PurePosixPath
 
-from duban.calendar.rules import usable_as_deadline
-from duban.check.duties import duty_violation
-from duban.load.yamlload import load_text
-from duban.model import cycle_start
-from duban.problems import Problem, UserError, json_path
-from duban.source import Document, Location
+from duban.check.change_checks import (
+    Added,
+    Context,
+    Deleted,
+    LedgerChange,
+    Modified,
+    SettingsChanged,
+    check,
+)
+from duban.git import (
+    BlobReader,
+    GitProblem,
+    RawEntry,
+    diff_entries,
+    is_task_path,
+    merge_base,
+    open_repo,
+    resolve_commit,
+)
+from duban.load.rules import load_rules_text
+from duban.load.settings import load_config_text, load_units_text
+from duban.problems import Problem, UserError
 from duban.text import Text
 
 
@@ -47,318 +66,66 @@ class CheckError(UserError):
     """The check cannot run (not a repository, unknown revision...): exit 2."""
 
 
-@dataclass(frozen=True)
-class Roster:
-    """Units and their maintainers, read from ``units.yaml`` at the base commit."""
-
-    units: dict[str, dict[str, Any]]
-
-    def units_of(self, actor: str) -> set[str]:
-        handle = actor.lstrip("@").lower()
-        return {
-            code
-            for code, unit in self.units.items()
-            if handle in {str(m).lstrip("@").lower() for m in unit.get("maintainers") or []}
-        }
-
-    def assigning(self) -> set[str]:
-        return {code for code, unit in self.units.items() if unit.get("kind") == "assigning"}
+Read = Callable[[str | None], bytes | None]
 
 
-@dataclass(frozen=True)
-class Change:
-    """One changed file under the ledger: ``status`` is git's letter (A, M, D, R, C, T)."""
-
-    status: str
-    old: str | None
-    new: str | None
-
-
-class _Git:
-    """The few Git reads the check needs, through GitPython."""
-
-    def __init__(self, repo_path: str) -> None:
-        try:
-            import git
-        except ImportError as exc:  # pragma: no cover - GitPython is a dependency
-            raise CheckError(Text("需要 GitPython", "GitPython is required")) from exc
-        self.git = git
-        try:
-            self.repo = git.Repo(repo_path, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-            raise CheckError(
-                Text(f"{repo_path} 不是 Git 仓库", f"{repo_path} is not a Git repository")
-            ) from exc
-
-    def commit(self, rev: str) -> Any:
-        try:
-            return self.repo.commit(rev)
-        except (self.git.BadName, ValueError, self.git.GitCommandError) as exc:
-            raise CheckError(Text(f"找不到提交 “{rev}”", f"no such commit '{rev}'")) from exc
-
-    def merge_base(self, a: Any, b: Any) -> Any:
-        found = self.repo.merge_base(a, b)
-        if not found:
-            raise CheckError(
-                Text(
-                    f"{a.hexsha[:12]} 与 {b.hexsha[:12]} 没有共同的历史",
-                    f"{a.hexsha[:12]} and {b.hexsha[:12]} have no common history",
-                ),
-            )
-        return found[0]
-
-    @staticmethod
-    def read(commit: Any, path: str) -> bytes | None:
-        try:
-            return commit.tree[path].data_stream.read()
-        except KeyError:
-            return None
-
-    def changes(self, a: Any, b: Any, under: str) -> list[Change]:
-        out = self.repo.git.diff(
-            "--name-status", "-z", "-M", "--no-ext-diff", a.hexsha, b.hexsha, "--", under
+def classify(entry: RawEntry, tasks: str, read: Read) -> LedgerChange:
+    """The typed change of one raw diff entry under the ledger; ``tasks`` is the path prefix
+    of task files, ``read`` gives a blob's contents by id."""
+    old_task, new_task = is_task_path(entry.old_path, tasks), is_task_path(entry.path, tasks)
+    if entry.status == "D":
+        assert entry.old_path is not None
+        return (
+            Deleted(entry.old_path, read(entry.old_blob))
+            if old_task
+            else SettingsChanged(entry.old_path)
         )
-        fields = out.split("\0")
-        changes: list[Change] = []
-        i = 0
-        while i < len(fields) and fields[i]:
-            status = fields[i][0]
-            if status in "RC":
-                changes.append(Change(status, fields[i + 1], fields[i + 2]))
-                i += 3
-            else:
-                path = fields[i + 1]
-                old = None if status == "A" else path
-                new = None if status == "D" else path
-                changes.append(Change(status, old, new))
-                i += 2
-        return changes
+    if entry.status in "AC":
+        assert entry.path is not None
+        return Added(entry.path, read(entry.new_blob)) if new_task else SettingsChanged(entry.path)
+    old, new = entry.old_path, entry.path  # M, T, R: both are set
+    assert old is not None and new is not None
+    if old_task and not new_task:
+        return Deleted(old, read(entry.old_blob), moved_to=new)
+    if old_task:
+        return Modified(old, new, read(entry.old_blob), read(entry.new_blob))
+    if new_task:
+        return Added(new, read(entry.new_blob))
+    return SettingsChanged(new)
 
 
-def _doc(raw: bytes | None, display: str) -> tuple[Document | None, list[Problem]]:
+def _context(
+    blobs: BlobReader,
+    base: str,
+    rev: str,
+    root: PurePosixPath,
+    actor: str | None,
+    today: date | None,
+) -> Context:
+    """Roster, id prefix and deadline rules at the base commit, read like ``validate`` does.
+    A base roster that cannot be read (or is not valid) means the check cannot run."""
+    where = str(root / "units.yaml")
+    raw = blobs.at(base, where)
     if raw is None:
-        return None, []
-    return load_text(raw, display)
-
-
-def _closed(events: list[Any]) -> bool:
-    types = [event.get("type") if isinstance(event, dict) else None for event in events]
-    return "closed" in types[cycle_start(types) :]
-
-
-def _shape_problems(doc: Document) -> list[Problem]:
-    """Invisible characters in codes, then the task schema (one problem per field)."""
-    from duban.check import tasks as validate
-    from duban.load import schema
-
-    problems = validate.check_codes(doc)
-    bad = {p.field for p in problems}
-    return problems + [p for p in schema.check(doc, "task") if p.field not in bad]
-
-
-class _Checker:
-    def __init__(
-        self,
-        roster: Roster,
-        actor: str | None,
-        prefix: str,
-        rules: dict[str, bool],
-        today: date | None = None,
-    ) -> None:
-        self.today = today
-        self.roster = roster
-        self.actor = actor
-        self.actor_units = roster.units_of(actor) if actor else set()
-        self.prefix = prefix
-        self.rules = rules
-        self.problems: list[Problem] = []
-
-    def refuse(self, code: str, where: Location, zh: str, en: str, keys: tuple = ()) -> None:  # type: ignore[type-arg]
-        self.problems.append(
-            Problem(code, where, Text(zh, en), field=json_path(keys) if keys else "")
+        raise CheckError(
+            Text(f"基准提交 {rev} 中没有 {where}", f"no {where} at the base commit {rev}")
         )
-
-    @property
-    def who(self) -> str:
-        """``@handle [fgw]`` — the actor and the units they maintain (``-`` for none)."""
-        if not self.actor:
-            return ""
-        return f"@{self.actor.lstrip('@')} [{', '.join(sorted(self.actor_units)) or '-'}]"
-
-    # -- new events ----------------------------------------------------------------------
-
-    def new_events(self, doc: Document, first: int, owner: dict[str, Any], assigner: str) -> None:
-        events = doc.data.get("events") or []
-        owners = {owner.get("unit"), *(owner.get("co_units") or [])}
-        for index in range(first, len(events)):
-            event = events[index]
-            if not isinstance(event, dict):
-                continue
-            kind, by = event.get("type"), event.get("by")
-            keys = ("events", index, "by")
-            where = doc.loc(*keys)
-            if self.actor and by not in self.actor_units:
-                self.refuse(
-                    "event-not-actor",
-                    where,
-                    f"新增的办理记录由 {by} 登记, 但提交人 {self.who} 不是该单位的维护人"
-                    " (以基准分支的 units.yaml 为准)",
-                    f"the new event is recorded for {by}, but {self.who} does not maintain "
-                    "that unit (per units.yaml on the base branch)",
-                    keys,
-                )
-            why = duty_violation(str(kind), str(by), assigner, owners)
-            if why is not None:
-                self.refuse("duty-separation", where, why.zh, why.en, keys)
-            if self.today is not None and str(event.get("date", "")) > self.today.isoformat():
-                self.refuse(
-                    "event-in-future",
-                    doc.loc("events", index, "date"),
-                    f"办理记录的日期 {event.get('date')} 晚于今天 ({self.today}); "
-                    "只能登记已经发生的事",
-                    f"the event is dated {event.get('date')}, after today ({self.today}); "
-                    "record only what has happened",
-                    ("events", index, "date"),
-                )
-
-    # -- files ---------------------------------------------------------------------------
-
-    def added(self, path: str, raw: bytes | None) -> None:
-        from duban.check import tasks as validate
-
-        doc, problems = _doc(raw, path)
-        if doc is None:
-            self.problems += problems
-            return
-        problems = _shape_problems(doc)
-        if not problems:
-            problems = validate.check_task(
-                doc, PurePosixPath(path).stem, self.prefix, set(self.roster.units), self.rules
-            )
-        if problems:
-            self.problems += problems
-            return
-        data = doc.data
-        assigner = data["assigned_by"]
-        if self.actor and assigner not in self.actor_units:
-            self.refuse(
-                "task-created-by-non-assigner",
-                doc.loc("assigned_by"),
-                f"只有交办单位 {assigner} 的维护人可以新建任务, 提交人 {self.who} 不是",
-                f"only maintainers of the assigning unit {assigner} may create tasks; "
-                f"{self.who} is not one",
-                ("assigned_by",),
-            )
-        self.new_events(doc, 0, data["owner"], assigner)
-
-    def deleted(self, path: str, raw: bytes | None, moved_to: str | None = None) -> None:
-        doc, _ = _doc(raw, path)
-        where = doc.loc("id") if doc else Location(path, 1, 1)
-        if moved_to:
-            zh = f"任务文件不能移出 tasks/ 目录 (移到了 {moved_to}); 任务只能销号, 不能删除"
-            en = f"a task file may not be moved out of tasks/ (moved to {moved_to})"
-        else:
-            zh = "任务文件不能删除; 任务只能核实销号 (closed), 台账保留全部记录"
-            en = "a task file may not be deleted; tasks are closed, never removed"
-        self.refuse("task-deleted", where, zh, en)
-
-    def modified(
-        self, old_path: str, new_path: str, old_raw: bytes | None, new_raw: bytes | None
-    ) -> None:
-        old, _ = _doc(old_raw, old_path)
-        new, problems = _doc(new_raw, new_path)
-        if new is None:
-            self.problems += problems
-            return
-        if old is None or not isinstance(old.data.get("events"), list):
-            self.added(new_path, new_raw)  # the base copy is unreadable: check it as new
-            return
-        problems = _shape_problems(new)
-        if problems:
-            self.problems += problems
-            return
-        if PurePosixPath(old_path).stem != PurePosixPath(new_path).stem:
-            self.refuse(
-                "task-renamed",
-                new.loc("id"),
-                f"任务文件不能改名为另一个编号: {PurePosixPath(old_path).name} → "
-                f"{PurePosixPath(new_path).name}",
-                f"a task file may not be renamed to another id: {PurePosixPath(old_path).name}"
-                f" → {PurePosixPath(new_path).name}",
-            )
-        a, b = old.data, new.data
-        if a.get("id") != b.get("id"):
-            self.refuse(
-                "id-changed",
-                new.loc("id"),
-                f"任务编号不能修改: {a.get('id')} → {b.get('id')}",
-                f"a task id may not change: {a.get('id')} → {b.get('id')}",
-                ("id",),
-            )
-        old_events = a.get("events") or []
-        new_events = b.get("events") if isinstance(b.get("events"), list) else []
-        for index, event in enumerate(old_events):
-            if index >= len(new_events):
-                self.refuse(
-                    "event-removed",
-                    new.loc("events"),
-                    f"第 {index + 1} 条办理记录 (原第 {old.loc('events', index).line} 行) 被删除;"
-                    " 办理记录只能追加, 更正请登记新的记录",
-                    f"event {index + 1} (line {old.loc('events', index).line} before) was "
-                    "removed; events are append-only, record a correction as a new event",
-                    ("events", index),
-                )
-            elif new_events[index] != event:
-                self.refuse(
-                    "event-altered",
-                    new.loc("events", index),
-                    f"第 {index + 1} 条办理记录被修改; 办理记录只能追加, 更正请登记新的记录",
-                    f"event {index + 1} was changed; events are append-only, record a "
-                    "correction as a new event",
-                    ("events", index),
-                )
-        first_new = len(old_events)
-        appended = new_events[first_new:]
-        fields = [k for k in dict.fromkeys([*a, *b]) if k != "events" and a.get(k) != b.get(k)]
-        reopening = (
-            bool(appended)
-            and isinstance(appended[0], dict)
-            and (appended[0].get("type") == "reopened")
+    units, problems = load_units_text(raw, where)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise CheckError(
+            Text(
+                f"基准提交的 units.yaml 无法读取: {errors[0].message('zh')}",
+                f"units.yaml at the base commit is unreadable: {errors[0].message('en')}",
+            ),
         )
-        if _closed(old_events) and not reopening and (appended or fields):
-            keys: tuple[str | int, ...] = ("events", first_new) if appended else (fields[0],)
-            self.refuse(
-                "closed-task-changed",
-                new.loc(*keys),
-                "任务已销号, 不能再修改; 如需继续办理, 须由交办单位先登记“重新办理”(reopened)",
-                "the task is closed and may not change; the assigning unit must record "
-                "'reopened' first",
-                keys,
-            )
-        assigner = a.get("assigned_by")
-        if fields and self.actor and assigner not in self.actor_units:
-            self.refuse(
-                "task-fields-changed",
-                new.loc(fields[0]),
-                f"只有交办单位 {assigner} 的维护人可以修改任务要素 ({', '.join(fields)}); "
-                f"提交人 {self.who} 只能追加办理记录 (延期须由交办单位登记 extension-approved)",
-                f"only maintainers of the assigning unit {assigner} may change the task "
-                f"({', '.join(fields)}); {self.who} may only append events",
-                (fields[0],),
-            )
-        if isinstance(a.get("owner"), dict):
-            self.new_events(new, first_new, a["owner"], str(assigner))
-
-    def settings(self, path: str) -> None:
-        if not self.actor or self.actor_units & self.roster.assigning():
-            return
-        self.refuse(
-            "settings-changed",
-            Location(path, 1, 1),
-            f"只有交办单位的维护人可以修改台账设置、单位名册、规则和日历; 提交人 {self.who} 不是",
-            f"only maintainers of an assigning unit may change the ledger settings, roster, "
-            f"rules or calendar; {self.who} is not one",
-        )
+    config_raw = blobs.at(base, str(root / "ledger.yaml"))
+    config, _ = load_config_text(config_raw, "ledger.yaml") if config_raw else (None, [])
+    rules_raw = blobs.at(base, str(root / "rules.yaml"))
+    rules, _ = load_rules_text(rules_raw, "rules.yaml") if rules_raw else ({}, [])
+    deadline_rules = {rule.id: rule.usable_as_deadline for rule in rules.values()}
+    prefix = config.id_prefix if config else ""
+    return Context(units, actor, prefix, deadline_rules, today)
 
 
 def check_change(
@@ -375,69 +142,26 @@ def check_change(
 
     Raises :class:`CheckError` when it cannot run.
     """
-    git = _Git(repo_path)
-    base_commit = git.commit(base)
-    head_commit = git.commit(head)
-    fork = git.merge_base(base_commit, head_commit)
     root = PurePosixPath(ledger.strip("/") or ".")
-    units_raw = git.read(base_commit, str(root / "units.yaml"))
-    if units_raw is None:
+    try:
+        repo = open_repo(Path(repo_path))
+    except GitProblem as exc:
         raise CheckError(
-            Text(
-                f"基准提交 {base} 中没有 {root / 'units.yaml'}",
-                f"no {root / 'units.yaml'} at the base commit {base}",
-            ),
-        )
-    roster_doc, problems = load_text(units_raw, str(root / "units.yaml"))
-    items = roster_doc.data.get("units") if roster_doc else None
-    if not isinstance(items, list):
-        raise CheckError(
-            Text(
-                f"基准提交的 units.yaml 无法读取: {problems[0].message('zh') if problems else ''}",
-                f"units.yaml at the base commit is unreadable: "
-                f"{problems[0].message('en') if problems else ''}",
-            ),
-        )
-    roster = Roster({u["code"]: u for u in items if isinstance(u, dict) and "code" in u})
-    config_doc, _ = _doc(git.read(base_commit, str(root / "ledger.yaml")), "ledger.yaml")
-    prefix = str(config_doc.data.get("id_prefix", "")) if config_doc else ""
-    rules_doc, _ = _doc(git.read(base_commit, str(root / "rules.yaml")), "rules.yaml")
-    rule_items = rules_doc.data.get("rules") if rules_doc else None
-    rules = {
-        r.get("id"): usable_as_deadline(
-            r.get("kind"), r.get("starts"), r.get("period"), r.get("before")
-        )
-        for r in rule_items or []
-        if isinstance(r, dict)
-    }
+            Text(f"{repo_path} 不是 Git 仓库", f"{repo_path} is not a Git repository")
+        ) from exc
+    with repo, BlobReader(repo) as blobs:
+        try:
+            base_sha, head_sha = resolve_commit(repo, base), resolve_commit(repo, head)
+            fork = merge_base(repo, base_sha, head_sha)
+            ctx = _context(blobs, base_sha, base, root, actor, today)
+            entries = diff_entries(repo, fork, head_sha, str(root))
+            tasks = f"{root}/tasks/" if root.parts else "tasks/"
+            changes = [classify(entry, tasks, blobs.blob) for entry in entries]
+        except GitProblem as exc:
+            raise CheckError(exc.problem.text) from exc
+    problems = [problem for change in changes for problem in check(change, ctx)]
+    problems.sort(key=Problem.sort_key)
+    return problems
 
-    checker = _Checker(roster, actor, prefix, rules, today)  # type: ignore[arg-type]
-    tasks = f"{root}/tasks/"
 
-    def is_task(path: str | None) -> bool:
-        return bool(path) and path.startswith(tasks) and path.endswith(".yaml")  # type: ignore[union-attr]
-
-    for change in git.changes(fork, head_commit, str(root)):
-        old_raw = git.read(fork, change.old) if change.old else None
-        new_raw = git.read(head_commit, change.new) if change.new else None
-        if change.status == "D":
-            if is_task(change.old):
-                checker.deleted(change.old, old_raw)  # type: ignore[arg-type]
-            else:
-                checker.settings(change.old)  # type: ignore[arg-type]
-        elif change.status == "A" or change.status == "C":
-            if is_task(change.new):
-                checker.added(change.new, new_raw)  # type: ignore[arg-type]
-            else:
-                checker.settings(change.new)  # type: ignore[arg-type]
-        else:  # M, T, R
-            if is_task(change.old) and not is_task(change.new):
-                checker.deleted(change.old, old_raw, moved_to=change.new)  # type: ignore[arg-type]
-            elif is_task(change.old):
-                checker.modified(change.old, change.new, old_raw, new_raw)  # type: ignore[arg-type]
-            elif is_task(change.new):
-                checker.added(change.new, new_raw)  # type: ignore[arg-type]
-            else:
-                checker.settings(change.new or change.old)  # type: ignore[arg-type]
-    checker.problems.sort(key=Problem.sort_key)
-    return checker.problems
+__all__ = ["CheckError", "check_change", "classify"]

@@ -1,24 +1,54 @@
-"""One task file through every stage: strict YAML → codes → schema → ledger rules → record."""
+"""One task file through every stage: strict YAML → codes → schema → ledger rules → record.
+
+The same steps serve ``validate`` (files on disk, :func:`load_task`) and ``check-change``
+(Git blobs, :func:`load_task_text`), so the two can never judge a task file differently.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Collection, Mapping
+from pathlib import Path, PurePosixPath
 
 from duban.check import tasks as validate
 from duban.load import schema
 from duban.load.layout import Layout
 from duban.load.tasks import task_from_doc
-from duban.load.yamlload import load_file
-from duban.model import Task, Unit
+from duban.load.yamlload import load_file, load_text
+from duban.model import Task
 from duban.problems import Problem
+from duban.source import Document
+
+
+def shape_problems(doc: Document) -> list[Problem]:
+    """Invisible characters in codes, then the task schema (one problem per field)."""
+    problems = validate.check_codes(doc)
+    bad = {p.field for p in problems}
+    return problems + [p for p in schema.check(doc, "task") if p.field not in bad]
+
+
+def task_from(
+    doc: Document,
+    stem: str,
+    id_prefix: str,
+    units: Collection[str],
+    rules: Mapping[str, bool],
+    span: tuple[str, str] | None = None,
+) -> tuple[Task | None, list[Problem]]:
+    """A parsed task document through the checks to its record; ``None`` when not valid."""
+    problems = shape_problems(doc)
+    if problems:
+        return None, problems
+    problems = validate.check_task(doc, stem, id_prefix, units, rules, span)
+    if problems:
+        return None, problems
+    return task_from_doc(doc), []
 
 
 def load_task(
     path: Path,
     layout: Layout,
     id_prefix: str,
-    units: dict[str, Unit],
+    units: Collection[str],
     rules: Mapping[str, bool],
     span: tuple[str, str] | None = None,
 ) -> tuple[Task | None, list[Problem]]:
@@ -26,12 +56,19 @@ def load_task(
     doc, problems = load_file(path, layout.display(path))
     if doc is None:
         return None, problems
-    problems = validate.check_codes(doc)
-    bad = {p.field for p in problems}
-    problems += [p for p in schema.check(doc, "task") if p.field not in bad]
-    if problems:
+    return task_from(doc, path.stem, id_prefix, units, rules, span)
+
+
+def load_task_text(
+    raw: bytes,
+    path: str,
+    id_prefix: str,
+    units: Collection[str],
+    rules: Mapping[str, bool],
+    span: tuple[str, str] | None = None,
+) -> tuple[Task | None, list[Problem]]:
+    """The contents of task file ``path`` (a Git blob) through every stage."""
+    doc, problems = load_text(raw, path)
+    if doc is None:
         return None, problems
-    problems = validate.check_task(doc, path.stem, id_prefix, units, rules, span)
-    if problems:
-        return None, problems
-    return task_from_doc(doc), []
+    return task_from(doc, PurePosixPath(path).stem, id_prefix, units, rules, span)

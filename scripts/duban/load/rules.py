@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from duban.calendar.rules import TASK_OBLIGATIONS, Rule
 from duban.calendar.workdays import Period
+from duban.load import schema
+from duban.load.yamlload import load_file, load_text
 from duban.problems import Problem
-from duban.source import Location
+from duban.source import Document, Location
 from duban.text import Text
 
 
@@ -23,11 +26,17 @@ def load_rules(path: Path, display: str | None = None) -> tuple[dict[str, Rule],
     ids, a missing per-task obligation (:data:`TASK_OBLIGATIONS`). A file that fails its
     schema yields no rules.
     """
-    from duban.load import schema
-    from duban.load.yamlload import load_file
+    return rules_from(*load_file(path, display or str(path)))
 
-    display = display or str(path)
-    doc, problems = load_file(path, display)
+
+def load_rules_text(raw: bytes, display: str) -> tuple[dict[str, Rule], list[Problem]]:
+    """``rules.yaml`` from its contents (a Git blob), by the same steps as a file."""
+    return rules_from(*load_text(raw, display))
+
+
+def rules_from(
+    doc: Document | None, problems: list[Problem]
+) -> tuple[dict[str, Rule], list[Problem]]:
     if doc is None:
         return {}, problems
     found = schema.check(doc, "rules")
@@ -48,26 +57,7 @@ def load_rules(path: Path, display: str | None = None) -> tuple[dict[str, Rule],
                 )
             )
             continue
-        period = Period.parse(item["period"]) if item.get("period") else None
-        variants = {p: Period.parse(v) for p, v in (item.get("variants") or {}).items()}
-        rules[rid] = Rule(
-            id=rid,
-            measure=item["measure"],
-            title=item["title"],
-            text=item["text"],
-            kind=item["kind"],
-            applies=item["applies"],
-            period=period,
-            where=where,
-            variants=MappingProxyType(variants),
-            starts=item.get("starts"),
-            met_by=item.get("met_by"),
-            before=bool(item.get("before", False)),
-            every=item.get("every"),
-            quota=item.get("quota"),
-            configurable=bool(item.get("configurable", False)),
-            note=item.get("note", ""),
-        )
+        rules[rid] = _rule(item, where)
     missing = [rid for rid in TASK_OBLIGATIONS if rid not in rules]
     if missing:
         problems.append(
@@ -80,3 +70,27 @@ def load_rules(path: Path, display: str | None = None) -> tuple[dict[str, Rule],
             )
         )
     return rules, problems
+
+
+def _rule(item: dict[str, Any], where: Location) -> Rule:
+    """The record of one schema-valid catalogue entry."""
+    period = Period.parse(item["period"]) if item.get("period") else None
+    variants = {p: Period.parse(v) for p, v in (item.get("variants") or {}).items()}
+    return Rule(
+        id=item["id"],
+        measure=item["measure"],
+        title=item["title"],
+        text=item["text"],
+        kind=item["kind"],
+        applies=item["applies"],
+        period=period,
+        where=where,
+        variants=MappingProxyType(variants),
+        starts=item.get("starts"),
+        met_by=item.get("met_by"),
+        before=bool(item.get("before", False)),
+        every=item.get("every"),
+        quota=item.get("quota"),
+        configurable=bool(item.get("configurable", False)),
+        note=item.get("note", ""),
+    )

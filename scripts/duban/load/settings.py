@@ -6,7 +6,7 @@ from pathlib import Path
 
 from duban.load import schema
 from duban.load.layout import Layout
-from duban.load.yamlload import load_file
+from duban.load.yamlload import load_file, load_text
 from duban.model import LedgerConfig, Unit
 from duban.problems import Problem
 from duban.source import Document, Location
@@ -22,7 +22,13 @@ def _read(path: Path, name: str, layout: Layout) -> tuple[Document | None, list[
                 Text(f"缺少文件 {path.name}", f"missing file {path.name}"),
             )
         ]
-    doc, problems = load_file(path, layout.display(path))
+    return _checked(*load_file(path, layout.display(path)), name)
+
+
+def _checked(
+    doc: Document | None, problems: list[Problem], name: str
+) -> tuple[Document | None, list[Problem]]:
+    """A parsed settings document if it passes its schema ``schemas/<name>.schema.json``."""
     if doc is None:
         return None, problems
     problems = schema.check(doc, name)
@@ -30,7 +36,22 @@ def _read(path: Path, name: str, layout: Layout) -> tuple[Document | None, list[
 
 
 def load_config(layout: Layout) -> tuple[LedgerConfig | None, list[Problem]]:
-    doc, problems = _read(layout.config, "ledger", layout)
+    return config_from(*_read(layout.config, "ledger", layout))
+
+
+def load_config_text(raw: bytes, display: str) -> tuple[LedgerConfig | None, list[Problem]]:
+    """``ledger.yaml`` from its contents (a Git blob), by the same steps as a file."""
+    return config_from(*_checked(*load_text(raw, display), "ledger"))
+
+
+def load_units_text(raw: bytes, display: str) -> tuple[dict[str, Unit], list[Problem]]:
+    """``units.yaml`` from its contents (a Git blob), by the same steps as a file."""
+    return units_from(*_checked(*load_text(raw, display), "units"))
+
+
+def config_from(
+    doc: Document | None, problems: list[Problem]
+) -> tuple[LedgerConfig | None, list[Problem]]:
     if doc is None:
         return None, problems
     data = doc.data
@@ -52,7 +73,12 @@ def load_config(layout: Layout) -> tuple[LedgerConfig | None, list[Problem]]:
 
 
 def load_units(layout: Layout) -> tuple[dict[str, Unit], list[Problem]]:
-    doc, problems = _read(layout.units, "units", layout)
+    return units_from(*_read(layout.units, "units", layout))
+
+
+def units_from(
+    doc: Document | None, problems: list[Problem]
+) -> tuple[dict[str, Unit], list[Problem]]:
     if doc is None:
         return {}, problems
     units: dict[str, Unit] = {}

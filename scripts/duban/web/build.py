@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
 import time
 from collections.abc import Mapping
 from contextlib import ExitStack
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from duban.calendar.clock import today
-from duban.git import TASKS_PREFIX
+from duban.git import head_commit, tasks_prefix, toplevel
 from duban.ledger import load_ledger
 from duban.model import Ledger
 from duban.problems import Problem
@@ -69,33 +68,6 @@ class BuildResult:
     """The ledger's HEAD commit ("" outside Git)."""
     times: Mapping[str, float] = field(default_factory=dict)
     """Wall time of each stage in seconds, in order (the benchmark reports it)."""
-
-
-def git_toplevel(path: Path) -> Path | None:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(path), "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return None
-    return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
-
-
-def head_commit(repo: Path) -> tuple[str, str]:
-    """(sha, committer date ISO) of HEAD, or ("", "")."""
-    out = subprocess.run(
-        ["git", "-C", str(repo), "log", "-1", "--format=%H%x00%cd", "--date=iso-strict"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0 or "\0" not in out.stdout:
-        return "", ""
-    sha, when = out.stdout.strip().split("\0", 1)
-    return sha, when
 
 
 def _copy_assets(src: Path, dest: Path) -> None:
@@ -298,7 +270,7 @@ def build_site(
     built.
     """
     _quiet_jieba()
-    repo = repo if repo is not None else git_toplevel(ledger_dir)
+    repo = repo if repo is not None else toplevel(ledger_dir)
     asked = str(config_file or "mkdocs.yml")
     config_file = find_config(config_file, repo)
     if config_file is not None and work is None:
@@ -317,22 +289,26 @@ def build_site(
         return None, [*problems, *config_problems]
     if as_of is None:
         as_of = today(ledger.config.timezone)
-    if repo and (repo / TASKS_PREFIX).resolve() != (ledger_dir / "tasks").resolve():
+    prefix = tasks_prefix(repo, ledger_dir) if repo else None
+    if repo and prefix is None:
         problems.append(
             _problem(
                 "site-audit-layout",
                 str(ledger_dir),
-                f"变更记录只读取仓库根目录下 {TASKS_PREFIX} 的历史, 本台账不在该位置:"
-                " 任务页将没有变更记录",
-                f"audit trails are read from {TASKS_PREFIX} at the repository root only;"
-                " this ledger is elsewhere, so task pages will have no trail",
+                f"变更记录读取仓库 {repo} 的历史, 本台账不在该仓库中: 任务页将没有变更记录",
+                f"audit trails are read from the history of {repo}; this ledger is not in"
+                " that repository, so task pages will have no trail",
                 severity="warning",
             )
         )
     run = _Run(ledger, repo, config_file, work, out, user_config, strict, clock, problems)
     with ExitStack() as jobs:
         # The audit reads the Git history in a child process while the pages are prepared.
-        audit = jobs.enter_context(Job(trail_tables, repo, ledger)) if repo else None
+        audit = (
+            jobs.enter_context(Job(trail_tables, repo, ledger, prefix))
+            if repo and prefix is not None
+            else None
+        )
         view = public_view(ledger, ledger_status(ledger, as_of), as_of)
         clock.lap("status")
         commit, commit_date = head_commit(repo) if repo else ("", "")

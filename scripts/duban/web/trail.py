@@ -14,6 +14,7 @@ from typing import Any
 
 from duban.audit.records import Change, Trail
 from duban.audit.trail import audit_all
+from duban.git import GIT_READ_FAILED, TASKS_PREFIX
 from duban.model import Ledger
 from duban.problems import Problem
 from duban.render.audit import KIND_LABELS
@@ -71,12 +72,18 @@ def render_trail(trail: Trail, esc: Callable[[Any], str]) -> str:
     return "\n".join(rows) + note
 
 
-def trail_tables(repo: Path, ledger: Ledger) -> tuple[dict[str, str], list[Problem]]:
+def trail_tables(
+    repo: Path, ledger: Ledger, tasks_prefix: str = TASKS_PREFIX
+) -> tuple[dict[str, str], list[Problem]]:
     """The trail of every public task as HTML (task id → fragment) from the history of
-    ``repo``, and the audit's problems (reported as warnings: the site is still built)."""
-    trails, problems = audit_all(repo)
+    ``repo`` (task files under ``tasks_prefix``), and the audit's problems: warnings (the
+    site is still built), except a history that cannot be read (a corrupted repository)."""
+    trails, problems = audit_all(repo, None, tasks_prefix)
     tables = {tid: render_trail(t, hesc) for tid, t in public_trails(ledger, trails).items()}
-    warnings = [p if p.severity != "error" else replace(p, severity="warning") for p in problems]
+    warnings = [
+        p if p.severity != "error" or p.code in GIT_READ_FAILED else replace(p, severity="warning")
+        for p in problems
+    ]
     return tables, warnings
 
 

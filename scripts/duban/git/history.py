@@ -5,34 +5,31 @@ read their output as a stream instead of walking objects in Python. The log is r
 ``--raw -z -M``: the name-status of every commit (renames followed, paths never quoted, any
 bytes allowed) plus the blob ids of both sides, so no tree is ever looked up again. A reader
 thread parses the log and queues blob requests for ``cat-file``; the caller reads the blobs
-in the same order while ``git log`` keeps computing diffs on another core.
-
-Shallow clones are detected (``git rev-parse --is-shallow-repository``) and reported with the
-fix, since their oldest commit would seem to create every file.
+in the same order while ``git log`` keeps computing diffs on another core. A failing ``git
+log`` (a missing tree object, say) or a missing blob raises :class:`GitProblem`.
 """
 
 from __future__ import annotations
 
 import queue
 import re
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
 import git
 
-from duban.problems import Problem
-from duban.source import Location
-from duban.text import Text
-
-TASKS_PREFIX = "ledger/tasks/"
-
-
-NULL_SHA = "0" * 40
-
+from duban.git.commands import (
+    TASKS_PREFIX,
+    RawEntry,
+    cat_file_process,
+    decode_path,
+    failed,
+    is_task_path,
+    parse_raw_entry,
+    read_object,
+)
 
 #: sha, parents, author name (after .mailmap), author time (epoch), subject
 LOG_FORMAT = "%H%x00%P%x00%aN%x00%at%x00%s%x00"
@@ -44,13 +41,10 @@ _MERGE_PR = re.compile(r"^Merge pull request #(\d+)\b|\(#(\d+)\)")
 _SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
 
 
-def is_task_path(path: str | None) -> bool:
-    return path is not None and path.startswith(TASKS_PREFIX) and path.endswith(".yaml")
-
-
 @dataclass(frozen=True, slots=True)
 class FileChange:
-    """One task file touched by a commit: ``status`` is A, M or D (renames keep both paths)."""
+    """One task file touched by a commit: ``status`` is A, M, R or D (renames keep both
+    paths); ``fetch_old`` / ``fetch_new`` say which blobs the reader streams for it."""
 
     status: str
     old_path: str | None
@@ -63,72 +57,14 @@ class FileChange:
 
 @dataclass(frozen=True, slots=True)
 class RawCommit:
+    """One commit of the history stream, with the task files it touched."""
+
     sha: str
     parents: tuple[str, ...]
     author: str
     time: int
     subject: str
     files: tuple[FileChange, ...]
-
-
-class GitProblem(Exception):
-    """The repository cannot be read at all (not a repository, git missing...)."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.en)
-        self.problem = problem
-
-
-def open_repo(path: Path) -> git.Repo:
-    try:
-        return git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-        raise GitProblem(
-            Problem(
-                "git-not-a-repository",
-                Location(str(path)),
-                Text(f"不是 Git 仓库: {path}", f"not a Git repository: {path}"),
-            )
-        ) from exc
-    except git.GitCommandNotFound as exc:  # pragma: no cover
-        raise GitProblem(
-            Problem(
-                "git-missing", Location(str(path)), Text("找不到 git 命令", "git is not installed")
-            )
-        ) from exc
-
-
-def head_and_shallow(repo: git.Repo) -> tuple[str | None, list[Problem]]:
-    """The sha of HEAD (None in a repository without commits) and a warning for a shallow
-    clone, whose history is cut off."""
-    out = repo.git.rev_parse("--is-shallow-repository", "HEAD", with_exceptions=False)
-    lines = out.split("\n")
-    problems = []
-    if lines and lines[0] == "true":
-        problems.append(
-            Problem(
-                "git-shallow-clone",
-                Location(repo.working_dir or str(repo.git_dir)),
-                Text(
-                    "这是浅克隆 (shallow clone), Git 历史不完整, 办理痕迹会缺失或把最早一次提交"
-                    "误记为新建全部任务; 请在 CI 的 actions/checkout 中设置 fetch-depth: 0, "
-                    "或运行 git fetch --unshallow",
-                    "this is a shallow clone: the Git history is cut off, so audit trails are "
-                    "incomplete and the oldest commit seems to create every task; set "
-                    "fetch-depth: 0 in actions/checkout, or run git fetch --unshallow",
-                ),
-                severity="warning",
-            )
-        )
-    head = lines[1] if len(lines) > 1 and re.fullmatch(r"[0-9a-f]{40,64}", lines[1]) else None
-    return head, problems
-
-
-def is_ancestor(repo: git.Repo, old: str, new: str) -> bool:
-    status, _, _ = repo.git.merge_base(
-        "--is-ancestor", old, new, with_extended_output=True, with_exceptions=False
-    )
-    return status == 0
 
 
 def pr_number(subject: str, merge: bool) -> int | None:
@@ -143,23 +79,28 @@ def pr_number(subject: str, merge: bool) -> int | None:
 class HistoryReader:
     """Stream the commits of ``rev_range`` (oldest first) with the blobs of their task files.
 
-    Iterate ``commits()``; for every FileChange, call ``blob()`` once for ``fetch_old`` and
-    then once for ``fetch_new`` (in that order) to get the contents (None if missing).
-    A blob is fetched again only when it is not the last one seen at that path.
+    Iterate ``commits(prefix)`` (task files are the ``*.yaml`` files under ``prefix``); for
+    every FileChange, call ``blob()`` once for ``fetch_old`` and then once for ``fetch_new``
+    (in that order) to get the contents. A blob is fetched again only when it is not the last
+    one seen at that path. A failing ``git log`` or a missing object raises
+    :class:`GitProblem`.
     """
 
     def __init__(self, repo: git.Repo, rev_range: str) -> None:
         self._repo = repo
         self._range = rev_range
+        self._prefix = TASKS_PREFIX
         self._queue: queue.Queue[Any] = queue.Queue()
-        self._cat = repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
+        self._cat = cat_file_process(repo)
         self._cat_in: IO[bytes] = self._cat.proc.stdin
         self._cat_out: IO[bytes] = self._cat.proc.stdout
         _grow_pipe(self._cat_out)
         self._pending: list[bytes] = []
+        self._log: Any = None
         self._thread = threading.Thread(target=self._read_log, daemon=True)
 
-    def commits(self) -> Iterator[RawCommit]:
+    def commits(self, prefix: str = TASKS_PREFIX) -> Iterator[RawCommit]:
+        self._prefix = prefix
         self._thread.start()
         try:
             while True:
@@ -173,16 +114,15 @@ class HistoryReader:
             self.close()
 
     def blob(self) -> bytes | None:
-        header = self._cat_out.readline().split()
-        if len(header) < 3 or header[1] != b"blob":
-            return None
-        data = self._cat_out.read(int(header[2]) + 1)
-        return data[:-1]
+        return read_object(self._cat_out, self._repo)
 
     def close(self) -> None:
         if self._cat_in and not self._cat_in.closed:
             self._cat_in.close()
         self._cat.proc.wait()
+        log = self._log
+        if log is not None and log.proc.poll() is None:
+            log.proc.kill()  # given up early (a failure): do not read the rest
         self._thread.join(timeout=5)
 
     def _flush(self) -> None:
@@ -195,7 +135,7 @@ class HistoryReader:
 
     def _read_log(self) -> None:
         try:
-            proc = self._repo.git.log(
+            self._log = proc = self._repo.git.log(
                 "--raw",
                 "-z",
                 "--no-abbrev",
@@ -213,14 +153,14 @@ class HistoryReader:
             )
             _grow_pipe(proc.proc.stdout)
             latest: dict[str, str] = {}
-            for commit in _parse_log(proc.proc.stdout, self._flush):
+            for commit in _parse_log(proc.proc.stdout, self._flush, self._prefix):
                 commit, requests = _with_fetches(commit, latest)
                 self._queue.put(commit)  # before its requests: a full pipe cannot block both
                 self._pending.extend(requests)
             self._flush()
             errors = proc.proc.stderr.read().decode("utf-8", "replace")
             if proc.proc.wait() != 0:
-                raise RuntimeError(f"git log failed: {errors.strip()}")
+                raise failed(self._repo, "log", errors)
             self._queue.put(None)
         except BaseException as exc:  # hand every failure to the consumer
             self._queue.put(exc)
@@ -300,11 +240,9 @@ def _tokens(stream: IO[bytes], before_read: Callable[[], None]) -> Iterator[byte
         yield rest
 
 
-def _decode(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace")
-
-
-def _parse_log(stream: IO[bytes], before_read: Callable[[], None]) -> Iterator[RawCommit]:
+def _parse_log(
+    stream: IO[bytes], before_read: Callable[[], None], prefix: str = TASKS_PREFIX
+) -> Iterator[RawCommit]:
     tokens = _tokens(stream, before_read)
     pending: bytes | None = None
     while True:
@@ -317,9 +255,9 @@ def _parse_log(stream: IO[bytes], before_read: Callable[[], None]) -> Iterator[R
             continue
         sha = token.decode()
         parents = tuple(next(tokens).decode().split())
-        author = _decode(next(tokens))
+        author = decode_path(next(tokens))
         when = int(next(tokens) or b"0")
-        subject = _decode(next(tokens))
+        subject = decode_path(next(tokens))
         files: list[FileChange] = []
         for token in tokens:
             token = token.lstrip(b"\n")
@@ -328,35 +266,31 @@ def _parse_log(stream: IO[bytes], before_read: Callable[[], None]) -> Iterator[R
             if not token.startswith(b":"):
                 pending = token
                 break
-            meta = token[1:].split(b" ")
-            status = meta[4][:1].decode()
-            first = _decode(next(tokens))
-            second = _decode(next(tokens)) if status in "RC" else None
-            change = _file_change(meta, status, first, second)
+            change = _task_change(parse_raw_entry(token, tokens), prefix)
             if change is not None:
                 files.append(change)
         yield RawCommit(sha, parents, author, when, subject, tuple(files))
 
 
-def _file_change(
-    meta: list[bytes], status: str, first: str, second: str | None
-) -> FileChange | None:
-    """Keep task files only; a rename across the ``ledger/tasks`` boundary becomes an
+def _task_change(entry: RawEntry, prefix: str) -> FileChange | None:
+    """Keep task files only; a rename across the tasks folder's boundary becomes an
     addition or a deletion, a copy an addition."""
-    old_mode, new_mode = meta[0], meta[1]
-    old_blob = meta[2].decode() if meta[2].decode() != NULL_SHA and old_mode != b"160000" else None
-    new_blob = meta[3].decode() if meta[3].decode() != NULL_SHA and new_mode != b"160000" else None
-    if status in "RC" and second is not None:
-        old_task, new_task = is_task_path(first), is_task_path(second)
+    status, old_path, path, old_blob, new_blob = (
+        entry.status,
+        entry.old_path,
+        entry.path,
+        entry.old_blob,
+        entry.new_blob,
+    )
+    if status in "RC":
+        old_task, new_task = is_task_path(old_path, prefix), is_task_path(path, prefix)
         if status == "C" or not old_task:
-            return FileChange("A", None, second, None, new_blob) if new_task else None
+            return FileChange("A", None, path, None, new_blob) if new_task else None
         if not new_task:
-            return FileChange("D", first, None, old_blob, None)
-        return FileChange("R", first, second, old_blob, new_blob)
-    if not is_task_path(first):
+            return FileChange("D", old_path, None, old_blob, None)
+        return FileChange("R", old_path, path, old_blob, new_blob)
+    if not is_task_path(old_path or path, prefix):
         return None
-    if status == "A":
-        return FileChange("A", None, first, None, new_blob)
-    if status == "D":
-        return FileChange("D", first, None, old_blob, None)
-    return FileChange("M", first, first, old_blob, new_blob)  # M, T (type change)
+    if status in "AD":
+        return FileChange(status, old_path, path, old_blob, new_blob)
+    return FileChange("M", path, path, old_blob, new_blob)  # M, T (type change)
