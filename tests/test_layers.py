@@ -98,3 +98,20 @@ def test_mypy_clean() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_subpackage_ships_in_the_wheel() -> None:
+    """``pyproject.toml`` lists the packages explicitly (the schemas are mapped in from the
+    top level), so a new stage folder must be added there or the wheel lacks it."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    found = {
+        ".".join(init.parent.relative_to(ROOT / "scripts").parts)
+        for init in (ROOT / "scripts" / "duban").rglob("__init__.py")
+    }
+    assert found <= listed, sorted(found - listed)
