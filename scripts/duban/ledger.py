@@ -6,111 +6,100 @@ problem found, the way beancount's loader does. Invalid tasks are left out of th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
 from duban.calendar.rules import Rule
-from duban.calendar.workdays import (
-    CalendarRangeError,
-    Due,
-    Period,
-    WorkCalendar,
-)
+from duban.calendar.workdays import CalendarError, CalendarRangeError, Due, Period, WorkCalendar
 from duban.check import tasks as validate
 from duban.check.pipeline import load_task
 from duban.load.calendar import load_calendar
 from duban.load.layout import Layout
 from duban.load.rules import load_rules
 from duban.load.settings import load_config, load_units
-from duban.model import Ledger, Task
+from duban.model import Ledger, LedgerConfig, Task, Unit
 from duban.problems import Problem
 from duban.source import Location
 from duban.text import Text
 
 
-def compute_due(
-    ledger: Path,
-    start: date,
-    period_text: str | None,
-    rule_id: str | None,
-    priority: str = "normal",
-    lang: str = "zh",
-) -> tuple[Due, str]:
-    """What ``duban due`` prints: the due date and a note for people ("" unless provisional).
+def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
+    """Load and check a whole ledger. ``None`` only when its settings cannot be read at all."""
+    layout = Layout(root)
+    config, problems = load_config(layout)
+    units, unit_problems = load_units(layout)
+    rules, rule_problems = load_rules(layout.rules)
+    calendar, calendar_problems = load_calendar(layout.calendar)
+    task_files, misnamed = layout.scan_tasks()
+    problems += unit_problems + rule_problems + calendar_problems
+    problems += _layout_problems(layout, misnamed)
+    tasks, task_problems = _load_tasks(layout, task_files, config, units, rules, calendar)
+    problems += task_problems
+    problems.sort(key=Problem.sort_key)
+    if config is None:
+        return None, problems
+    ledger = Ledger(
+        root, config, MappingProxyType(units), MappingProxyType(rules), calendar, tuple(tasks)
+    )
+    return ledger, problems
 
-    Exactly one of ``period_text`` and ``rule_id`` must be given. Raises
-    :class:`~duban.workdays.CalendarError` (with both languages) for anything the user must
-    fix: bad period, unknown rule, a rule without a fixed period, a broken calendar file,
-    a date outside the calendar.
-    """
-    from duban.calendar.workdays import CalendarError
-    from duban.load.calendar import load_calendar
 
-    if (period_text is None) == (rule_id is None):
-        raise CalendarError(
-            Text(
-                "请给出时限（如 5wd）或 --rule 规则编号，二者选一",
-                "give either a period (e.g. 5wd) or --rule ID, not both",
-            ),
+def _layout_problems(layout: Layout, misnamed: Sequence[Path]) -> list[Problem]:
+    """A missing calendar or tasks folder, and files under ``tasks/`` that are not read."""
+    problems: list[Problem] = []
+    if not layout.calendar.is_dir():
+        missing = Text(
+            "缺少节假日安排目录 calendar/ (没有它, 所有时限都只能估算)",
+            "missing the calendar/ folder of holiday arrangements (every deadline would "
+            "be an estimate)",
         )
-    if not (ledger / "calendar").is_dir():
-        raise CalendarError(
-            Text(
-                f"找不到工作日历目录: {ledger / 'calendar'}",
-                f"no calendar folder: {ledger / 'calendar'}",
-            ),
+        problems.append(Problem("file-missing", Location(layout.display(layout.calendar)), missing))
+    if not layout.tasks.is_dir():
+        missing = Text(
+            "缺少任务目录 tasks/ (Git 不保存空目录: 尚无任务时可在其中放一个 .gitkeep)",
+            "missing the tasks/ folder (Git keeps no empty folder: with no task yet, "
+            "put a .gitkeep in it)",
         )
-    calendar, problems = load_calendar(ledger / "calendar")
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        lines = "\n".join(f"{p.where}: {p.code}: {p.message(lang)}" for p in errors)
-        raise CalendarError(
-            Text(f"工作日历有错误，无法计算：\n{lines}", f"the calendar has errors:\n{lines}")
+        problems.append(Problem("file-missing", Location(layout.display(layout.tasks)), missing))
+    skipped = Text(
+        "任务文件的扩展名须为 .yaml, 此文件不会被读取",
+        "task files must end in .yaml; this file is not read",
+    )
+    problems += [Problem("file-extension", Location(layout.display(p)), skipped) for p in misnamed]
+    return problems
+
+
+def _load_tasks(
+    layout: Layout,
+    task_files: Sequence[Path],
+    config: LedgerConfig | None,
+    units: Mapping[str, Unit],
+    rules: Mapping[str, Rule],
+    calendar: WorkCalendar,
+) -> tuple[list[Task], list[Problem]]:
+    """Every task file through the per-file pipeline, then the checks across files: a
+    deadline rule beyond the calendar, ids used twice."""
+    prefix = config.id_prefix if config else ""
+    deadline_rules = {rule.id: rule.usable_as_deadline for rule in rules.values()}
+    span = (calendar.first_day.isoformat(), calendar.last_day.isoformat())
+    tasks: list[Task] = []
+    problems: list[Problem] = []
+    seen: dict[str, Location] = {}
+    for path in task_files:
+        task, task_problems = load_task(path, layout, prefix, units, deadline_rules, span)
+        problems += task_problems
+        if task is None:
+            continue
+        refused = _rule_beyond_calendar(task, rules, calendar) or validate.duplicate_ids(
+            seen, task.id, task.loc("id")
         )
-    if rule_id is not None:
-        rules, problems = load_rules(ledger / "rules.yaml")
-        if problems and not rules:
-            lines = "\n".join(f"{p.where}: {p.code}: {p.message(lang)}" for p in problems)
-            raise CalendarError(
-                Text(f"规则目录有错误：\n{lines}", f"the rule catalogue has errors:\n{lines}")
-            )
-        rule = rules.get(rule_id)
-        if rule is None:
-            known = ", ".join(rules)
-            raise CalendarError(
-                Text(
-                    f"没有编号为 “{rule_id}” 的规则（可用：{known}）",
-                    f"no rule '{rule_id}' (known: {known})",
-                ),
-            )
-        result = rule.due(calendar, start, priority)
-        if result is None:
-            raise CalendarError(
-                Text(
-                    f"规则 {rule_id}（{rule.title}）没有固定时限",
-                    f"rule {rule_id} ({rule.title}) has no fixed period",
-                ),
-            )
-    else:
-        assert period_text is not None
-        result = calendar.add(start, Period.parse(period_text))
-    note = ""
-    if result.provisional:
-        lo, hi = sorted((start, result.date))
-        years = [y for y in range(lo.year, hi.year + 1) if calendar.is_provisional(y)]
-        shown = "、".join(str(y) for y in years)
-        files = ", ".join(f"calendar/{y}.yaml" for y in years)
-        note = (
-            f"注意：{shown} 年的放假安排尚未发布（台账中没有 {files}），"
-            "该日期按《全国年节及纪念日放假办法》规定的节日估算（不含调休上班日），为暂定结果。"
-            if lang == "zh"
-            else f"note: the official holiday arrangement for {', '.join(map(str, years))} is not "
-            f"published yet (no {files} in the ledger); this date is estimated from the statutory "
-            "holidays (without make-up working days) and is provisional."
-        )
-    return result, note
+        if refused:
+            problems.append(refused)
+        else:
+            tasks.append(task)
+    return tasks, problems
 
 
 def _rule_beyond_calendar(
@@ -137,76 +126,96 @@ def _rule_beyond_calendar(
     return None
 
 
-def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
-    """Load and check a whole ledger. ``None`` only when its settings cannot be read at all."""
-    layout = Layout(root)
-    config, problems = load_config(layout)
-    units, unit_problems = load_units(layout)
-    problems += unit_problems
-    rules, rule_problems = load_rules(layout.rules)
-    problems += rule_problems
-    calendar, calendar_problems = load_calendar(layout.calendar)
-    problems += calendar_problems
-    if not layout.calendar.is_dir():
-        problems.append(
-            Problem(
-                "file-missing",
-                Location(layout.display(layout.calendar)),
-                Text(
-                    "缺少节假日安排目录 calendar/ (没有它, 所有时限都只能估算)",
-                    "missing the calendar/ folder of holiday arrangements (every deadline would "
-                    "be an estimate)",
-                ),
-            )
-        )
-    if not layout.tasks.is_dir():
-        problems.append(
-            Problem(
-                "file-missing",
-                Location(layout.display(layout.tasks)),
-                Text(
-                    "缺少任务目录 tasks/ (Git 不保存空目录: 尚无任务时可在其中放一个 .gitkeep)",
-                    "missing the tasks/ folder (Git keeps no empty folder: with no task yet, "
-                    "put a .gitkeep in it)",
-                ),
-            )
-        )
-    task_files, misnamed = layout.scan_tasks()
-    for path in misnamed:
-        problems.append(
-            Problem(
-                "file-extension",
-                Location(layout.display(path)),
-                Text(
-                    "任务文件的扩展名须为 .yaml, 此文件不会被读取",
-                    "task files must end in .yaml; this file is not read",
-                ),
-            )
-        )
-    prefix = config.id_prefix if config else ""
+# -- duban due ---------------------------------------------------------------------------
 
-    tasks: list[Task] = []
-    seen: dict[str, Location] = {}
-    deadline_rules = {rule.id: rule.usable_as_deadline for rule in rules.values()}
-    span = (calendar.first_day.isoformat(), calendar.last_day.isoformat())
-    for path in task_files:
-        task, task_problems = load_task(path, layout, prefix, units, deadline_rules, span)
-        problems += task_problems
-        if task is None:
-            continue
-        out_of_range = _rule_beyond_calendar(task, rules, calendar)
-        if out_of_range:
-            problems.append(out_of_range)
-            continue
-        duplicate = validate.duplicate_ids(seen, task.id, task.loc("id"))
-        if duplicate:
-            problems.append(duplicate)
-            continue
-        tasks.append(task)
-    problems.sort(key=Problem.sort_key)
-    if config is None:
-        return None, problems
-    ledger = Ledger(
-        root, config, MappingProxyType(units), MappingProxyType(rules), calendar, tuple(tasks)
+
+def compute_due(
+    ledger: Path,
+    start: date,
+    period_text: str | None,
+    rule_id: str | None,
+    priority: str = "normal",
+    lang: str = "zh",
+) -> tuple[Due, str]:
+    """What ``duban due`` prints: the due date and a note for people ("" unless provisional).
+
+    Exactly one of ``period_text`` and ``rule_id`` must be given. Raises
+    :class:`~duban.calendar.workdays.CalendarError` (with both languages) for anything the
+    user must fix: bad period, unknown rule, a rule without a fixed period, a broken calendar
+    file, a date outside the calendar.
+    """
+    if (period_text is None) == (rule_id is None):
+        raise CalendarError(
+            Text(
+                "请给出时限（如 5wd）或 --rule 规则编号，二者选一",
+                "give either a period (e.g. 5wd) or --rule ID, not both",
+            ),
+        )
+    calendar = _calendar_for_due(ledger, lang)
+    if rule_id is not None:
+        result = _due_by_rule(ledger, calendar, start, rule_id, priority, lang)
+    else:
+        result = calendar.add(start, Period.parse(period_text or ""))
+    note = _provisional_note(calendar, start, result)(lang) if result.provisional else ""
+    return result, note
+
+
+def _listing(problems: Sequence[Problem], lang: str) -> str:
+    return "\n".join(f"{p.where}: {p.code}: {p.message(lang)}" for p in problems)
+
+
+def _calendar_for_due(ledger: Path, lang: str) -> WorkCalendar:
+    folder = ledger / "calendar"
+    if not folder.is_dir():
+        raise CalendarError(Text(f"找不到工作日历目录: {folder}", f"no calendar folder: {folder}"))
+    calendar, problems = load_calendar(folder)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        lines = _listing(errors, lang)
+        raise CalendarError(
+            Text(f"工作日历有错误，无法计算：\n{lines}", f"the calendar has errors:\n{lines}")
+        )
+    return calendar
+
+
+def _due_by_rule(
+    ledger: Path, calendar: WorkCalendar, start: date, rule_id: str, priority: str, lang: str
+) -> Due:
+    rules, problems = load_rules(ledger / "rules.yaml")
+    if problems and not rules:
+        lines = _listing(problems, lang)
+        raise CalendarError(
+            Text(f"规则目录有错误：\n{lines}", f"the rule catalogue has errors:\n{lines}")
+        )
+    rule = rules.get(rule_id)
+    if rule is None:
+        known = ", ".join(rules)
+        raise CalendarError(
+            Text(
+                f"没有编号为 “{rule_id}” 的规则（可用：{known}）",
+                f"no rule '{rule_id}' (known: {known})",
+            ),
+        )
+    result = rule.due(calendar, start, priority)
+    if result is None:
+        raise CalendarError(
+            Text(
+                f"规则 {rule_id}（{rule.title}）没有固定时限",
+                f"rule {rule_id} ({rule.title}) has no fixed period",
+            ),
+        )
+    return result
+
+
+def _provisional_note(calendar: WorkCalendar, start: date, result: Due) -> Text:
+    """Why a due date is provisional: the years whose holiday notice is not out yet."""
+    lo, hi = sorted((start, result.date))
+    years = [y for y in range(lo.year, hi.year + 1) if calendar.is_provisional(y)]
+    files = ", ".join(f"calendar/{y}.yaml" for y in years)
+    return Text(
+        f"注意：{'、'.join(map(str, years))} 年的放假安排尚未发布（台账中没有 {files}），"
+        "该日期按《全国年节及纪念日放假办法》规定的节日估算（不含调休上班日），为暂定结果。",
+        f"note: the official holiday arrangement for {', '.join(map(str, years))} is not "
+        f"published yet (no {files} in the ledger); this date is estimated from the statutory "
+        "holidays (without make-up working days) and is provisional.",
     )
-    return ledger, problems

@@ -7,10 +7,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from duban.calendar.workdays import FIRST_YEAR, WorkCalendar
+from duban.load import schema
+from duban.load.yamlload import load_file
 from duban.problems import Problem
-from duban.source import Location
+from duban.source import Document, Location
 from duban.text import Text
 
 
@@ -82,9 +85,6 @@ def read_calendar_file(
     path: Path, display: str | None = None
 ) -> tuple[CalendarFile | None, list[Problem]]:
     """Load and check one calendar file (schema, dates, year, overlaps)."""
-    from duban.load import schema
-    from duban.load.yamlload import load_file
-
     display = display or str(path)
     doc, problems = load_file(path, display)
     if doc is None:
@@ -95,17 +95,37 @@ def read_calendar_file(
     data = doc.data
     match = _YEAR_FILE.search(path.name)
     year = data.get("year")
+    problems += _header_problems(doc, path.name, year, yearly=match is not None)
+    entries = [
+        _entry(doc, k, item, year if isinstance(year, int) else None, problems)
+        for k, item in enumerate(data.get("holidays") or [])
+    ]
+    result = CalendarFile(
+        path=display,
+        year=year if match else None,
+        notice=data.get("notice") or "",
+        notice_no=data.get("notice_no") or "",
+        entries=tuple(entries),
+    )
+    return result, problems
+
+
+def _header_problems(doc: Document, name: str, year: object, *, yearly: bool) -> list[Problem]:
+    """A yearly file names its year (matching the file name) and its notice; ``local.yaml``
+    has no year."""
+    problems: list[Problem] = []
+    match = _YEAR_FILE.search(name)
     if match and year != int(match.group(1)):
         problems.append(
             _problem(
                 "calendar-year-mismatch",
                 doc.loc("year"),
-                f"文件名是 {path.name}，但 year 写的是 {year}",
-                f"the file is {path.name} but its year is {year}",
+                f"文件名是 {name}，但 year 写的是 {year}",
+                f"the file is {name} but its year is {year}",
                 "$.year",
             )
         )
-    if not match and year is not None:
+    if not yearly and year is not None:
         problems.append(
             _problem(
                 "calendar-local-year",
@@ -115,7 +135,7 @@ def read_calendar_file(
                 "$.year",
             )
         )
-    if match and not data.get("notice"):
+    if yearly and not doc.data.get("notice"):
         problems.append(
             _problem(
                 "calendar-no-notice",
@@ -125,57 +145,53 @@ def read_calendar_file(
                 "$.notice",
             )
         )
-    entries: list[CalendarEntry] = []
-    for k, item in enumerate(data.get("holidays") or []):
-        lists: dict[str, list[date]] = {}
-        for key in ("days_off", "workdays"):
-            days: list[date] = []
-            for m, value in enumerate(item.get(key) or []):
-                fld = f"$.holidays[{k}].{key}[{m}]"
-                days += _expand(value, doc.loc("holidays", k, key, m), fld, problems)
-            lists[key] = days
-        both = sorted(set(lists["days_off"]) & set(lists["workdays"]))
-        if both:
-            problems.append(
-                _problem(
-                    "calendar-off-and-working",
-                    doc.loc("holidays", k),
-                    f"{item['name']}：{', '.join(d.isoformat() for d in both)} "
-                    "同时列为放假日和上班日",
-                    f"{item['name']}: {', '.join(d.isoformat() for d in both)} "
-                    "listed both as days off and as working days",
-                    f"$.holidays[{k}]",
-                )
-            )
-        if year is not None:
-            stray = [d for d in lists["days_off"] + lists["workdays"] if abs(d.year - year) > 1]
-            if stray:
-                problems.append(
-                    _problem(
-                        "calendar-date-out-of-year",
-                        doc.loc("holidays", k),
-                        f"{item['name']}：日期 {stray[0].isoformat()} 不属于 {year} 年的安排",
-                        f"{item['name']}: {stray[0].isoformat()} is not part of {year}",
-                        f"$.holidays[{k}]",
-                    )
-                )
-        entries.append(
-            CalendarEntry(
-                name=item["name"],
-                days_off=tuple(lists["days_off"]),
-                workdays=tuple(lists["workdays"]),
-                notice=item.get("notice") or data.get("notice") or "",
-                where=doc.loc("holidays", k),
+    return problems
+
+
+def _entry(
+    doc: Document, k: int, item: dict[str, Any], year: int | None, problems: list[Problem]
+) -> CalendarEntry:
+    """Holiday ``k`` of a file: its days expanded, checked not to be both off and working and
+    (in a yearly file) to belong to the file's year or next to it."""
+    lists: dict[str, list[date]] = {}
+    for key in ("days_off", "workdays"):
+        days: list[date] = []
+        for m, value in enumerate(item.get(key) or []):
+            fld = f"$.holidays[{k}].{key}[{m}]"
+            days += _expand(value, doc.loc("holidays", k, key, m), fld, problems)
+        lists[key] = days
+    name = item["name"]
+    both = sorted(set(lists["days_off"]) & set(lists["workdays"]))
+    if both:
+        shown = ", ".join(d.isoformat() for d in both)
+        problems.append(
+            _problem(
+                "calendar-off-and-working",
+                doc.loc("holidays", k),
+                f"{name}：{shown} 同时列为放假日和上班日",
+                f"{name}: {shown} listed both as days off and as working days",
+                f"$.holidays[{k}]",
             )
         )
-    result = CalendarFile(
-        path=display,
-        year=year if match else None,
-        notice=data.get("notice") or "",
-        notice_no=data.get("notice_no") or "",
-        entries=tuple(entries),
+    days = lists["days_off"] + lists["workdays"]
+    stray = [d for d in days if year is not None and abs(d.year - year) > 1]
+    if stray:
+        problems.append(
+            _problem(
+                "calendar-date-out-of-year",
+                doc.loc("holidays", k),
+                f"{name}：日期 {stray[0].isoformat()} 不属于 {year} 年的安排",
+                f"{name}: {stray[0].isoformat()} is not part of {year}",
+                f"$.holidays[{k}]",
+            )
+        )
+    return CalendarEntry(
+        name=name,
+        days_off=tuple(lists["days_off"]),
+        workdays=tuple(lists["workdays"]),
+        notice=item.get("notice") or doc.data.get("notice") or "",
+        where=doc.loc("holidays", k),
     )
-    return result, problems
 
 
 def load_calendar(

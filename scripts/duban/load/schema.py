@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -47,14 +49,14 @@ def check(doc: Document, name: str) -> list[Problem]:
     problems = []
     for error in validator.iter_errors(doc.data):
         keys = tuple(error.instance_path)
-        zh, en = _explain(error, schema, doc.data)
+        text = _explain(error, schema, doc.data)
         kind = type(error.kind).__name__
         if kind == "AdditionalProperties":  # point at the unknown key itself
             keys = (*keys, sorted(error.kind.unexpected)[0])
         code = f"schema-{_kebab(kind)}"
         if kind.startswith("OneOf") and keys == () and name == "task":
             code = "deadline-choice"  # the task's only top-level oneOf
-        problems.append(Problem(code, doc.loc(*keys), Text(zh, en), field=json_path(keys)))
+        problems.append(Problem(code, doc.loc(*keys), text, field=json_path(keys)))
     return problems
 
 
@@ -85,67 +87,114 @@ def _resolve(schema: dict[str, Any], ref: str) -> Any:
     return node
 
 
-def _explain(error: Any, schema: dict[str, Any], data: Any) -> tuple[str, str]:
-    kind = error.kind
-    name = type(kind).__name__
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    """What a schema error is about, as messages name it."""
+
+    field: str
+    """The JSON path, ``$.events[2].date``."""
+    zh: str
+    """``字段 $.deadline (完成时限)``: the path and the schema's Chinese description."""
+    en: str
+    shown: str
+    """The offending value as JSON, or "" for a mapping or list."""
+
+
+def _explain(error: Any, schema: dict[str, Any], data: Any) -> Text:
+    """The message of one schema error, in both languages, saying how to fix it."""
+    kind, name = error.kind, type(error.kind).__name__
     keys = list(error.instance_path)
     field = json_path(tuple(keys))
     label = _describe(schema, list(error.schema_path))
-    what_zh = f"字段 {field}" + (f" ({label})" if label else "")
-    what_en = f"field {field}"
     value = error.instance
     shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, dict | list) else ""
-    if name == "Required":
-        prop = kind.property
-        return (
-            f"缺少必填字段 “{prop}” (位于 {field})",
-            f"missing required field '{prop}' in {field}",
-        )
-    if name == "AdditionalProperties":
-        extra = ", ".join(kind.unexpected)
-        return (
-            f"{what_zh} 中有未定义的字段: {extra} (拼写错误?)",
-            f"unknown field(s) in {field}: {extra} (a typo?)",
-        )
-    if name == "Format" and kind.format == "date":
-        return (
-            f"{what_zh}: {shown} 不是真实存在的日期 (应为 YYYY-MM-DD)",
-            f"{what_en}: {shown} is not a real date (expected YYYY-MM-DD)",
-        )
-    if name == "Format":
-        return (
-            f"{what_zh}: {shown} 格式不对 (应为 {kind.format})",
-            f"{what_en}: {shown} is not a valid {kind.format}",
-        )
-    if name == "Enum":
-        options = " / ".join(str(o) for o in kind.options)
-        return (
-            f"{what_zh}: {shown} 不是允许的值 ({options})",
-            f"{what_en}: {shown} is not one of {options}",
-        )
-    if name == "Type":
-        return (
-            f"{what_zh}: {shown or '该值'} 类型不对",
-            f"{what_en}: wrong type ({error.message})",
-        )
-    if name == "Pattern":
-        return (f"{what_zh}: {shown} 格式不对", f"{what_en}: {shown} has the wrong form")
-    if name in ("MinLength", "MinItems"):
-        return (f"{what_zh}: 内容太短或为空", f"{what_en}: too short or empty")
-    if name in ("MaxLength", "MaxItems"):
-        return (f"{what_zh}: 内容太长", f"{what_en}: too long")
+    at = _Subject(
+        field, f"字段 {field}" + (f" ({label})" if label else ""), f"field {field}", shown
+    )
     if name in ("OneOfNotValid", "OneOfMultipleValid") and keys == [] and isinstance(data, dict):
-        return (
+        return Text(
             "完成时限 deadline 与时限规则 deadline_rule 必须且只能填写一个",
             "give exactly one of deadline and deadline_rule",
         )
     if name == "Not" and keys and isinstance(value, dict):
-        return (
-            f"{what_zh}: 该类型的记录不能带这个字段 (deadline 仅用于同意延期, "
+        return Text(
+            f"{at.zh}: 该类型的记录不能带这个字段 (deadline 仅用于同意延期, "
             "milestone 仅用于阶段节点反馈)",
-            f"{what_en}: this event type cannot carry that field (deadline is for "
+            f"{at.en}: this event type cannot carry that field (deadline is for "
             "extension-approved, milestone for milestone-reported)",
         )
-    if name == "UniqueItems":
-        return (f"{what_zh}: 有重复项", f"{what_en}: has duplicate items")
-    return (f"{what_zh}: {error.message}", f"{what_en}: {error.message}")
+    explain = _EXPLAIN.get(name)
+    if explain is not None:
+        return explain(kind, at, error.message)
+    return Text(f"{at.zh}: {error.message}", f"{at.en}: {error.message}")
+
+
+def _required(kind: Any, at: _Subject, _: str) -> Text:
+    prop = kind.property
+    return Text(
+        f"缺少必填字段 “{prop}” (位于 {at.field})", f"missing required field '{prop}' in {at.field}"
+    )
+
+
+def _additional(kind: Any, at: _Subject, _: str) -> Text:
+    extra = ", ".join(kind.unexpected)
+    return Text(
+        f"{at.zh} 中有未定义的字段: {extra} (拼写错误?)",
+        f"unknown field(s) in {at.field}: {extra} (a typo?)",
+    )
+
+
+def _format(kind: Any, at: _Subject, _: str) -> Text:
+    if kind.format == "date":
+        return Text(
+            f"{at.zh}: {at.shown} 不是真实存在的日期 (应为 YYYY-MM-DD)",
+            f"{at.en}: {at.shown} is not a real date (expected YYYY-MM-DD)",
+        )
+    return Text(
+        f"{at.zh}: {at.shown} 格式不对 (应为 {kind.format})",
+        f"{at.en}: {at.shown} is not a valid {kind.format}",
+    )
+
+
+def _enum(kind: Any, at: _Subject, _: str) -> Text:
+    options = " / ".join(str(o) for o in kind.options)
+    return Text(
+        f"{at.zh}: {at.shown} 不是允许的值 ({options})",
+        f"{at.en}: {at.shown} is not one of {options}",
+    )
+
+
+def _type(kind: Any, at: _Subject, message: str) -> Text:
+    return Text(f"{at.zh}: {at.shown or '该值'} 类型不对", f"{at.en}: wrong type ({message})")
+
+
+def _pattern(kind: Any, at: _Subject, _: str) -> Text:
+    return Text(f"{at.zh}: {at.shown} 格式不对", f"{at.en}: {at.shown} has the wrong form")
+
+
+def _short(kind: Any, at: _Subject, _: str) -> Text:
+    return Text(f"{at.zh}: 内容太短或为空", f"{at.en}: too short or empty")
+
+
+def _long(kind: Any, at: _Subject, _: str) -> Text:
+    return Text(f"{at.zh}: 内容太长", f"{at.en}: too long")
+
+
+def _unique(kind: Any, at: _Subject, _: str) -> Text:
+    return Text(f"{at.zh}: 有重复项", f"{at.en}: has duplicate items")
+
+
+#: jsonschema-rs error kind → its message.
+_EXPLAIN: dict[str, Callable[[Any, _Subject, str], Text]] = {
+    "Required": _required,
+    "AdditionalProperties": _additional,
+    "Format": _format,
+    "Enum": _enum,
+    "Type": _type,
+    "Pattern": _pattern,
+    "MinLength": _short,
+    "MinItems": _short,
+    "MaxLength": _long,
+    "MaxItems": _long,
+    "UniqueItems": _unique,
+}
