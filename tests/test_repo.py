@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 from duban.cli import main
+from support import git
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
@@ -73,9 +74,7 @@ def test_ruff_clean() -> None:
 
 
 def test_no_generated_output_tracked() -> None:
-    tracked = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.splitlines()
+    tracked = git(ROOT, "ls-files").splitlines()
     junk = [
         p
         for p in tracked

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 from duban.cli import main
 
@@ -37,18 +38,20 @@ def run_cli(
     cwd: Path | None = None,
     env: Mapping[str, str | None] | None = None,
     input: str | None = None,
+    command: click.Command = main,
 ) -> CliResult:
     """``duban ARGS`` in this process (click's ``CliRunner`` around ``duban.cli.main``).
 
     ``cwd`` is the folder the command runs in (relative paths, the default ``ledger``);
     ``env`` the variables to set (None: unset) for the run. An exception that escaped the
     command is appended to stderr as the traceback the real command would print, so that
-    "no Traceback in stderr" means the same thing as for the installed command."""
+    "no Traceback in stderr" means the same thing as for the installed command. ``command``
+    is for testing this helper itself."""
     runner = CliRunner()
     where = contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext()
     with where:
         result = runner.invoke(
-            main, [str(a) for a in args], env=env, input=input, prog_name="duban"
+            command, [str(a) for a in args], env=env, input=input, prog_name="duban"
         )
     stderr, output = result.stderr, result.output
     if result.exception is not None and not isinstance(result.exception, SystemExit):
