@@ -65,10 +65,26 @@ def build_history(repo: GitRepo) -> dict[str, str]:
     return shas
 
 
-@pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[GitRepo, dict[str, str]]:
-    repo = GitRepo(tmp_path_factory.mktemp("audit") / "ledger-repo")
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[GitRepo, dict[str, str]]:
+    """The repository of :func:`build_history`, built once: never used, only copied."""
+    repo = GitRepo(tmp_path_factory.mktemp("audit-template") / "ledger-repo")
     return repo, build_history(repo)
+
+
+def fresh_history(
+    pristine: tuple[GitRepo, dict[str, str]], dest: Path
+) -> tuple[GitRepo, dict[str, str]]:
+    """A copy of the :func:`build_history` repository, for a test that changes it."""
+    template, shas = pristine
+    return template.copy(dest), dict(shas)
+
+
+@pytest.fixture(scope="module")
+def history(
+    pristine: tuple[GitRepo, dict[str, str]], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[GitRepo, dict[str, str]]:
+    return fresh_history(pristine, tmp_path_factory.mktemp("audit") / "ledger-repo")
 
 
 def _c(
@@ -318,10 +334,9 @@ def test_shallow_clone_is_reported(history: tuple[GitRepo, dict[str, str]], tmp_
 
 
 def test_incremental_equals_full_and_reads_only_new_commits(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pristine: tuple[GitRepo, dict[str, str]]
 ) -> None:
-    repo = GitRepo(tmp_path / "r")
-    shas = build_history(repo)
+    repo, shas = fresh_history(pristine, tmp_path / "r")
     cache = tmp_path / "cache"
     first, _ = audit_all(repo.path, cache)
     assert first == audit_all(repo.path)[0]
@@ -353,9 +368,10 @@ def test_incremental_equals_full_and_reads_only_new_commits(
     assert saved == []  # and the cache is not written again
 
 
-def test_force_push_and_corrupt_cache_rebuild(tmp_path: Path) -> None:
-    repo = GitRepo(tmp_path / "r")
-    build_history(repo)
+def test_force_push_and_corrupt_cache_rebuild(
+    tmp_path: Path, pristine: tuple[GitRepo, dict[str, str]]
+) -> None:
+    repo, _ = fresh_history(pristine, tmp_path / "r")
     cache = tmp_path / "cache"
     audit_all(repo.path, cache)
     repo.git("reset", "-q", "--hard", "HEAD~2")  # history rewritten: the cached head is gone
@@ -376,10 +392,11 @@ def test_force_push_and_corrupt_cache_rebuild(tmp_path: Path) -> None:
     assert (cache / ".gitignore").read_text("utf-8") == "*\n"
 
 
-def test_malformed_cache_is_rebuilt(tmp_path: Path) -> None:
+def test_malformed_cache_is_rebuilt(
+    tmp_path: Path, pristine: tuple[GitRepo, dict[str, str]]
+) -> None:
     """A cache with the right header but bad content never ends in a traceback."""
-    repo = GitRepo(tmp_path / "r")
-    build_history(repo)
+    repo, _ = fresh_history(pristine, tmp_path / "r")
     cache = tmp_path / "cache"
     expected, _ = audit_all(repo.path, cache)
     good = json.loads((cache / auditcache.FILE_NAME).read_text("utf-8"))

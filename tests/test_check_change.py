@@ -47,19 +47,25 @@ def commit(repo: Path, message: str) -> None:
     GitRepo(repo, init=False, **AUTHOR).commit(message)
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
     """A repository whose main branch holds a ledger with an open and a closed task, and a
-    branch ``pr`` checked out from it."""
-    root = tmp_path / "repo"
-    GitRepo(root, **AUTHOR)
+    branch ``pr`` checked out from it. Built once; each test gets a copy."""
+    root = tmp_path_factory.mktemp("check-change") / "repo"
+    made = GitRepo(root, **AUTHOR)
     make_ledger(root / "ledger")
     (root / TASKS).mkdir(parents=True)
     (root / TASKS / "ES-2026-0001.yaml").write_text(OPEN, encoding="utf-8")
     (root / TASKS / "ES-2026-0002.yaml").write_text(CLOSED, encoding="utf-8")
     commit(root, "base ledger")
     git(root, "checkout", "-q", "-b", "pr")
-    return root
+    return made
+
+
+@pytest.fixture
+def repo(template: GitRepo, tmp_path: Path) -> Path:
+    """A fresh copy of :func:`template`."""
+    return template.copy(tmp_path / "repo").path
 
 
 def task(repo: Path, name: str = "ES-2026-0001") -> Path:
