@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from support import make_ledger
-from support.site import Built, build, make_repo
+from support.site import Built, build, make_repo, site_git
 
 
 @pytest.fixture
@@ -16,11 +16,24 @@ def golden_ledger(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def site_repo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository of :func:`support.site.make_repo`, made once: only ever copied."""
+    return make_repo(tmp_path_factory.mktemp("site-template") / "repo")
+
+
+@pytest.fixture
+def site_repo(site_repo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of that repository, for a test that changes it or builds its own site."""
+    return site_git(site_repo_template).copy(tmp_path / "repo").path
+
+
+@pytest.fixture(scope="session")
+def built_site(site_repo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The strict site of :func:`support.site.make_repo`, built once per session with the real
     MkDocs build. Read it, never change it: tests that need their own build make one."""
     base = tmp_path_factory.mktemp("site")
-    return build(make_repo(base / "repo"), base / "out", strict=True)
+    repo = site_git(site_repo_template).copy(base / "repo").path
+    return build(repo, base / "out", strict=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from duban.audit import history as audit_history
 from duban.audit.diff import FieldChange, describe, diff_task
 from duban.audit.trail import audit_all, find_trail
 from duban.render.audit import trail_text, trail_to_json
-from support import GitRepo, git, run_cli, task_yaml
+from support import ROOT, GitRepo, git, run_cli, task_yaml
 
 T1 = "ledger/tasks/2026/ES-2026-0001.yaml"
 T1_ARCHIVED = "ledger/tasks/archive/2026/ES-2026-0001.yaml"
@@ -437,8 +436,9 @@ def test_not_a_repository(tmp_path: Path) -> None:
     assert trails == {} and [p.code for p in problems] == ["git-not-a-repository"]
 
 
+@pytest.mark.slow  # a benchmark-sized synthetic history
 def test_append_shortcut_equals_full_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
     import synth
 
     info = synth.build_repo(tmp_path / "synth", tasks=60, commits=600, seed=3)

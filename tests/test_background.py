@@ -77,14 +77,13 @@ def test_leaving_the_block_stops_a_child_whose_result_was_not_asked_for() -> Non
 
 
 @pytest.mark.slow
-def test_the_site_is_the_same_whether_its_jobs_fork_or_not(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_site_is_the_same_whether_its_jobs_fork_or_not(tmp_path, site_repo) -> None:  # type: ignore[no-untyped-def]
     """The audit and feed jobs give the same site run in children or inline."""
     from support.site import build as build_into
-    from support.site import make_repo
 
     if not can_fork():
         pytest.skip("another thread is running here: jobs cannot fork")
-    repo = make_repo(tmp_path / "repo")
+    repo = site_repo  # a copy of support.site.make_repo
 
     def build(name: str) -> dict[str, bytes]:
         out = tmp_path / name

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from support import git
-from support.site import CANARY_ID, CANARY_MARKERS, build, make_repo, site_git
+from support.site import CANARY_ID, CANARY_MARKERS, build, site_git
 
 pytestmark = pytest.mark.slow  # the site is built (once per session, see conftest.built_site)
 
@@ -106,11 +106,13 @@ def test_redaction_rules(built_site) -> None:  # type: ignore[no-untyped-def]
     assert view.redact("参照金丝雀绝密事项演练的做法") == f"参照{REDACTED}的做法"
 
 
-def test_invalid_internal_task_and_paraphrasing_commits_stay_secret(tmp_path: Path) -> None:
+def test_invalid_internal_task_and_paraphrasing_commits_stay_secret(
+    tmp_path: Path, site_repo: Path
+) -> None:
     """A task file that fails validation may be internal: its id and title stay secret. A
     commit that touched an unpublished task does not show its message, since it may name the
     matter in other words."""
-    repo = make_repo(tmp_path / "repo")
+    repo = site_repo  # a copy of support.site.make_repo
     folder = repo / "ledger" / "tasks" / "2026"
     broken = (folder / f"{CANARY_ID}.yaml").read_text("utf-8")
     broken = broken.replace("received: ", "received: 2026-02-30 #", 1)  # now invalid
