@@ -1,31 +1,43 @@
-"""Shared fixtures: throwaway ledgers built from the golden files and the real rules/calendar."""
+"""Shared fixtures. The helpers themselves live in ``tests/support/`` (import them from
+``support``); this file holds only fixtures and the marker rules."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = ROOT / "tests" / "golden"
-SAMPLE = ROOT / "ledger"
-
-
-def make_ledger(dest: Path, cases: list[Path] = ()) -> Path:  # type: ignore[assignment]
-    """A ledger in ``dest``: golden settings and units, the real rules and calendar, and the
-    task files of the given case folders (sub-folders kept)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in ("ledger.yaml", "units.yaml"):
-        shutil.copy(GOLDEN / "ledger" / name, dest / name)
-    shutil.copy(SAMPLE / "rules.yaml", dest / "rules.yaml")
-    shutil.copytree(SAMPLE / "calendar", dest / "calendar")
-    for case in cases:
-        shutil.copytree(case, dest / "tasks" / case.name, dirs_exist_ok=True)
-    (dest / "tasks").mkdir(exist_ok=True)
-    return dest
+from support import make_ledger
+from support.site import Built, build, make_repo, site_git
 
 
 @pytest.fixture
 def golden_ledger(tmp_path: Path) -> Path:
     return make_ledger(tmp_path / "ledger")
+
+
+@pytest.fixture(scope="session")
+def site_repo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository of :func:`support.site.make_repo`, made once: only ever copied."""
+    return make_repo(tmp_path_factory.mktemp("site-template") / "repo")
+
+
+@pytest.fixture
+def site_repo(site_repo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of that repository, for a test that changes it or builds its own site."""
+    return site_git(site_repo_template).copy(tmp_path / "repo").path
+
+
+@pytest.fixture(scope="session")
+def built_site(site_repo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The strict site of :func:`support.site.make_repo`, built once per session with the real
+    MkDocs build. Read it, never change it: tests that need their own build make one."""
+    base = tmp_path_factory.mktemp("site")
+    repo = site_git(site_repo_template).copy(base / "repo").path
+    return build(repo, base / "out", strict=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the built site is slow (it may be the one that builds it)."""
+    for item in items:
+        if "built_site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from audit_repo import TASK, Repo
-from click.testing import CliRunner
 from duban.audit import cache as auditcache
 from duban.audit import history as audit_history
 from duban.audit.diff import FieldChange, describe, diff_task
 from duban.audit.trail import audit_all, find_trail
-from duban.cli import main
 from duban.render.audit import trail_text, trail_to_json
+from support import ROOT, GitRepo, git, run_cli, task_yaml
 
 T1 = "ledger/tasks/2026/ES-2026-0001.yaml"
 T1_ARCHIVED = "ledger/tasks/archive/2026/ES-2026-0001.yaml"
@@ -23,10 +19,20 @@ T2 = "ledger/tasks/2026/专项 工作/ES-2026-0002.yaml"
 EXTENSION = "  - {date: 2026-06-26, type: extension-approved, by: zfb, deadline: 2026-07-31, note: 同意延期一个月}\n"  # noqa: E501
 
 
-def build_history(repo: Repo) -> dict[str, str]:
+def audit_task(id: str, title: str, deadline: str) -> str:
+    return task_yaml(
+        id,
+        title=title,
+        received="2026-03-02",
+        deadline=deadline,
+        events=["date: 2026-03-03, type: decomposed, by: zfb"],
+    )
+
+
+def build_history(repo: GitRepo) -> dict[str, str]:
     """Created, edited in PRs (merge and squash), broken and fixed, renamed, deleted."""
     shas = {}
-    repo.write(T1, TASK.format(id="ES-2026-0001", title="制定示例工作方案", deadline="2026-06-30"))
+    repo.write(T1, audit_task(id="ES-2026-0001", title="制定示例工作方案", deadline="2026-06-30"))
     repo.write("README.md", "not a task\n")
     shas["c1"] = repo.commit("新增任务 ES-2026-0001", "王芳", "2026-03-02T01:00:00+00:00")
     repo.git("checkout", "-q", "-b", "pr1")
@@ -47,7 +53,7 @@ def build_history(repo: Repo) -> dict[str, str]:
     repo.git("checkout", "-q", "-b", "pr3")
     (repo.path / T1_ARCHIVED).parent.mkdir(parents=True)
     repo.git("mv", T1, T1_ARCHIVED)
-    repo.write(T2, TASK.format(id="ES-2026-0002", title="专项任务", deadline="2026-09-30"))
+    repo.write(T2, audit_task(id="ES-2026-0002", title="专项任务", deadline="2026-09-30"))
     shas["c6"] = repo.commit("归档并新增专项任务", "陈静", "2026-07-22T10:00:00+08:00")
     repo.git("checkout", "-q", "main")
     shas["m3"] = repo.merge(
@@ -58,10 +64,26 @@ def build_history(repo: Repo) -> dict[str, str]:
     return shas
 
 
-@pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repo, dict[str, str]]:
-    repo = Repo(tmp_path_factory.mktemp("audit") / "ledger-repo")
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[GitRepo, dict[str, str]]:
+    """The repository of :func:`build_history`, built once: never used, only copied."""
+    repo = GitRepo(tmp_path_factory.mktemp("audit-template") / "ledger-repo")
     return repo, build_history(repo)
+
+
+def fresh_history(
+    pristine: tuple[GitRepo, dict[str, str]], dest: Path
+) -> tuple[GitRepo, dict[str, str]]:
+    """A copy of the :func:`build_history` repository, for a test that changes it."""
+    template, shas = pristine
+    return template.copy(dest), dict(shas)
+
+
+@pytest.fixture(scope="module")
+def history(
+    pristine: tuple[GitRepo, dict[str, str]], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[GitRepo, dict[str, str]]:
+    return fresh_history(pristine, tmp_path_factory.mktemp("audit") / "ledger-repo")
 
 
 def _c(
@@ -216,7 +238,7 @@ def _strip(payload: dict) -> list[dict]:
     return out
 
 
-def test_trails_match_hand_written_json(history: tuple[Repo, dict[str, str]]) -> None:
+def test_trails_match_hand_written_json(history: tuple[GitRepo, dict[str, str]]) -> None:
     repo, shas = history
     trails, problems = audit_all(repo.path)
     assert problems == []
@@ -229,7 +251,7 @@ def test_trails_match_hand_written_json(history: tuple[Repo, dict[str, str]]) ->
     ]
 
 
-def test_non_ascii_path_created_then_deleted(history: tuple[Repo, dict[str, str]]) -> None:
+def test_non_ascii_path_created_then_deleted(history: tuple[GitRepo, dict[str, str]]) -> None:
     repo, shas = history
     trail = audit_all(repo.path)[0]["ES-2026-0002"]
     assert (trail.path, trail.deleted) == (T2, True)
@@ -252,7 +274,7 @@ def test_non_ascii_path_created_then_deleted(history: tuple[Repo, dict[str, str]
     ]
 
 
-def test_english_and_text_output(history: tuple[Repo, dict[str, str]]) -> None:
+def test_english_and_text_output(history: tuple[GitRepo, dict[str, str]]) -> None:
     repo, _ = history
     trail = audit_all(repo.path)[0]["ES-2026-0001"]
     en = trail_to_json(trail, "en")["changes"]
@@ -266,28 +288,27 @@ def test_english_and_text_output(history: tuple[Repo, dict[str, str]]) -> None:
     assert "直接提交, 未经合并请求审核" in text
 
 
-def test_cli_json_text_and_errors(history: tuple[Repo, dict[str, str]]) -> None:
+def test_cli_json_text_and_errors(history: tuple[GitRepo, dict[str, str]]) -> None:
     repo, shas = history
-    runner = CliRunner()
     args = ["audit", "ES-2026-0001", "--ledger-repo", str(repo.path), "--no-cache"]
-    result = runner.invoke(main, [*args, "--format", "json"])
+    result = run_cli(*args, "--format", "json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert _strip(payload) == expected_t1(shas)
     assert payload["problems"] == []
-    text = runner.invoke(main, args)
+    text = run_cli(*args)
     assert text.exit_code == 0 and "新增办理记录: 2026-07-20 已完成 (fgw)" in text.stdout
     for out in (result.output, text.output):
         assert "@" not in out and "secret-mail" not in out  # never an e-mail address
-    missing = runner.invoke(main, ["audit", "ES-2099-0001", "--ledger-repo", str(repo.path)])
+    missing = run_cli("audit", "ES-2099-0001", "--ledger-repo", repo.path)
     assert missing.exit_code == 2 and "ES-2099-0001" in missing.output
-    norepo = runner.invoke(main, ["audit", "X", "--ledger-repo", str(repo.path.parent / "no")])
+    norepo = run_cli("audit", "X", "--ledger-repo", repo.path.parent / "no")
     assert norepo.exit_code == 2 and "Traceback" not in norepo.output
 
 
 def test_old_id_finds_renamed_trail(tmp_path: Path) -> None:
-    repo = Repo(tmp_path / "r")
-    repo.write(T1, TASK.format(id="ES-2026-0001", title="甲", deadline="2026-06-30"))
+    repo = GitRepo(tmp_path / "r")
+    repo.write(T1, audit_task(id="ES-2026-0001", title="甲", deadline="2026-06-30"))
     repo.commit("add", when="2026-03-02T09:00:00+08:00")
     repo.git("mv", T1, T1.replace("0001", "0009"))
     repo.commit("renumber", when="2026-03-03T09:00:00+08:00")
@@ -297,27 +318,24 @@ def test_old_id_finds_renamed_trail(tmp_path: Path) -> None:
     assert [c.kind for c in trails["ES-2026-0009"].changes] == ["created", "renamed"]
 
 
-def test_shallow_clone_is_reported(history: tuple[Repo, dict[str, str]], tmp_path: Path) -> None:
+def test_shallow_clone_is_reported(history: tuple[GitRepo, dict[str, str]], tmp_path: Path) -> None:
     repo, _ = history
     clone = tmp_path / "shallow"
-    subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone)], check=True
-    )
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone))
     _, problems = audit_all(clone, tmp_path / "cache")
     assert [(p.code, p.severity) for p in problems] == [("git-shallow-clone", "warning")]
     assert "fetch-depth: 0" in problems[0].zh and "fetch-depth: 0" in problems[0].en
     assert not (tmp_path / "cache" / auditcache.FILE_NAME).exists()  # never cache a cut history
     full, none = audit_all(repo.path)
     assert none == [] and len(full["ES-2026-0001"].changes) == 6
-    result = CliRunner().invoke(main, ["audit", "ES-2026-0001", "--ledger-repo", str(clone)])
+    result = run_cli("audit", "ES-2026-0001", "--ledger-repo", clone)
     assert result.exit_code == 0 and "fetch-depth: 0" in result.stderr
 
 
 def test_incremental_equals_full_and_reads_only_new_commits(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pristine: tuple[GitRepo, dict[str, str]]
 ) -> None:
-    repo = Repo(tmp_path / "r")
-    shas = build_history(repo)
+    repo, shas = fresh_history(pristine, tmp_path / "r")
     cache = tmp_path / "cache"
     first, _ = audit_all(repo.path, cache)
     assert first == audit_all(repo.path)[0]
@@ -349,9 +367,10 @@ def test_incremental_equals_full_and_reads_only_new_commits(
     assert saved == []  # and the cache is not written again
 
 
-def test_force_push_and_corrupt_cache_rebuild(tmp_path: Path) -> None:
-    repo = Repo(tmp_path / "r")
-    build_history(repo)
+def test_force_push_and_corrupt_cache_rebuild(
+    tmp_path: Path, pristine: tuple[GitRepo, dict[str, str]]
+) -> None:
+    repo, _ = fresh_history(pristine, tmp_path / "r")
     cache = tmp_path / "cache"
     audit_all(repo.path, cache)
     repo.git("reset", "-q", "--hard", "HEAD~2")  # history rewritten: the cached head is gone
@@ -372,10 +391,11 @@ def test_force_push_and_corrupt_cache_rebuild(tmp_path: Path) -> None:
     assert (cache / ".gitignore").read_text("utf-8") == "*\n"
 
 
-def test_malformed_cache_is_rebuilt(tmp_path: Path) -> None:
+def test_malformed_cache_is_rebuilt(
+    tmp_path: Path, pristine: tuple[GitRepo, dict[str, str]]
+) -> None:
     """A cache with the right header but bad content never ends in a traceback."""
-    repo = Repo(tmp_path / "r")
-    build_history(repo)
+    repo, _ = fresh_history(pristine, tmp_path / "r")
     cache = tmp_path / "cache"
     expected, _ = audit_all(repo.path, cache)
     good = json.loads((cache / auditcache.FILE_NAME).read_text("utf-8"))
@@ -416,8 +436,9 @@ def test_not_a_repository(tmp_path: Path) -> None:
     assert trails == {} and [p.code for p in problems] == ["git-not-a-repository"]
 
 
+@pytest.mark.slow  # a benchmark-sized synthetic history
 def test_append_shortcut_equals_full_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
     import synth
 
     info = synth.build_repo(tmp_path / "synth", tasks=60, commits=600, seed=3)
@@ -479,8 +500,8 @@ def test_diff_items_and_labels() -> None:
 def test_change_made_inside_a_merge_is_in_the_trail(tmp_path: Path) -> None:
     """A merge shows only what it changed itself (a hand-resolved conflict, an edit made in
     the merge commit), never again what its branch's commits changed."""
-    repo = Repo(tmp_path / "repo")
-    repo.write(T1, TASK.format(id="ES-2026-0001", title="制定示例工作方案", deadline="2026-06-30"))
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(T1, audit_task(id="ES-2026-0001", title="制定示例工作方案", deadline="2026-06-30"))
     repo.commit("新增任务 ES-2026-0001", "王芳", "2026-03-02T09:00:00+08:00")
     repo.git("checkout", "-q", "-b", "pr5")
     repo.edit(T1, "title: 制定示例工作方案", "title: 制定示例工作方案 (修订)")

@@ -76,20 +76,19 @@ def test_leaving_the_block_stops_a_child_whose_result_was_not_asked_for() -> Non
         job.result()
 
 
-def test_the_site_is_the_same_whether_its_jobs_fork_or_not(tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.slow
+def test_the_site_is_the_same_whether_its_jobs_fork_or_not(tmp_path, site_repo) -> None:  # type: ignore[no-untyped-def]
     """The audit and feed jobs give the same site run in children or inline."""
-    from duban.web.build import build_site
-    from site_support import AS_OF, make_repo
+    from support.site import build as build_into
 
     if not can_fork():
         pytest.skip("another thread is running here: jobs cannot fork")
-    repo = make_repo(tmp_path / "repo")
+    repo = site_repo  # a copy of support.site.make_repo
 
     def build(name: str) -> dict[str, bytes]:
         out = tmp_path / name
-        result, problems = build_site(
-            repo / "ledger", out=out, as_of=AS_OF, repo=repo, work=tmp_path / f"w-{name}"
-        )
+        built = build_into(repo, out, work=tmp_path / f"w-{name}")
+        result, problems = built.result, built.problems
         assert result is not None and not [p for p in problems if p.severity == "error"]
         return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 

@@ -2,88 +2,70 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_ledger
 from duban.check.change import CheckError, check_change
+from support import GitRepo, make_ledger, run_cli, task_yaml
 
-OPEN = """\
-id: ES-2026-0001
-title: 制定示例工作方案
-received: 2026-03-02
-assigned_by: zfb
-owner:
-  unit: fgw
-  lead: 主要负责同志
-  co_units: [czj]
-standard: 形成正式方案并印发
-priority: normal
-deadline: 2026-06-30
-visibility: public
-events:
-  - {date: 2026-03-03, type: decomposed, by: zfb}
-  - {date: 2026-03-05, type: deployed, by: fgw}
-"""
+#: Who commits in these repositories, and when.
+AUTHOR = {"author": "测试", "email": "test@example.org", "when": "2026-07-01T09:00:00+08:00"}
+
+OPEN = task_yaml(
+    "ES-2026-0001",
+    title="制定示例工作方案",
+    received="2026-03-02",
+    deadline="2026-06-30",
+    events=[
+        "date: 2026-03-03, type: decomposed, by: zfb",
+        "date: 2026-03-05, type: deployed, by: fgw",
+    ],
+)
 # line 14: first event, line 15: second event; appended events start on line 16.
 
-CLOSED = """\
-id: ES-2026-0002
-title: 已销号的示例任务
-received: 2026-03-02
-assigned_by: zfb
-owner:
-  unit: fgw
-  lead: 主要负责同志
-standard: 形成正式方案并印发
-priority: normal
-deadline: 2026-06-30
-visibility: public
-events:
-  - {date: 2026-06-20, type: completed, by: fgw}
-  - {date: 2026-06-24, type: verified, by: zfb}
-  - {date: 2026-06-24, type: closed, by: zfb}
-"""
+CLOSED = task_yaml(
+    "ES-2026-0002",
+    title="已销号的示例任务",
+    received="2026-03-02",
+    co_units=(),
+    deadline="2026-06-30",
+    events=[
+        "date: 2026-06-20, type: completed, by: fgw",
+        "date: 2026-06-24, type: verified, by: zfb",
+        "date: 2026-06-24, type: closed, by: zfb",
+    ],
+)
 
 TASKS = "ledger/tasks/2026"
 
 
 def git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_DATE": "2026-07-01T09:00:00+08:00",
-        "GIT_COMMITTER_DATE": "2026-07-01T09:00:00+08:00",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_SYSTEM": os.devnull,
-    }
-    cmd = ["git", "-c", "user.name=测试", "-c", "user.email=test@example.org"]
-    cmd += ["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args]
-    done = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, check=True)
-    return done.stdout
+    return GitRepo(repo, init=False, **AUTHOR).git(*args)
 
 
 def commit(repo: Path, message: str) -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
+    GitRepo(repo, init=False, **AUTHOR).commit(message)
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
     """A repository whose main branch holds a ledger with an open and a closed task, and a
-    branch ``pr`` checked out from it."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
+    branch ``pr`` checked out from it. Built once; each test gets a copy."""
+    root = tmp_path_factory.mktemp("check-change") / "repo"
+    made = GitRepo(root, **AUTHOR)
     make_ledger(root / "ledger")
     (root / TASKS).mkdir(parents=True)
     (root / TASKS / "ES-2026-0001.yaml").write_text(OPEN, encoding="utf-8")
     (root / TASKS / "ES-2026-0002.yaml").write_text(CLOSED, encoding="utf-8")
     commit(root, "base ledger")
     git(root, "checkout", "-q", "-b", "pr")
-    return root
+    return made
+
+
+@pytest.fixture
+def repo(template: GitRepo, tmp_path: Path) -> Path:
+    """A fresh copy of :func:`template`."""
+    return template.copy(tmp_path / "repo").path
 
 
 def task(repo: Path, name: str = "ES-2026-0001") -> Path:
@@ -271,13 +253,8 @@ def test_roster_is_read_at_the_base(repo: Path) -> None:
 # -- the command -----------------------------------------------------------------------------
 
 
-def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "duban", "check-change", "--repo", str(repo), *args],
-        capture_output=True,
-        text=True,
-        cwd=repo,
-    )
+def run(repo: Path, *args: str):  # type: ignore[no-untyped-def]
+    return run_cli("check-change", "--repo", repo, *args, cwd=repo)
 
 
 def test_command_reports_each_reason_on_its_own_line(repo: Path) -> None:

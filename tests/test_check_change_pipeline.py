@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import GOLDEN, make_ledger
 from duban.check.change import CheckError, check_change, classify
 from duban.check.change_checks import (
     Added,
@@ -26,6 +25,7 @@ from duban.cli.main import main
 from duban.git import RawEntry
 from duban.ledger import load_ledger
 from duban.model import Unit
+from support import GOLDEN, make_ledger
 from test_check_change import OPEN, commit, git
 
 INVALID = sorted(p for p in (GOLDEN / "tasks" / "invalid").iterdir() if p.is_dir())
@@ -36,7 +36,7 @@ VALIDATE_ONLY = {"duplicate-id", "date-out-of-calendar"}
 
 def _repo(root: Path) -> Path:
     root.mkdir()
-    git(root, "init", "-q")
+    git(root, "init", "-q", "-b", "main")
     make_ledger(root / "ledger")
     (root / "ledger" / "tasks" / ".gitkeep").write_text("", "utf-8")
     commit(root, "base ledger")
@@ -156,7 +156,7 @@ def test_a_ledger_at_the_repository_root(tmp_path: Path) -> None:
     """``--ledger .``: the task files are ``tasks/...`` (not ``./tasks/...``)."""
     root = tmp_path / "repo"
     root.mkdir()
-    git(root, "init", "-q")
+    git(root, "init", "-q", "-b", "main")
     make_ledger(root)
     (root / "tasks" / "2026").mkdir(parents=True)
     (root / "tasks" / "2026" / "ES-2026-0001.yaml").write_text(OPEN, "utf-8")

@@ -10,15 +10,26 @@ from pathlib import Path
 
 import click
 import pytest
-from audit_repo import TASK, Repo
 from click.testing import CliRunner, Result
-from conftest import GOLDEN, ROOT, make_ledger
 from duban.cli import main
 from duban.cli.boundary import explain
 from duban.ledger import load_ledger
 from duban.notify import remind
+from support import GOLDEN, ROOT, make_ledger, task_yaml
+from support import GitRepo as Repo
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def task_text(task_id: str, title: str, deadline: str) -> str:
+    """A public task received 2026-03-02 and decomposed the next day."""
+    return task_yaml(
+        task_id,
+        title=title,
+        received="2026-03-02",
+        deadline=deadline,
+        events=["date: 2026-03-03, type: decomposed, by: zfb"],
+    )
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,7 @@ def world(tmp_path: Path) -> World:
     make_ledger(repo.path / "ledger")
     repo.write(
         "ledger/tasks/ES-2026-0001.yaml",
-        TASK.format(id="ES-2026-0001", title="制定营商环境优化三年行动方案", deadline="2026-06-30"),
+        task_text("ES-2026-0001", "制定营商环境优化三年行动方案", "2026-06-30"),
     )
     repo.commit("ledger", when="2026-03-02T09:00:00+08:00")
     broken = make_ledger(tmp_path / "broken", [GOLDEN / "tasks" / "invalid" / "duplicate-id"])

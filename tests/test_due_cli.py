@@ -8,9 +8,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from duban.calendar.clock import DateError, parse_date, today
-from duban.cli import main
+from support import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,7 +24,7 @@ def ledger(tmp_path: Path) -> Path:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["due", *args])
+    result = run_cli("due", *args)
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import make_ledger
 from duban.ledger import load_ledger
 from duban.model import Ledger
 from duban.notify import remind
 from duban.status.select import ledger_status
-from test_status import write_task
+from support import make_ledger, run_cli, write_task
 
 D = date.fromisoformat
-DUBAN = (sys.executable, "-m", "duban")
 
 
 @pytest.fixture
@@ -90,20 +87,7 @@ def test_unit_clear_closes(ledger_dir: Path) -> None:
 
 
 def test_command_json(ledger_dir: Path) -> None:
-    done = subprocess.run(
-        [
-            *DUBAN,
-            "remind",
-            "--ledger",
-            str(ledger_dir),
-            "--as-of",
-            "2026-10-14",
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    done = run_cli("remind", "--ledger", ledger_dir, "--as-of", "2026-10-14", "--format", "json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["as_of"] == "2026-10-14" and data["label"] == "催办"
@@ -161,16 +145,10 @@ def test_apply_keeps_one_issue_per_unit(ledger_dir: Path, tmp_path: Path) -> Non
     gh.write_text(FAKE_GH.replace("PYTHON", sys.executable), encoding="utf-8")
     gh.chmod(0o755)
     state = tmp_path / "gh.json"
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-    env["FAKE_GH_STATE"] = str(state)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "FAKE_GH_STATE": str(state)}
 
     def run(as_of: str) -> dict:  # type: ignore[type-arg]
-        done = subprocess.run(
-            [*DUBAN, "remind", "--ledger", str(ledger_dir), "--as-of", as_of, "--apply"],
-            capture_output=True,
-            text=True,
-            env=env,
-        )
+        done = run_cli("remind", "--ledger", ledger_dir, "--as-of", as_of, "--apply", env=env)
         assert done.returncode == 0, done.stderr
         return json.loads(state.read_text(encoding="utf-8"))
 
@@ -205,13 +183,8 @@ def test_apply_refuses_while_the_ledger_has_problems(ledger_dir: Path, tmp_path:
     gh = bin_dir / "gh"
     gh.write_text(f"#!/bin/sh\ntouch {called}\necho '[]'\n", encoding="utf-8")
     gh.chmod(0o755)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-    done = subprocess.run(
-        [*DUBAN, "remind", "--ledger", str(ledger_dir), "--as-of", "2026-10-14", "--apply"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    done = run_cli("remind", "--ledger", ledger_dir, "--as-of", "2026-10-14", "--apply", env=env)
     assert done.returncode == 2 and "未更新催办提醒" in done.stderr
     assert "ES-2026-0001.yaml" in done.stderr
     assert not called.exists()

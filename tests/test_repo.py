@@ -11,6 +11,7 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 from duban.cli import main
+from support import git
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
@@ -60,6 +61,7 @@ def test_every_field_has_a_chinese_description(path: Path) -> None:
     assert missing == []
 
 
+@pytest.mark.slow
 def test_ruff_clean() -> None:
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     result = subprocess.run(
@@ -72,9 +74,7 @@ def test_ruff_clean() -> None:
 
 
 def test_no_generated_output_tracked() -> None:
-    tracked = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.splitlines()
+    tracked = git(ROOT, "ls-files").splitlines()
     junk = [
         p
         for p in tracked
@@ -84,6 +84,7 @@ def test_no_generated_output_tracked() -> None:
     assert junk == []
 
 
+@pytest.mark.slow
 def test_schemas_work_with_check_jsonschema() -> None:
     """Other tools can use the schemas on their own: check-jsonschema agrees with us."""
     cjs = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
@@ -109,6 +110,8 @@ def test_schemas_work_with_check_jsonschema() -> None:
     assert refused.returncode == 1 and "$.received" in refused.stdout
 
 
+@pytest.mark.packaging
+@pytest.mark.slow
 def test_wheel_ships_the_schemas(tmp_path: Path) -> None:
     """CI installs duban non-editable (from the base commit): the schemas must be inside."""
     import zipfile

@@ -16,7 +16,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from site_support import AS_OF, CANARY_TITLE, ROOT, built_site
+from support import need, need_module
+from support.site import AS_OF, CANARY_TITLE, ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -30,9 +31,7 @@ ARGS = [
     "--no-first-run",
 ]
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"
-)
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -41,8 +40,8 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[tuple[object, str]]:  # type: ignore[no-untyped-def]
-    built = built_site(tmp_path_factory)
+def served(built_site) -> Iterator[tuple[object, str]]:  # type: ignore[no-untyped-def]
+    built = built_site
     handler = functools.partial(Quiet, directory=str(built.site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -55,7 +54,9 @@ def served(tmp_path_factory) -> Iterator[tuple[object, str]]:  # type: ignore[no
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
+    # Skipped without Chromium on a developer machine; a failure under CI=true.
+    need(Path(CHROMIUM).exists(), "Debian's chromium", "apt-get install chromium")
+    sync_playwright = need_module("playwright.sync_api").sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

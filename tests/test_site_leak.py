@@ -15,7 +15,10 @@ import json
 from pathlib import Path
 
 import pytest
-from site_support import CANARY_ID, CANARY_MARKERS, built_site
+from support import git
+from support.site import CANARY_ID, CANARY_MARKERS, build, site_git
+
+pytestmark = pytest.mark.slow  # the site is built (once per session, see conftest.built_site)
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"), None)
 
@@ -47,54 +50,46 @@ def scan(site: Path, markers: tuple[str, ...]) -> list[str]:
     return sorted(set(found))
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):  # type: ignore[no-untyped-def]
-    return built_site(tmp_path_factory)
-
-
-def test_canary_is_in_the_ledger_and_its_history(built) -> None:  # type: ignore[no-untyped-def]
+def test_canary_is_in_the_ledger_and_its_history(built_site) -> None:  # type: ignore[no-untyped-def]
     """The canary really is there to leak: in the ledger and in commit messages."""
-    import subprocess
-
-    source = (built.repo / "ledger" / "tasks" / "2026" / f"{CANARY_ID}.yaml").read_text("utf-8")
+    task = built_site.repo / "ledger" / "tasks" / "2026" / f"{CANARY_ID}.yaml"
+    source = task.read_text("utf-8")
     assert all(m in source for m in CANARY_MARKERS[:5])
-    log = subprocess.run(
-        ["git", "-C", str(built.repo), "log", "--format=%s"], capture_output=True, text=True
-    ).stdout
+    log = git(built_site.repo, "log", "--format=%s")
     assert "CANARYCOMMIT88" in log and CANARY_ID in log
 
 
-def test_no_file_of_the_site_mentions_the_canary(built) -> None:  # type: ignore[no-untyped-def]
-    files = [p for p in built.site.rglob("*") if p.is_file()]
+def test_no_file_of_the_site_mentions_the_canary(built_site) -> None:  # type: ignore[no-untyped-def]
+    files = [p for p in built_site.site.rglob("*") if p.is_file()]
     names = {p.name for p in files}
     assert {"search_index.json", "sitemap.xml", "sitemap.xml.gz", "tasks.json"} <= names
     assert any(p.suffix == ".ics" for p in files)
-    assert scan(built.site, CANARY_MARKERS) == []
+    assert scan(built_site.site, CANARY_MARKERS) == []
 
 
-def test_build_folder_has_no_canary_either(built) -> None:  # type: ignore[no-untyped-def]
+def test_build_folder_has_no_canary_either(built_site) -> None:  # type: ignore[no-untyped-def]
     """The generated Markdown (which a different engine could build) is clean too."""
-    assert scan(built.repo / ".duban-build", CANARY_MARKERS) == []
+    assert scan(built_site.repo / ".duban-build", CANARY_MARKERS) == []
 
 
-def test_scanner_finds_what_is_there(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_scanner_finds_what_is_there(built_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The scan can fail: public titles are found in the search index (segmented by jieba,
     \\u-escaped), and a marker hidden in a .gz file or a folded iCalendar line is found."""
-    index = built.site / "search" / "search_index.json"
+    index = built_site.site / "search" / "search_index.json"
     assert "\\u" in index.read_text("utf-8") or "\u200b" in index.read_text("utf-8")
-    assert scan(built.site / "search", ("完善重点项目调度机制",)) != []
+    assert scan(built_site.site / "search", ("完善重点项目调度机制",)) != []
     (tmp_path / "x.xml.gz").write_bytes(gzip.compress(f"<loc>{CANARY_ID}</loc>".encode()))
     (tmp_path / "y.ics").write_bytes("SUMMARY:【】ES-20\r\n 26-0666 x\r\n".encode())
     assert len(scan(tmp_path, (CANARY_ID,))) == 2
 
 
-def test_public_task_naming_the_canary_is_redacted(built) -> None:  # type: ignore[no-untyped-def]
-    page = (built.site / "tasks" / "ES-2026-0108" / "index.html").read_text("utf-8")
+def test_public_task_naming_the_canary_is_redacted(built_site) -> None:  # type: ignore[no-untyped-def]
+    page = (built_site.site / "tasks" / "ES-2026-0108" / "index.html").read_text("utf-8")
     assert page.count("〔不公开事项〕") >= 2  # the two event notes that named it
     assert "完善重点项目调度机制" in page
 
 
-def test_redaction_rules(built) -> None:  # type: ignore[no-untyped-def]
+def test_redaction_rules(built_site) -> None:  # type: ignore[no-untyped-def]
     """Ids are redacted as whole ids only; titles wherever they appear."""
     from datetime import date
 
@@ -102,7 +97,7 @@ def test_redaction_rules(built) -> None:  # type: ignore[no-untyped-def]
     from duban.status.select import ledger_status
     from duban.web.public import REDACTED, public_view
 
-    ledger, _ = load_ledger(built.repo / "ledger")
+    ledger, _ = load_ledger(built_site.repo / "ledger")
     as_of = date(2026, 12, 23)
     view = public_view(ledger, ledger_status(ledger, as_of), as_of)
     assert CANARY_ID not in {s.task.id for s in view.statuses}
@@ -111,32 +106,24 @@ def test_redaction_rules(built) -> None:  # type: ignore[no-untyped-def]
     assert view.redact("参照金丝雀绝密事项演练的做法") == f"参照{REDACTED}的做法"
 
 
-def test_invalid_internal_task_and_paraphrasing_commits_stay_secret(tmp_path: Path) -> None:
+def test_invalid_internal_task_and_paraphrasing_commits_stay_secret(
+    tmp_path: Path, site_repo: Path
+) -> None:
     """A task file that fails validation may be internal: its id and title stay secret. A
     commit that touched an unpublished task does not show its message, since it may name the
     matter in other words."""
-    import os
-    from datetime import date
-
-    from duban.web.build import build_site
-    from site_support import _git, make_repo
-
-    repo = make_repo(tmp_path / "repo")
+    repo = site_repo  # a copy of support.site.make_repo
     folder = repo / "ledger" / "tasks" / "2026"
     broken = (folder / f"{CANARY_ID}.yaml").read_text("utf-8")
     broken = broken.replace("received: ", "received: 2026-02-30 #", 1)  # now invalid
     (folder / f"{CANARY_ID}.yaml").write_text(broken, "utf-8")
     public = sorted(p for p in folder.glob("*.yaml") if p.stem != CANARY_ID)[0]
     public.write_text(public.read_text("utf-8") + "\n", "utf-8")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "PARAPHRASE77 信访人复查意见", when="2026-12-22T18:00:00+08:00")
+    site_git(repo).commit("PARAPHRASE77 信访人复查意见", when="2026-12-22T18:00:00+08:00")
     site = tmp_path / "site"
-    cwd = os.getcwd()
-    os.chdir(repo)
-    try:
-        result, problems = build_site(repo / "ledger", out=site, as_of=date(2026, 12, 23))
-    finally:
-        os.chdir(cwd)
+    # The repository and mkdocs.yml are found from the ledger and the project folder.
+    built = build(repo, site, repo=None, config_file=repo / "mkdocs.yml")
+    result, problems = built.result, built.problems
     assert result is not None and any(p.code.startswith("schema") for p in problems)
     assert scan(site, (*CANARY_MARKERS, "PARAPHRASE77", "CANARYCOMMIT88")) == []
     page = (site / "tasks" / public.stem / "index.html").read_text("utf-8")

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from site_support import ROOT, SETTINGS, built_site
+from support.site import ROOT, SETTINGS
+
+pytestmark = pytest.mark.slow  # the site is built (once per session, see conftest.built_site)
 
 ABSOLUTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 LOADING_ATTRS = {"src", "srcset", "data", "poster", "action", "formaction", "background"}
@@ -109,11 +111,6 @@ def external(url: str) -> bool:
     return bool(ABSOLUTE.match(url)) and not url.strip().lower().startswith("data:")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):  # type: ignore[no-untyped-def]
-    return built_site(tmp_path_factory)
-
-
 def test_site_config_uses_no_web_fonts_or_remote_assets() -> None:
     from mkdocs.utils import yaml_load
 
@@ -126,15 +123,15 @@ def test_site_config_uses_no_web_fonts_or_remote_assets() -> None:
             assert not external(path), path
 
 
-def test_html_loads_only_local_resources(built) -> None:  # type: ignore[no-untyped-def]
+def test_html_loads_only_local_resources(built_site) -> None:  # type: ignore[no-untyped-def]
     allowed = own_hosts()
     bad = []
-    pages = list(built.site.rglob("*.html"))
+    pages = list(built_site.site.rglob("*.html"))
     assert len(pages) > 15
     for page in pages:
         refs = Refs()
         refs.feed(page.read_text("utf-8"))
-        rel = page.relative_to(built.site)
+        rel = page.relative_to(built_site.site)
         bad += [f"{rel}: loads {u}" for u in refs.loads if external(u)]
         bad += [f"{rel}: style {u}" for s in refs.styles for u in css_refs(s) if external(u)]
         bad += [
@@ -146,9 +143,9 @@ def test_html_loads_only_local_resources(built) -> None:  # type: ignore[no-unty
     assert bad == []
 
 
-def test_css_and_svg_load_only_local_resources(built) -> None:  # type: ignore[no-untyped-def]
+def test_css_and_svg_load_only_local_resources(built_site) -> None:  # type: ignore[no-untyped-def]
     bad = []
-    for path in [*built.site.rglob("*.css"), *built.site.rglob("*.svg")]:
+    for path in [*built_site.site.rglob("*.css"), *built_site.site.rglob("*.svg")]:
         text = path.read_text("utf-8", errors="replace")
         bad += [f"{path.name}: {u}" for u in css_refs(text) if external(u)]
         if path.suffix == ".svg":
@@ -158,9 +155,9 @@ def test_css_and_svg_load_only_local_resources(built) -> None:  # type: ignore[n
     assert bad == []
 
 
-def test_javascript_refers_to_no_unexpected_host(built) -> None:  # type: ignore[no-untyped-def]
+def test_javascript_refers_to_no_unexpected_host(built_site) -> None:  # type: ignore[no-untyped-def]
     hosts = {}
-    for path in built.site.rglob("*.js"):
+    for path in built_site.site.rglob("*.js"):
         for host in JS_URL.findall(path.read_text("utf-8", errors="replace")):
             hosts.setdefault(host.lower().rstrip("."), path.name)
     assert {h: f for h, f in hosts.items() if h not in JS_ALLOWED} == {}

@@ -5,59 +5,18 @@ calendar (国办发明电〔2025〕7号): Oct 1–7 off, Sat Oct 10 worked; Jun 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE, make_ledger
 from duban.ledger import load_ledger
 from duban.model import Ledger
 from duban.render.status import late_phrase
 from duban.status.select import ledger_status
 from duban.status.task import task_status
+from support import ROOT, SAMPLE, make_ledger, run_cli, write_task
 
 D = date.fromisoformat
-
-
-def write_task(
-    root: Path,
-    *,
-    task_id: str = "ES-2026-9001",
-    received: str = "2026-09-30",
-    priority: str = "normal",
-    deadline: str | None = "2026-12-31",
-    deadline_rule: str | None = None,
-    milestones: list[tuple[str, str]] = (),  # type: ignore[assignment]
-    events: list[str] = (),  # type: ignore[assignment]
-    visibility: str = "public",
-) -> None:
-    lines = [
-        f"id: {task_id}",
-        "title: 示例任务",
-        f"received: {received}",
-        "assigned_by: zfb",
-        "owner:",
-        "  unit: fgw",
-        "  lead: 主要负责同志",
-        "  co_units: [czj]",
-        "standard: 形成正式方案并印发",
-        f"priority: {priority}",
-    ]
-    if deadline:
-        lines.append(f"deadline: {deadline}")
-    if deadline_rule:
-        lines.append(f"deadline_rule: {deadline_rule}")
-    lines.append(f"visibility: {visibility}")
-    if milestones:
-        lines.append("milestones:")
-        lines += [f"  - {{title: {t}, due: {d}}}" for t, d in milestones]
-    lines.append("events:" if events else "events: []")
-    lines += [f"  - {{{e}}}" for e in events]
-    folder = root / "tasks" / "2026"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{task_id}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def load(root: Path) -> Ledger:
@@ -364,10 +323,9 @@ def test_ledger_status_filters_by_unit(root: Path) -> None:
 # -- the commands on the sample ledger (issue 4: "Done when") ------------------------------
 
 
-def duban(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "duban", *args], capture_output=True, text=True, cwd=ROOT
-    )
+def duban(*args: str):  # type: ignore[no-untyped-def]
+    """The command, run in the project folder (its default ledger is the sample)."""
+    return run_cli(*args, cwd=ROOT)
 
 
 def test_sample_overdue_same_items_in_every_format() -> None:

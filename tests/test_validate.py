@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, SAMPLE, make_ledger
 from duban.ledger import load_ledger
+from support import GOLDEN, SAMPLE, make_ledger, run_cli, run_installed
 
 CASES = GOLDEN / "tasks"
 EXPECT = re.compile(r"^# expect: (\S+) (\d+):(\d+)$", re.M)
@@ -65,10 +63,8 @@ def test_all_invalid_cases_in_one_run(tmp_path: Path) -> None:
     )
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "duban", *args], capture_output=True, text=True, cwd=cwd
-    )
+def run(*args: str, cwd: Path | None = None):  # type: ignore[no-untyped-def]
+    return run_cli(*args, cwd=cwd)
 
 
 @pytest.fixture
@@ -125,8 +121,10 @@ def test_cli_clean_and_missing(golden_ledger: Path, tmp_path: Path) -> None:
     assert missing.returncode == 2 and "找不到台账目录" in missing.stderr
 
 
+@pytest.mark.packaging
 def test_sample_ledger_is_clean() -> None:
-    result = run("validate", str(SAMPLE))
+    """End to end: the installed command on the bundled ledger."""
+    result = run_installed("validate", SAMPLE)
     assert result.returncode == 0, result.stdout
     tasks = int(re.search(r"(\d+) 项任务", result.stderr).group(1))
     assert tasks >= 30

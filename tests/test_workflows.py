@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 import yaml
+from support import ROOT, need
 
-ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
 PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$")
@@ -37,11 +37,12 @@ def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def tool(name: str) -> str:
-    """The path of a linter installed with the test extras; the test is skipped without it."""
+    """The path of a linter installed with the test extras; the test is skipped without it
+    (failed under ``CI=true``)."""
     found = BIN / name
     path = str(found) if found.exists() else shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
+    need(path, name, "pip install -e '.[test]'")
+    assert path is not None
     return path
 
 

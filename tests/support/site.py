@@ -1,19 +1,22 @@
 """A small ledger in a real Git repository, with an internal canary task, and its built site.
 
-Shared by the site tests (build, leak, offline, browser): the site is built once per test
-session (strict MkDocs build) and reused.
+Shared by the site tests (build, leak, offline, browser, background): :func:`make_repo` makes
+the repository, :func:`build` builds a site of it; ``tests/conftest.py`` builds the strict site
+once per session (the ``built_site`` fixture, a :class:`Built`).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from support.gitrepo import GitRepo
+from support.paths import ROOT
+from support.tasks import ev, task_yaml
+
 AS_OF = date(2026, 12, 23)  # a Wednesday; deadlines a few working days on reach into 2027
 
 CANARY_ID = "ES-2026-0666"
@@ -54,7 +57,7 @@ UNITS = "units:\n" + "".join(
 )
 
 
-def task_yaml(
+def site_task(
     tid: str,
     title: str,
     unit: str,
@@ -64,32 +67,28 @@ def task_yaml(
     rule: str | None = None,
     co: str = "",
     visibility: str = "public",
-    priority: str = "normal",
-    extra: str = "",
+    **more: Any,
 ) -> str:
-    limit = f"deadline: {deadline}" if deadline else f"deadline_rule: {rule}"
-    co_line = f"\n  co_units: [{co}]" if co else ""
-    lines = "\n".join(f"  - {e}" for e in events)
-    return (
-        f"id: {tid}\ntitle: {title}\nreceived: {received}\nassigned_by: zfb\n"
-        f"owner:\n  unit: {unit}\n  lead: 主要负责同志{co_line}\n"
-        f"standard: 按要求完成并报送落实情况\npriority: {priority}\n{limit}\n"
-        f"visibility: {visibility}\n{extra}events:\n{lines}\n"
+    """A task of this ledger: :func:`support.tasks.task_yaml` with its standard and units."""
+    return task_yaml(
+        tid,
+        title=title,
+        unit=unit,
+        received=received,
+        events=events,
+        deadline=deadline,
+        deadline_rule=rule,
+        co_units=[co] if co else [],
+        visibility=visibility,
+        standard="按要求完成并报送落实情况",
+        **more,
     )
-
-
-def ev(d: str, kind: str, by: str, note: str = "", **more: str) -> str:
-    parts = [f"date: {d}", f"type: {kind}", f"by: {by}"]
-    parts += [f"{k}: {v}" for k, v in more.items()]
-    if note:
-        parts.append(f"note: {note}")
-    return "{" + ", ".join(parts) + "}"
 
 
 def tasks() -> dict[str, str]:
     """Task id → YAML text (the final state)."""
     t = {
-        "ES-2026-0101": task_yaml(
+        "ES-2026-0101": site_task(
             "ES-2026-0101",
             "制定全州优化营商环境三年行动方案",
             "fgw",
@@ -104,18 +103,18 @@ def tasks() -> dict[str, str]:
             ],
             deadline="2027-03-31",
             co="czj",
-            extra="milestones:\n  - {title: 完成调研, due: 2026-12-15}\n",
+            milestones=[("完成调研", "2026-12-15")],
         ),
-        "ES-2026-0102": task_yaml(
+        "ES-2026-0102": site_task(
             "ES-2026-0102",
             "推进全州农村公路提质改造",
             "jtj",
             "2026-11-16",
             [ev("2026-11-16", "reported-to-leader", "jtj"), ev("2026-11-17", "decomposed", "jtj")],
             deadline="2026-12-18",
-            extra="description: 重点实施通村公路安全生命防护工程\n",
+            description="重点实施通村公路安全生命防护工程",
         ),
-        "ES-2026-0103": task_yaml(
+        "ES-2026-0103": site_task(
             "ES-2026-0103",
             "编制年度财政预算执行分析报告",
             "czj",
@@ -128,7 +127,7 @@ def tasks() -> dict[str, str]:
             ],
             deadline="2026-12-25",
         ),
-        "ES-2026-0104": task_yaml(
+        "ES-2026-0104": site_task(
             "ES-2026-0104",
             "清理规范涉企违规收费",
             "fgw",
@@ -144,7 +143,7 @@ def tasks() -> dict[str, str]:
             deadline="2026-11-30",
             co="czj",
         ),
-        "ES-2026-0105": task_yaml(
+        "ES-2026-0105": site_task(
             "ES-2026-0105",
             "整治城区交通拥堵点",
             "jtj",
@@ -161,7 +160,7 @@ def tasks() -> dict[str, str]:
             ],
             deadline="2026-10-30",
         ),
-        "ES-2026-0106": task_yaml(
+        "ES-2026-0106": site_task(
             "ES-2026-0106",
             "出台支持民营经济发展若干措施",
             "fgw",
@@ -177,7 +176,7 @@ def tasks() -> dict[str, str]:
             ],
             rule="draft-general",
         ),
-        "ES-2026-0107": task_yaml(
+        "ES-2026-0107": site_task(
             "ES-2026-0107",
             "建设全州政务服务一网通办平台",
             "czj",
@@ -185,7 +184,7 @@ def tasks() -> dict[str, str]:
             [ev("2026-12-21", "reported-to-leader", "czj"), ev("2026-12-22", "decomposed", "czj")],
             deadline="2027-02-26",
         ),
-        "ES-2026-0108": task_yaml(
+        "ES-2026-0108": site_task(
             "ES-2026-0108",
             "完善重点项目调度机制",
             "jtj",
@@ -198,7 +197,7 @@ def tasks() -> dict[str, str]:
             ],
             deadline="2027-01-29",
         ),
-        CANARY_ID: task_yaml(
+        CANARY_ID: site_task(
             CANARY_ID,
             CANARY_TITLE,
             "jtj",
@@ -209,32 +208,26 @@ def tasks() -> dict[str, str]:
             ],
             deadline="2026-12-10",
             visibility="internal",
-            extra="description: CANARYDESC7F3A9 秘密调度室 专项工作\n",
+            description="CANARYDESC7F3A9 秘密调度室 专项工作",
         ),
     }
     return t
 
 
-def _git(repo: Path, *args: str, when: str = "2026-09-01T09:00:00+08:00", who: str = "") -> None:
-    name = who or "督查室 张三"
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": name,
-        "GIT_AUTHOR_EMAIL": "clerk@example.gov.cn",
-        "GIT_COMMITTER_NAME": name,
-        "GIT_COMMITTER_EMAIL": "clerk@example.gov.cn",
-        "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_DATE": when,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+#: The clerk who commits to this ledger, and the date of commits that give none.
+CLERK = "督查室 张三"
+CLERK_MAIL = "clerk@example.gov.cn"
+FIRST_DAY = "2026-09-01T09:00:00+08:00"
+
+
+def site_git(repo: Path, init: bool = False) -> GitRepo:
+    """The repository of :func:`make_repo` (``init``: a new one), committing as the clerk."""
+    return GitRepo(repo, author=CLERK, email=CLERK_MAIL, when=FIRST_DAY, init=init)
 
 
 def make_repo(repo: Path) -> Path:
     """A Git repository with the site config, a ledger and a few commits of history."""
-    repo.mkdir(parents=True, exist_ok=True)
-    _git(repo, "init", "-q", "-b", "main")
+    git = site_git(repo, init=True)
     shutil.copy(ROOT / "mkdocs.yml", repo / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", repo / "docs")
     ledger = repo / "ledger"
@@ -243,29 +236,22 @@ def make_repo(repo: Path) -> Path:
     (ledger / "units.yaml").write_text(UNITS, encoding="utf-8")
     shutil.copy(ROOT / "ledger" / "rules.yaml", ledger / "rules.yaml")
     shutil.copytree(ROOT / "ledger" / "calendar", ledger / "calendar")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "建立台账")
+    git.commit("建立台账")
     final = tasks()
     folder = ledger / "tasks" / "2026"
     # First version of every task: without its last event (so the trail shows a change).
     for n, (tid, text) in enumerate(sorted(final.items())):
         lines = text.rstrip("\n").split("\n")
         (folder / f"{tid}.yaml").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
-        _git(repo, "add", "-A")
         subject = f"交办 {tid}" if tid != CANARY_ID else f"交办 {CANARY_ID} CANARYCOMMIT88"
-        _git(repo, "commit", "-q", "-m", subject, when=f"2026-12-0{1 + n % 8}T10:00:00+08:00")
+        git.commit(subject, when=f"2026-12-0{1 + n % 8}T10:00:00+08:00")
     # Then the last events, one commit naming the canary while touching a public task too.
     for tid, text in sorted(final.items()):
         (folder / f"{tid}.yaml").write_text(text, encoding="utf-8")
-    _git(repo, "add", "-A")
-    _git(
-        repo,
-        "commit",
-        "-q",
-        "-m",
+    git.commit(
         f"登记办理情况（含 {CANARY_ID} {CANARY_TITLE}）",
+        author="州交通运输局 李四",
         when="2026-12-22T16:30:00+08:00",
-        who="州交通运输局 李四",
     )
     return repo
 
@@ -274,28 +260,19 @@ def make_repo(repo: Path) -> Path:
 class Built:
     repo: Path
     site: Path
-    result: object
-    problems: list
+    result: Any
+    problems: list[Any]
 
 
-_CACHE: dict[str, Built] = {}
+def build(project: Path, out: Path, strict: bool = False, **options: Any) -> Built:
+    """Build the site of the repository ``project`` (its ``ledger/`` and ``mkdocs.yml``,
+    given explicitly, so the build never depends on the current folder) into ``out``;
+    ``options`` go to :func:`duban.web.build.build_site` (``repo=None``: found from the
+    ledger)."""
+    from duban.web.build import build_site
 
-
-def built_site(tmp_path_factory) -> Built:  # type: ignore[no-untyped-def]
-    """Build (once per session) the strict site of :func:`make_repo`."""
-    if "site" not in _CACHE:
-        from duban.web.build import build_site
-
-        base = tmp_path_factory.mktemp("site")
-        repo = make_repo(base / "repo")
-        site = base / "out"
-        cwd = os.getcwd()
-        os.chdir(repo)
-        try:
-            result, problems = build_site(
-                repo / "ledger", out=site, as_of=AS_OF, repo=repo, strict=True
-            )
-        finally:
-            os.chdir(cwd)
-        _CACHE["site"] = Built(repo, site, result, problems)
-    return _CACHE["site"]
+    options.setdefault("as_of", AS_OF)
+    options.setdefault("repo", project)
+    options.setdefault("config_file", project / "mkdocs.yml")
+    result, problems = build_site(project / "ledger", out=out, strict=strict, **options)
+    return Built(project, out, result, problems)

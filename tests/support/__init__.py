@@ -1,0 +1,34 @@
+"""Test helpers, in one place: paths, the Git repository builder, the task-YAML builder,
+throwaway ledgers, the CLI runner and the skip-unless-CI rule for outside tools.
+
+The site fixtures (a ledger with history and its built site) are in :mod:`support.site`;
+the session fixture of the built site is in ``tests/conftest.py``.
+"""
+
+from support.cli import CliResult, installed_duban, run_cli, run_installed
+from support.gitrepo import GitRepo, git, git_env
+from support.ledger import make_ledger
+from support.paths import GOLDEN, ROOT, SAMPLE, SCHEMAS
+from support.tasks import ev, task_yaml, write_task
+from support.tools import in_ci, need, need_module
+
+__all__ = [
+    "GOLDEN",
+    "ROOT",
+    "SAMPLE",
+    "SCHEMAS",
+    "CliResult",
+    "GitRepo",
+    "ev",
+    "git",
+    "git_env",
+    "in_ci",
+    "installed_duban",
+    "make_ledger",
+    "need",
+    "need_module",
+    "run_cli",
+    "run_installed",
+    "task_yaml",
+    "write_task",
+]
