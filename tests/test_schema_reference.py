@@ -12,6 +12,7 @@ to validate; ``test_every_golden_file_is_compared`` makes sure that is the only 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -53,15 +54,10 @@ def reference(name: str) -> jsonschema.Draft202012Validator:
 
 #: Disagreements whose cause is known, each with it. Only differences of the reference itself
 #: belong here; any other disagreement is a finding (a schema or validator bug) to fix.
-KNOWN = {
-    ("tasks/invalid/line-break-in-code/ES-2026-9001.yaml", "task"): (
-        "Python's re: `$` also matches before a final newline, so jsonschema accepts 'zfb\\n' "
-        "for the pattern ^...$ (python-jsonschema/jsonschema#576, by design); JSON Schema "
-        "patterns are ECMA-262, where `$` is the end of the string: jsonschema-rs (duban) is "
-        "right. Tools validating the schemas with Python jsonschema (check-jsonschema, some "
-        "editors) therefore accept a code with a trailing line break."
-    ),
-}
+#: (Python's `re` lets `$` match before a final newline, python-jsonschema/jsonschema#576:
+#: every pattern in `schemas/` ends in `(?!\\n)$`, the end of the string in both dialects;
+#: see test_patterns_are_anchored_in_every_dialect.)
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _case(path: Path, name: str) -> Any:
@@ -122,3 +118,25 @@ def test_same_verdict_as_the_reference_validator(path: Path, name: str) -> None:
         f"duban: {[p.code + ' ' + (p.field or '') for p in ours]}; "
         f"jsonschema: {[e.json_path + ': ' + e.message for e in theirs]}"
     )
+
+
+def _patterns(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+        return found + [p for v in node.values() for p in _patterns(v)]
+    if isinstance(node, list):
+        return [p for v in node for p in _patterns(v)]
+    return []
+
+
+def test_patterns_are_anchored_in_every_dialect() -> None:
+    """A pattern ending in a bare `$` lets Python-based tools (check-jsonschema) accept a code
+    with a trailing line break; `(?!\\n)$` is the end of the string for ECMA-262 and Python."""
+    patterns = [
+        p
+        for path in sorted(SCHEMAS.glob("*.schema.json"))
+        for p in _patterns(json.loads(path.read_text("utf-8")))
+    ]
+    assert len(patterns) >= 10
+    assert [p for p in patterns if not (p.startswith("^") and p.endswith("(?!\\n)$"))] == []
+    assert re.search(patterns[0], "x\n") is None
