@@ -119,7 +119,7 @@ def _state(raw: dict[str, Any]) -> State:
         for row in _list(pending):
             sha, kind, status, path, old, fields, problems = _row(row, 7)
             _check(sha in commits and _strs(kind, status, path) and _opt_str(old))
-            rows.append((sha, kind, status, path, old, _fields(fields), _problems(problems)))
+            rows.append(Pending(sha, kind, status, path, old, _fields(fields), _problems(problems)))
         changes[key] = rows
     path_key, last_path = _dict(raw["path_key"]), _dict(raw["last_path"])
     deleted, fallback = _list(raw["deleted"]), _dict(raw["fallback"])

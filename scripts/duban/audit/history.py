@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any, NamedTuple
 
 from duban.audit.diff import FieldChange, diff_task
-from duban.audit.records import TZ, Commit, Pending, State
+from duban.audit.records import TZ, ChangeKind, Commit, Pending, State
 from duban.git import (
     HistoryReader,
     RawCommit,
@@ -207,7 +207,7 @@ def _record(
     if status == "D":
         state.fallback.pop(key, None)
         state.deleted.add(key)
-        _add(state, key, (sha, "deleted", status, old_path or "", None, (), ()))
+        _add(state, key, Pending(sha, "deleted", status, old_path or "", None, (), ()))
         return
     assert path is not None
     new_key = PurePosixPath(path).stem
@@ -229,17 +229,24 @@ def _record(
         _add(
             state,
             key,
-            (sha, "invalid", status, path, old_path if status == "R" else None, (), problems),
+            Pending(
+                sha, "invalid", status, path, old_path if status == "R" else None, (), problems
+            ),
         )
         return
     state.fallback.pop(key, None)
     fields: tuple[FieldChange, ...] = ()
+    kind: ChangeKind
     if status == "A" or (base is None and not old_bad):
         kind = "created"
     else:
         kind = "repaired" if old_bad else "renamed" if status == "R" else "modified"
         fields = diff_task(base, new) if base is not None else ()
-    _add(state, key, (sha, kind, status, path, old_path if status == "R" else None, fields, ()))
+    _add(
+        state,
+        key,
+        Pending(sha, kind, status, path, old_path if status == "R" else None, fields, ()),
+    )
 
 
 def _add(state: State, key: str, pending: Pending) -> None:

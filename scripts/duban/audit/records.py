@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from duban.audit.diff import FieldChange
@@ -11,6 +11,8 @@ from duban.git import TASKS_PREFIX
 from duban.problems import Problem
 
 TZ = ZoneInfo("Asia/Shanghai")
+
+ChangeKind = Literal["created", "modified", "renamed", "deleted", "invalid", "repaired"]
 
 
 CACHE_DIR = ".duban-cache"
@@ -46,7 +48,7 @@ class Change:
     last valid version). ``status`` is Git's letter (A, M, R, D)."""
 
     commit: Commit
-    kind: str
+    kind: ChangeKind
     status: str
     path: str
     old_path: str | None = None
@@ -64,10 +66,16 @@ class Trail:
     changes: tuple[Change, ...]
 
 
-Pending = tuple[str, str, str, str, str | None, tuple[FieldChange, ...], tuple[Problem, ...]]
+class Pending(NamedTuple):
+    """A change before attribution (what the cache stores of it, as a JSON list)."""
 
-
-"""A change before attribution: (sha, kind, status, path, old_path, fields, problems)."""
+    sha: str
+    kind: ChangeKind
+    status: str
+    path: str
+    old_path: str | None
+    fields: tuple[FieldChange, ...]
+    problems: tuple[Problem, ...]
 
 
 @dataclass
