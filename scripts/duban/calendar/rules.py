@@ -1,4 +1,4 @@
-"""The rule catalogue (``ledger/rules.yaml``): every time limit of the measures (DESIGN.md §2).
+"""The rule catalogue (``ledger/rules.yaml``): every time limit of the measures.
 
 Each :class:`Rule` cites its measure (``四`` … ``十七``) and the original wording. A deadline
 rule has a ``period`` for normal priority and optional ``variants`` for important/urgent
@@ -34,6 +34,11 @@ TASK_OBLIGATIONS = (
     "complete",
     "verify",
 )
+
+#: The per-task obligations that fall due early, counted from ``received``; a completion
+#: report discharges them when they were never recorded on their own (see
+#: :mod:`duban.status.task`). In measure order; their periods come from ``ledger/rules.yaml``.
+EARLY_OBLIGATIONS = TASK_OBLIGATIONS[:5]
 
 
 def usable_as_deadline(kind: object, starts: object, period: object, before: object) -> bool:
@@ -116,6 +121,6 @@ class Rule:
 
     def label(self, lang: str = "zh") -> str:
         """``措施七 反馈落实方案`` / ``measure 七: 反馈落实方案``."""
-        if lang == "en":
-            return f"measure {self.measure}: {self.title}"
-        return f"措施{self.measure} {self.title}"
+        return Text(f"措施{self.measure} {self.title}", f"measure {self.measure}: {self.title}")(
+            lang
+        )
