@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from duban.calendar.rules import EARLY_OBLIGATIONS, Rule
 from duban.calendar.workdays import Due, WorkCalendar
@@ -21,9 +22,10 @@ from duban.status.records import OBLIGATION_LABELS, Obligation, State, milestone
 from duban.text import Text
 
 
-@dataclass(frozen=True, slots=True)
-class Duty:
-    """An obligation before it is judged: what, by when, by whom, and the event that met it."""
+class Duty(NamedTuple):
+    """An obligation before it is judged: what, by when, by whom, and the event that met it.
+
+    (A named tuple: made for every obligation of every task, it must be cheap to build.)"""
 
     key: str
     """The rule id, or ``milestone:<title>``."""
@@ -63,6 +65,8 @@ class Judge:
     def explained(self, due: date) -> bool:
         """An explanation was given once the item was due soon (within ``warning_days``
         working days of ``due``) or late (measure 六)."""
+        if not self.explanations:
+            return False
         within = self.calendar.working_days_between
         return any(d >= due or within(d, due) <= self.warning_days for d in self.explanations)
 
@@ -117,9 +121,10 @@ def early_duties(
     comes first (the completion report is then the progress report)."""
     for rule_id in EARLY_OBLIGATIONS:
         rule = ledger.rules[rule_id]
-        due = rule.due(ledger.calendar, task.received, task.priority)
-        if due is None:
+        period = rule.period_for(task.priority)
+        if period is None:
             continue
+        due = ledger.calendar.add(task.received, period)
         if rule_id == "progress-feedback" and deadline.due.date <= due.date:
             continue
         met = clock.first(rule.met_by)
@@ -172,9 +177,10 @@ def verify_duty(task: Task, ledger: Ledger, clock: Clock, done: Completion) -> D
     if completed is None:
         return None
     rule = ledger.rules["verify"]
-    due = rule.due(ledger.calendar, completed.date, task.priority)
-    if due is None:
+    period = rule.period_for(task.priority)
+    if period is None:
         return None
+    due = ledger.calendar.add(completed.date, period)
     kinds = {rule.met_by, "closed"}
     met = next((e for e in clock.cycle if e.type in kinds and e.index > completed.index), None)
     field = ("events", completed.index)
