@@ -36,6 +36,11 @@ TASK_OBLIGATIONS = (
     "verify",
 )
 
+#: The per-task obligations that fall due early, counted from ``received``; a completion
+#: report discharges them when they were never recorded on their own (see
+#: :mod:`duban.status.task`). In measure order; their periods come from ``ledger/rules.yaml``.
+EARLY_OBLIGATIONS = TASK_OBLIGATIONS[:5]
+
 
 def usable_as_deadline(kind: object, starts: object, period: object, before: object) -> bool:
     """Whether a rule may be a task's ``deadline_rule``: a fixed period counted forward from
@@ -117,6 +122,6 @@ class Rule:
 
     def label(self, lang: str = "zh") -> str:
         """``措施七 反馈落实方案`` / ``measure 七: 反馈落实方案``."""
-        if lang == "en":
-            return f"measure {self.measure}: {self.title}"
-        return f"措施{self.measure} {self.title}"
+        return Text(f"措施{self.measure} {self.title}", f"measure {self.measure}: {self.title}")(
+            lang
+        )

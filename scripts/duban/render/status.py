@@ -21,58 +21,61 @@ from duban.render.problems import annotation
 from duban.render.text import clip, md_table, table
 from duban.status.records import LIGHT_LABELS, Obligation, TaskStatus
 from duban.status.select import Item, due_soon_items, overdue_items
-from duban.text import label
+from duban.text import Text, label
 
 FORMATS = ("table", "json", "markdown", "github")
 
 
 def late_phrase(days: int, lang: str) -> str:
     """``逾期 3 个工作日``; a deadline passed on a day off is late by less than one."""
-    if lang == "en":
-        if days == 0:
-            return "overdue (less than 1 working day)"
-        return f"{days} working day{'s' if days != 1 else ''} overdue"
-    return "逾期不足 1 个工作日" if days == 0 else f"逾期 {days} 个工作日"
+    if days == 0:
+        return Text("逾期不足 1 个工作日", "overdue (less than 1 working day)")(lang)
+    plural = "s" if days != 1 else ""
+    return Text(f"逾期 {days} 个工作日", f"{days} working day{plural} overdue")(lang)
+
+
+EXPLAINED = Text("已说明延误原因", "delay explained")
+UNEXPLAINED = Text("未说明延误原因（措施六）", "no delay explanation (measure 六)")
+PROVISIONAL = Text("（暂定）", " (provisional)")
 
 
 def explained_phrase(o: Obligation, lang: str) -> str:
-    if lang == "en":
-        return "delay explained" if o.explained else "no delay explanation (measure 六)"
-    return "已说明延误原因" if o.explained else "未说明延误原因（措施六）"
+    return (EXPLAINED if o.explained else UNEXPLAINED)(lang)
+
+
+def _mark(o: Obligation, lang: str) -> str:
+    return PROVISIONAL(lang) if o.provisional else ""
 
 
 def item_message(s: TaskStatus, o: Obligation, lang: str) -> str:
     """One overdue item in one line, starting with how late it is."""
-    task = s.task
-    mark = (" (provisional)" if lang == "en" else "（暂定）") if o.provisional else ""
-    if lang == "en":
-        return (
-            f"{late_phrase(o.days_late, lang)}: {task.id} {task.title} — {o.label_en} "
-            f"(measure {o.measure}), due {o.due}{mark}; {explained_phrase(o, lang)}"
-        )
-    return (
-        f"{late_phrase(o.days_late, lang)}：{task.id}「{task.title}」{o.label}"
-        f"（措施{o.measure}），期限 {o.due}{mark}；{explained_phrase(o, lang)}"
-    )
+    task, late, mark = s.task, late_phrase(o.days_late, lang), _mark(o, lang)
+    return Text(
+        f"{late}：{task.id}「{task.title}」{o.label}（措施{o.measure}），期限 {o.due}{mark}；"
+        f"{explained_phrase(o, lang)}",
+        f"{late}: {task.id} {task.title} — {o.label_en} (measure {o.measure}), due {o.due}"
+        f"{mark}; {explained_phrase(o, lang)}",
+    )(lang)
 
 
 def soon_message(s: TaskStatus, o: Obligation, lang: str) -> str:
-    task = s.task
-    mark = (" (provisional)" if lang == "en" else "（暂定）") if o.provisional else ""
-    if lang == "en":
-        return (
-            f"due soon: {task.id} {task.title} — {o.label_en} (measure {o.measure}), "
-            f"due {o.due}{mark}"
-        )
-    return f"即将到期：{task.id}「{task.title}」{o.label}（措施{o.measure}），期限 {o.due}{mark}"
+    task, mark = s.task, _mark(o, lang)
+    return Text(
+        f"即将到期：{task.id}「{task.title}」{o.label}（措施{o.measure}），期限 {o.due}{mark}",
+        f"due soon: {task.id} {task.title} — {o.label_en} (measure {o.measure}), due {o.due}{mark}",
+    )(lang)
 
 
 def light_label(light: str, lang: str) -> str:
     return label(LIGHT_LABELS, light, lang)
 
 
-def obligation_json(s: TaskStatus, o: Obligation) -> dict[str, object]:
-    where = s.task.loc(*o.field)
+def _d(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def obligation_record(o: Obligation) -> dict[str, object]:
+    """One obligation in the shared, public-safe shape (``schemas/status.schema.json``)."""
     return {
         "key": o.key,
         "rule": o.rule,
@@ -83,37 +86,56 @@ def obligation_json(s: TaskStatus, o: Obligation) -> dict[str, object]:
         "due": o.due.isoformat(),
         "provisional": o.provisional,
         "state": o.state,
-        "met_on": o.met_on.isoformat() if o.met_on else None,
+        "met_on": _d(o.met_on),
         "days_late": o.days_late,
         "explained": o.explained,
         "implied": o.implied,
-        "path": where.path,
-        "line": where.line,
+    }
+
+
+def task_record(
+    s: TaskStatus, obligations: Sequence[Obligation] | None = None
+) -> dict[str, object]:
+    """A task's status in the ONE shape shared by ``duban status --format json`` and the
+    site's ``api/tasks.json`` (``schemas/status.schema.json``, ``$defs/task``): stable English
+    keys and codes, dates ``YYYY-MM-DD``, nothing that the public site may not show.
+    ``obligations`` (default: all) lets ``duban overdue`` list only the overdue ones."""
+    task = s.task
+    items = s.obligations if obligations is None else obligations
+    return {
+        "id": task.id,
+        "title": task.title,
+        "assigned_by": task.assigned_by,
+        "owner": task.owner.unit,
+        "co_units": list(task.owner.co_units),
+        "priority": task.priority,
+        "received": task.received.isoformat(),
+        "deadline": s.deadline.isoformat(),
+        "provisional": s.provisional,
+        "light": s.light,
+        "completed_on": _d(s.completed_on),
+        "closed_on": _d(s.closed_on),
+        "on_time": s.on_time,
+        "days_overdue": s.days_overdue,
+        "obligations": [obligation_record(o) for o in items],
     }
 
 
 def task_json(s: TaskStatus, obligations: Sequence[Obligation] | None = None) -> dict[str, object]:
-    task = s.task
-    return {
-        "id": task.id,
-        "title": task.title,
-        "path": task.path,
-        "unit": task.owner.unit,
-        "co_units": list(task.owner.co_units),
-        "assigned_by": task.assigned_by,
-        "priority": task.priority,
-        "visibility": task.visibility,
-        "light": s.light,
-        "deadline": s.deadline.isoformat(),
-        "provisional": s.provisional,
-        "completed_on": s.completed_on.isoformat() if s.completed_on else None,
-        "closed_on": s.closed_on.isoformat() if s.closed_on else None,
-        "on_time": s.on_time,
-        "days_overdue": s.days_overdue,
-        "obligations": [
-            obligation_json(s, o) for o in (s.obligations if obligations is None else obligations)
-        ],
-    }
+    """:func:`task_record` plus the command line's documented extras: the task file's
+    ``path`` and ``visibility``, and each obligation's ``path`` and ``line`` (where a clerk
+    edits it)."""
+    record = task_record(s, obligations)
+    record["path"] = s.task.path
+    record["visibility"] = s.task.visibility
+    items = s.obligations if obligations is None else obligations
+    record["obligations"] = [_located(s, o) for o in items]
+    return record
+
+
+def _located(s: TaskStatus, o: Obligation) -> dict[str, object]:
+    where = s.task.loc(*o.field)
+    return {**obligation_record(o), "path": where.path, "line": where.line}
 
 
 def counts(statuses: Sequence[TaskStatus]) -> dict[str, int]:
@@ -125,9 +147,10 @@ def counts(statuses: Sequence[TaskStatus]) -> dict[str, int]:
 
 def _overdue_heading(items: Sequence[Item], as_of: date, lang: str) -> str:
     tasks = len({s.task.id for s, _ in items})
-    if lang == "en":
-        return f"Overdue as of {as_of}: {len(items)} item(s) in {tasks} task(s)"
-    return f"截至 {as_of} 逾期事项 {len(items)} 项（涉及 {tasks} 项任务）"
+    return Text(
+        f"截至 {as_of} 逾期事项 {len(items)} 项（涉及 {tasks} 项任务）",
+        f"Overdue as of {as_of}: {len(items)} item(s) in {tasks} task(s)",
+    )(lang)
 
 
 def _overdue_rows(items: Sequence[Item], ledger: Ledger, lang: str) -> list[list[str]]:
@@ -140,18 +163,28 @@ def _overdue_rows(items: Sequence[Item], ledger: Ledger, lang: str) -> list[list
             o.measure,
             o.due.isoformat() + ("*" if o.provisional else ""),
             str(o.days_late),
-            ("yes" if o.explained else "no")
-            if lang == "en"
-            else ("已说明" if o.explained else "未说明"),
+            (YES if o.explained else NO)(lang),
         ]
         for s, o in items
     ]
 
 
+YES, NO = Text("已说明", "yes"), Text("未说明", "no")
+
+OVERDUE_HEADER = (
+    Text("任务编号", "task"),
+    Text("任务", "title"),
+    Text("责任单位", "unit"),
+    Text("事项", "item"),
+    Text("措施", "measure"),
+    Text("期限", "due"),
+    Text("逾期工作日", "wd late"),
+    Text("延误说明", "explained"),
+)
+
+
 def _overdue_header(lang: str) -> list[str]:
-    if lang == "en":
-        return ["task", "title", "unit", "item", "measure", "due", "wd late", "explained"]
-    return ["任务编号", "任务", "责任单位", "事项", "措施", "期限", "逾期工作日", "延误说明"]
+    return [t(lang) for t in OVERDUE_HEADER]
 
 
 def overdue_table(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, lang: str) -> str:
@@ -159,7 +192,7 @@ def overdue_table(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, l
     head = _overdue_heading(items, as_of, lang)
     if not items:
         return head
-    note = "\n* provisional date" if lang == "en" else "\n* 暂定日期"
+    note = "\n* " + Text("暂定日期", "provisional date")(lang)
     provisional = any(o.provisional for _, o in items)
     body = table(_overdue_header(lang), _overdue_rows(items, ledger, lang))
     return f"{head}\n\n{body}" + (note if provisional else "")
@@ -182,7 +215,7 @@ def overdue_markdown(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date
     items = overdue_items(statuses)
     head = "### " + _overdue_heading(items, as_of, lang)
     if not items:
-        return head + ("\n\nNothing is overdue." if lang == "en" else "\n\n没有逾期事项。")
+        return head + "\n\n" + Text("没有逾期事项。", "Nothing is overdue.")(lang)
     body = md_table(_overdue_header(lang), _overdue_rows(items, ledger, lang))
     return f"{head}\n\n{body}\n"
 
@@ -202,30 +235,21 @@ def _next_item(s: TaskStatus) -> Obligation | None:
     return next((o for o in s.obligations if o.state in ("overdue", "open")), None)
 
 
+STATUS_HEADER = (
+    Text("任务编号", "task"),
+    Text("状态", "light"),
+    Text("任务", "title"),
+    Text("责任单位", "unit"),
+    Text("紧急程度", "priority"),
+    Text("完成时限", "deadline"),
+    Text("下一事项", "next item"),
+    Text("期限", "due"),
+    Text("逾期项", "overdue"),
+)
+
+
 def _status_header(lang: str) -> list[str]:
-    if lang == "en":
-        return [
-            "task",
-            "light",
-            "title",
-            "unit",
-            "priority",
-            "deadline",
-            "next item",
-            "due",
-            "overdue",
-        ]
-    return [
-        "任务编号",
-        "状态",
-        "任务",
-        "责任单位",
-        "紧急程度",
-        "完成时限",
-        "下一事项",
-        "期限",
-        "逾期项",
-    ]
+    return [t(lang) for t in STATUS_HEADER]
 
 
 def _status_rows(statuses: Sequence[TaskStatus], ledger: Ledger, lang: str) -> list[list[str]]:
@@ -251,9 +275,10 @@ def _status_rows(statuses: Sequence[TaskStatus], ledger: Ledger, lang: str) -> l
 def _status_heading(statuses: Sequence[TaskStatus], as_of: date, lang: str) -> str:
     c = counts(statuses)
     parts = ", ".join(f"{light_label(k, lang)} {v}" for k, v in c.items())
-    if lang == "en":
-        return f"Status as of {as_of}: {len(statuses)} task(s) — {parts}"
-    return f"截至 {as_of} 共 {len(statuses)} 项任务：{parts}"
+    return Text(
+        f"截至 {as_of} 共 {len(statuses)} 项任务：{parts}",
+        f"Status as of {as_of}: {len(statuses)} task(s) — {parts}",
+    )(lang)
 
 
 def status_table(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, lang: str) -> str:

@@ -1,17 +1,29 @@
-"""The records of the status stage: obligations, their states, and each task's light."""
+"""The records of the status stage: obligations, their states, and each task's light.
+
+Lights and states are string codes (``Literal`` types): machine output (``duban status
+--format json``, the site's ``api/tasks.json``, ``schemas/status.schema.json``) uses the
+codes, people see the labels.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal, get_args
 
 from duban.model import Task
 from duban.text import Text
 
-STATES = ("met-on-time", "met-late", "open", "overdue")
+State = Literal["met-on-time", "met-late", "open", "overdue"]
+"""How an obligation stands: met on or before its due date, met after it, not met and not
+yet due, not met and past due (a deadline ends at 24:00 of its date)."""
 
+Light = Literal["red", "yellow", "green", "done", "closed"]
+"""A task's light (see :mod:`duban.status.task`): red (something overdue), yellow (due soon), green,
+done (completed, awaiting verification), closed (verified and closed, 销号)."""
 
-LIGHTS = ("red", "yellow", "green", "done", "closed")
+STATES: tuple[State, ...] = get_args(State)
+LIGHTS: tuple[Light, ...] = get_args(Light)
 
 
 LIGHT_LABELS: dict[str, Text] = {
@@ -31,33 +43,64 @@ STATE_LABELS: dict[str, Text] = {
 }
 
 
+#: What each per-task obligation is called, by rule id (``ledger/rules.yaml``); the rule's
+#: period, measure and met-by event come from the catalogue, only the wording lives here.
+OBLIGATION_LABELS: dict[str, Text] = {
+    "decompose": Text("分解落实任务", "decompose the task"),
+    "report-to-leader": Text("报告单位主要领导", "report to the principal leader"),
+    "deploy": Text("研究部署", "deploy the work"),
+    "plan-feedback": Text("反馈落实方案", "report the implementation plan"),
+    "progress-feedback": Text("反馈落实情况", "report progress"),
+    "complete": Text("完成任务", "complete the task"),
+    "verify": Text("核实销号", "verify and close"),
+}
+
+
+def milestone_label(title: str) -> Text:
+    """``阶段反馈：<title>`` / ``milestone report: <title>``."""
+    return Text(f"阶段反馈：{title}", f"milestone report: {title}")
+
+
 @dataclass(frozen=True)
 class Obligation:
-    """One thing a unit must do by a date, and how it stands.
-
-    ``field`` is the task field that holds it, for ``task.loc(*field)`` (annotations land on
-    that line); ``unit`` is the unit that must act (the owner; the assigning unit for
-    ``verify``); ``implied`` is True when it was met by the completion report rather than by
-    its own event.
-    """
+    """One thing a unit must do by a date, and how it stands."""
 
     key: str
+    """``decompose`` … ``verify`` (the rule id), or ``milestone:<title>``."""
     rule: str | None
+    """The rule of ``ledger/rules.yaml`` it comes from."""
     measure: str
+    """The measure's Chinese numeral (``七``)."""
     label: str
+    """What it is called, in Chinese."""
     label_en: str
+    """What it is called, in English."""
     due: date
+    """The last day to meet it."""
     provisional: bool
-    state: str
+    """The due date depends on an estimated (unpublished) calendar year."""
+    state: State
+    """How it stands as of the status date."""
     met_on: date | None
+    """The date of the event that met it (the completion report when ``implied``)."""
     days_late: int
+    """Working days after ``due`` it was met, or is still unmet (0 when on time)."""
     field: tuple[str | int, ...]
+    """The task field that holds it, for ``task.loc(*field)`` (annotations land there)."""
     explained: bool
+    """Overdue or late, and a ``delay-explained`` event covers it (measure 六)."""
     unit: str = ""
+    """The unit that must act: the owner; the assigning unit for ``verify``."""
     implied: bool = False
+    """Met by the completion report rather than by its own event."""
+
+    @property
+    def text(self) -> Text:
+        """The label in both languages."""
+        return Text(self.label, self.label_en)
 
     def title(self, lang: str = "zh") -> str:
-        return self.label_en if lang == "en" else self.label
+        return self.text(lang)
 
 
 @dataclass(frozen=True)
@@ -74,14 +117,19 @@ class TaskStatus:
 
     task: Task
     as_of: date
-    light: str
+    light: Light
     deadline: date
+    """The completion deadline in force on ``as_of`` (extensions applied)."""
     provisional: bool
+    """The deadline or any obligation's due date is provisional."""
     obligations: tuple[Obligation, ...]
     completed_on: date | None
+    """The standing completion report (not undone by a ``sent-back``)."""
     closed_on: date | None
     on_time: bool | None
+    """Completed by the deadline; None while not completed."""
     soon_until: date | None = None
+    """The last day of the warning window."""
     overdue: tuple[Obligation, ...] = field(init=False)
     due_soon: tuple[Obligation, ...] = field(init=False)
     days_overdue: int = field(init=False)

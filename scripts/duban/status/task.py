@@ -1,4 +1,4 @@
-"""Obligations and lights: where every task stands on a given date (DESIGN.md §2, §5).
+"""Obligations and lights: where every task stands on a given date.
 
 For each task, :func:`task_status` lists the obligations of the rule catalogue that apply to
 it, each with its due date, the rule and measure it comes from, and its state:
@@ -8,8 +8,9 @@ it, each with its due date, the rule and measure it comes from, and its state:
 - ``open``: not met yet and the due date has not passed;
 - ``overdue``: not met and the due date has passed (a deadline ends at 24:00 of its date).
 
-The obligations (start dates and periods come from ``rules.yaml``; the defaults in brackets
-are those of the measures):
+The obligations (periods, variants, measures and met-by events come from
+``ledger/rules.yaml``, the only source of them; the periods shown are those of the sample
+catalogue, i.e. of the measures):
 
 ===================  =====  =====================================  ==========================
 key                  meas.  due                                    met by
@@ -46,15 +47,23 @@ Decisions, and why:
 - **A closed task is not live.** Its obligations are evaluated as of the closing date (what was
   unmet then stays on record), and :attr:`TaskStatus.overdue` is empty: nothing of a closed
   task can be done any more.
-- **Lights** (§5): ``closed`` if closed; ``done`` if completed and awaiting verification (even
+- **Lights**: ``closed`` if closed; ``done`` if completed and awaiting verification (even
   when verification is late — that is the assigning unit's item, and is listed as overdue
   for it); else ``red`` if anything is overdue, ``yellow`` if an open obligation is due within
   ``warning_days`` working days (``ledger.yaml``, default 3; due today counts), else ``green``.
+- **verify** is not asked when the catalogue gives the rule no period; an early obligation
+  is not asked when its rule has no period for the task's priority.
 - Events dated after ``as_of`` are ignored: the status is the one of that day.
 - ``explained``: for an overdue or late item, a ``delay-explained`` event (measure 六: reason
   and catch-up measures) was recorded once the item was due soon or late — dated at most
   ``warning_days`` working days before its due date, or later. One explanation covers every
   item of the task in that state at its date.
+
+The steps, each a function of its own: :func:`~duban.status.clock.clock` (events up to
+``as_of``, the current cycle), :func:`~duban.status.clock.effective_deadline`,
+:func:`~duban.status.clock.completion`, the duties of :mod:`duban.status.obligations`
+(early obligations, milestones, completion, verification) judged by a
+:class:`~duban.status.obligations.Judge`, and :func:`light`.
 """
 
 from __future__ import annotations
@@ -62,292 +71,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from duban.calendar.workdays import Due, Period, WorkCalendar
-from duban.model import Event, Ledger, Task, cycle_start
-from duban.status.records import Obligation, TaskStatus
-
-#: key → (rule id, default measure, zh label, en label, default period, met-by event type).
-#: The rule catalogue overrides measure, period and event when it has the rule.
-OBLIGATIONS: dict[str, tuple[str, str, str, str, str | None, str]] = {
-    "decompose": ("decompose", "四", "分解落实任务", "decompose the task", "1wd", "decomposed"),
-    "report-to-leader": (
-        "report-to-leader",
-        "五",
-        "报告单位主要领导",
-        "report to the principal leader",
-        "0d",
-        "reported-to-leader",
-    ),
-    "deploy": ("deploy", "五", "研究部署", "deploy the work", "3wd", "deployed"),
-    "plan-feedback": (
-        "plan-feedback",
-        "七",
-        "反馈落实方案",
-        "report the implementation plan",
-        "5wd",
-        "plan-reported",
-    ),
-    "progress-feedback": (
-        "progress-feedback",
-        "七",
-        "反馈落实情况",
-        "report progress",
-        "10wd",
-        "progress-reported",
-    ),
-    "complete": ("complete", "八", "完成任务", "complete the task", None, "completed"),
-    "verify": ("verify", "八", "核实销号", "verify and close", "5wd", "verified"),
-}
-
-
-#: Obligations discharged by a completion report when never recorded on their own (so are
-#: milestone reports), in measure order.
-IMPLIED_BY_COMPLETION = (
-    "decompose",
-    "report-to-leader",
-    "deploy",
-    "plan-feedback",
-    "progress-feedback",
+from duban.calendar.workdays import WorkCalendar
+from duban.model import Ledger, Task
+from duban.status.clock import Completion, clock, completion, effective_deadline
+from duban.status.obligations import (
+    Duty,
+    complete_duty,
+    early_duties,
+    judge,
+    milestone_duties,
+    verify_duty,
 )
+from duban.status.records import Light, Obligation, TaskStatus
 
-
-_DEFAULT_VARIANTS = {
-    "deploy": {"urgent": "0d"},
-    "plan-feedback": {"important": "0d", "urgent": "0d"},
-}
-
-
-def _period(text: str | None) -> Period | None:
-    return Period.parse(text) if text else None
-
-
-def _late(calendar: WorkCalendar, due: date, when: date) -> int:
-    """Working days from ``due`` to ``when`` (0 when not after)."""
-    return max(0, calendar.working_days_between(due, when)) if when > due else 0
-
-
-def _cycle(events: Sequence[Event]) -> tuple[list[Event], date | None]:
-    """The events of the current cycle (after the last ``reopened``) and the closing date."""
-    cycle = list(events[cycle_start([e.type for e in events]) :])
-    closed_on = next((e.date for e in reversed(cycle) if e.type == "closed"), None)
-    return cycle, closed_on
-
-
-def effective_deadline(
-    task: Task, ledger: Ledger, as_of: date
-) -> tuple[Due, tuple[str | int, ...]]:
-    """The deadline in force on ``as_of`` and the field that sets it.
-
-    The latest ``extension-approved`` event up to ``as_of`` wins; else the explicit deadline;
-    else the ``deadline_rule`` applied to ``received``.
-    """
-    extensions = [e for e in task.events if e.type == "extension-approved" and e.date <= as_of]
-    extensions = [e for e in extensions if e.deadline is not None]
-    if extensions:
-        last = extensions[-1]
-        assert last.deadline is not None
-        return Due(last.deadline, ledger.calendar.is_estimated(last.deadline)), (
-            "events",
-            last.index,
-            "deadline",
-        )
-    if task.deadline is not None:
-        return Due(task.deadline, ledger.calendar.is_estimated(task.deadline)), ("deadline",)
-    rule = ledger.rules.get(task.deadline_rule or "")
-    period = rule.period_for(task.priority) if rule else None
-    if rule is None or period is None:
-        # Validation reports an unknown rule; the status stage must not crash on it.
-        return Due(task.received, False), ("deadline_rule",)
-    due = rule.due(ledger.calendar, task.received, task.priority)
-    assert due is not None  # the rule has a period
-    return due, ("deadline_rule",)
-
-
-def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
-    """The status of ``task`` as of ``as_of`` (events after that date are ignored)."""
-    events = [e for e in task.events if e.date <= as_of]
-    cycle, closed_on = _cycle(events)
-    # A closed task's clock stops when it is closed.
-    now = closed_on or as_of
-    warning = ledger.config.warning_days
-    calendar = ledger.calendar
-    deadline, deadline_field = effective_deadline(task, ledger, as_of)
-
-    # The standing completion: the owner's last `completed` not undone by a later
-    # `sent-back`. A co-unit's `completed` reports its part only: the task is not done.
-    completed: Event | None = None
-    for event in cycle:
-        if event.type == "completed" and event.by == task.owner.unit:
-            completed = event
-        elif event.type == "sent-back":
-            completed = None
-    first_completion = next(
-        (e for e in events if e.type == "completed" and e.by == task.owner.unit), None
-    )
-    explanations = [e.date for e in events if e.type == "delay-explained"]
-
-    def explained(due: date) -> bool:
-        # Explained when an explanation was given once the item was due soon or late.
-        return any(
-            d >= due or calendar.working_days_between(d, due) <= warning for d in explanations
-        )
-
-    obligations: list[Obligation] = []
-
-    def add(
-        key: str,
-        due: Due,
-        field: tuple[str | int, ...],
-        met: Event | None,
-        *,
-        rule: str | None,
-        measure: str,
-        zh: str,
-        en: str,
-        unit: str,
-        implied_by: Event | None = None,
-    ) -> None:
-        implied = False
-        if met is None and implied_by is not None:
-            met, implied = implied_by, True
-        if met is not None:
-            late = _late(calendar, due.date, met.date)
-            state = "met-late" if met.date > due.date else "met-on-time"
-            met_on: date | None = met.date
-        elif now > due.date:
-            state, late, met_on = "overdue", _late(calendar, due.date, now), None
-        else:
-            state, late, met_on = "open", 0, None
-        obligations.append(
-            Obligation(
-                key=key,
-                rule=rule,
-                measure=measure,
-                label=zh,
-                label_en=en,
-                due=due.date,
-                provisional=due.provisional,
-                state=state,
-                met_on=met_on,
-                days_late=late,
-                field=field,
-                explained=state in ("overdue", "met-late") and explained(due.date),
-                unit=unit,
-                implied=implied,
-            )
-        )
-
-    def first(kind: str) -> Event | None:
-        return next((e for e in events if e.type == kind), None)
-
-    owner = task.owner.unit
-    for key in IMPLIED_BY_COMPLETION:
-        rule_id, measure, zh, en, default, met_by = OBLIGATIONS[key]
-        rule = ledger.rules.get(rule_id)
-        if rule is not None:
-            period = rule.period_for(task.priority)
-            measure, met_by = rule.measure, rule.met_by or met_by
-        else:
-            period = _period(_DEFAULT_VARIANTS.get(key, {}).get(task.priority, default))
-        if period is None:
-            continue
-        due = calendar.add(task.received, period)
-        if key == "progress-feedback" and deadline.date <= due.date:
-            continue  # the completion report is the progress report (see module doc)
-        add(
-            key,
-            due,
-            ("received",),
-            first(met_by),
-            rule=rule_id if rule is not None else None,
-            measure=measure,
-            zh=zh,
-            en=en,
-            unit=owner,
-            implied_by=first_completion,
-        )
-
-    for index, milestone in enumerate(task.milestones):
-        met = next(
-            (
-                e
-                for e in events
-                if e.type == "milestone-reported" and e.milestone == milestone.title
-            ),
-            None,
-        )
-        add(
-            f"milestone:{milestone.title}",
-            Due(milestone.due, calendar.is_estimated(milestone.due)),
-            ("milestones", index, "due"),
-            met,
-            rule="progress-feedback" if "progress-feedback" in ledger.rules else None,
-            measure="七",
-            zh=f"阶段反馈：{milestone.title}",
-            en=f"milestone report: {milestone.title}",
-            unit=owner,
-            implied_by=first_completion,
-        )
-
-    rule = ledger.rules.get("complete")
-    add(
-        "complete",
-        deadline,
-        deadline_field,
-        completed,
-        rule="complete" if rule else None,
-        measure=rule.measure if rule else "八",
-        zh=OBLIGATIONS["complete"][2],
-        en=OBLIGATIONS["complete"][3],
-        unit=owner,
-    )
-
-    if completed is not None:
-        rule = ledger.rules.get("verify")
-        period = (rule.period_for(task.priority) if rule else None) or Period(5, "wd")
-        verified = next(
-            (e for e in cycle if e.type in ("verified", "closed") and e.index > completed.index),
-            None,
-        )
-        add(
-            "verify",
-            calendar.add(completed.date, period),
-            ("events", completed.index),
-            verified,
-            rule="verify" if rule else None,
-            measure=rule.measure if rule else "八",
-            zh=OBLIGATIONS["verify"][2],
-            en=OBLIGATIONS["verify"][3],
-            unit=task.assigned_by,
-        )
-
-    obligations.sort(key=lambda o: (o.due, _ORDER.get(o.key.split(":")[0], 9)))
-    soon_until = _window_end(calendar, as_of, warning)
-    if closed_on is not None:
-        light = "closed"
-    elif completed is not None:
-        light = "done"
-    elif any(o.state == "overdue" for o in obligations):
-        light = "red"
-    elif any(o.state == "open" and o.due <= soon_until for o in obligations):
-        light = "yellow"
-    else:
-        light = "green"
-
-    return TaskStatus(
-        task=task,
-        as_of=as_of,
-        light=light,
-        deadline=deadline.date,
-        provisional=any(o.provisional for o in obligations) or deadline.provisional,
-        obligations=tuple(obligations),
-        completed_on=completed.date if completed else None,
-        closed_on=closed_on,
-        on_time=(completed.date <= deadline.date) if completed else None,
-        soon_until=soon_until,
-    )
-
-
+#: The order of obligations due the same day.
 _ORDER = {
     "report-to-leader": 0,
     "decompose": 1,
@@ -360,10 +97,60 @@ _ORDER = {
 }
 
 
-def _window_end(calendar: WorkCalendar, as_of: date, warning_days: int) -> date:
+def window_end(calendar: WorkCalendar, as_of: date, warning_days: int) -> date:
     """The last day of the warning window: due dates up to it are "due soon".
 
     An open item is due soon when at most ``warning_days`` working days lie in
     ``(as_of, due]``; that holds up to the day before the (warning_days + 1)-th working day.
     """
     return calendar.nth_working_day_after(as_of, warning_days + 1) - timedelta(days=1)
+
+
+def light(
+    closed_on: date | None, done: Completion, obligations: Sequence[Obligation], soon_until: date
+) -> Light:
+    """closed if closed; done if completed (awaiting verification, even late: that item is the
+    assigning unit's); red if anything is overdue; yellow if an open item is due by
+    ``soon_until``; else green."""
+    if closed_on is not None:
+        return "closed"
+    if done.standing is not None:
+        return "done"
+    if any(o.state == "overdue" for o in obligations):
+        return "red"
+    if any(o.state == "open" and o.due <= soon_until for o in obligations):
+        return "yellow"
+    return "green"
+
+
+def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
+    """The status of ``task`` as of ``as_of`` (events after that date are ignored)."""
+    now = clock(task, as_of)
+    deadline = effective_deadline(task, ledger, as_of)
+    done = completion(task, ledger, now)
+    duties: list[Duty] = [
+        *early_duties(task, ledger, now, deadline, done),
+        *milestone_duties(task, ledger, now, done),
+        complete_duty(task, ledger, deadline, done),
+    ]
+    verify = verify_duty(task, ledger, now, done)
+    if verify is not None:
+        duties.append(verify)
+    assess = judge(ledger, now)
+    obligations = sorted(
+        (assess(d) for d in duties), key=lambda o: (o.due, _ORDER.get(o.key.split(":")[0], 9))
+    )
+    soon_until = window_end(ledger.calendar, as_of, ledger.config.warning_days)
+    completed = done.standing
+    return TaskStatus(
+        task=task,
+        as_of=as_of,
+        light=light(now.closed_on, done, obligations, soon_until),
+        deadline=deadline.due.date,
+        provisional=any(o.provisional for o in obligations) or deadline.due.provisional,
+        obligations=tuple(obligations),
+        completed_on=completed.date if completed else None,
+        closed_on=now.closed_on,
+        on_time=(completed.date <= deadline.due.date) if completed else None,
+        soon_until=soon_until,
+    )

@@ -2,13 +2,11 @@
 
 ``api/tasks.json`` (stable, language-neutral keys; dates ``YYYY-MM-DD``)::
 
-    {"schema": "duban-site-tasks/1", "ledger": ..., "as_of": ..., "commit": ...,
-     "tasks": [{"id", "title", "url", "assigned_by", "owner", "co_units", "priority",
-                "received", "deadline", "deadline_provisional", "light", "completed_on",
-                "closed_on", "on_time", "days_overdue",
-                "obligations": [{"key", "rule", "measure", "label", "unit", "due",
-                                 "provisional", "state", "met_on", "days_late",
-                                 "explained"}]}]}
+    {"schema": "duban-site-tasks/2", "ledger": ..., "as_of": ..., "commit": ...,
+     "tasks": [<task_record> + {"url"}]}
+
+Each task has the one shape of a task's status (``schemas/status.schema.json``), the same as
+``duban status --format json`` less the command line's extras (file paths and lines).
 
 ``api/calendars/<unit>.ics``: an all-day event for every obligation still to be met by that
 unit (open or overdue) and for the deadline of every live task it leads, built with the
@@ -21,66 +19,27 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from icalendar import Calendar, Event
 
-from duban.status.records import LIGHT_LABELS, STATE_LABELS, TaskStatus
+from duban.render.status import task_record
+from duban.status.records import LIGHT_LABELS, STATE_LABELS
 from duban.web.public import PublicView
 
-SCHEMA = "duban-site-tasks/1"
-
-
-def _d(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def task_record(s: TaskStatus, base_url: str, page_url: Callable[[str], str]) -> dict[str, Any]:
-    """One task of ``tasks.json``; ``page_url`` is :meth:`duban.web.links.Links.page_url`."""
-    t = s.task
-    return {
-        "id": t.id,
-        "title": t.title,
-        "url": base_url + page_url(f"tasks/{t.id}.md"),
-        "assigned_by": t.assigned_by,
-        "owner": t.owner.unit,
-        "co_units": list(t.owner.co_units),
-        "priority": t.priority,
-        "received": _d(t.received),
-        "deadline": _d(s.deadline),
-        "deadline_provisional": s.provisional,
-        "light": s.light,
-        "completed_on": _d(s.completed_on),
-        "closed_on": _d(s.closed_on),
-        "on_time": s.on_time,
-        "days_overdue": s.days_overdue,
-        "obligations": [
-            {
-                "key": o.key,
-                "rule": o.rule,
-                "measure": o.measure,
-                "label": o.label,
-                "unit": o.unit,
-                "due": _d(o.due),
-                "provisional": o.provisional,
-                "state": o.state,
-                "met_on": _d(o.met_on),
-                "days_late": o.days_late,
-                "explained": o.explained,
-            }
-            for o in s.obligations
-        ],
-    }
+SCHEMA = "duban-site-tasks/2"
 
 
 def tasks_json(view: PublicView, commit: str, base_url: str, page_url: Callable[[str], str]) -> str:
+    """``api/tasks.json``: the public tasks in the shape of ``duban status --format json``
+    (:func:`duban.render.status.task_record`, ``schemas/status.schema.json``) plus each
+    task page's ``url``; ``page_url`` is :meth:`duban.web.pages.Pages.page_url`."""
     payload = {
         "schema": SCHEMA,
         "ledger": view.ledger.config.name,
         "as_of": view.as_of.isoformat(),
         "commit": commit,
         "tasks": [
-            task_record(s, base_url, page_url)
+            {**task_record(s), "url": base_url + page_url(f"tasks/{s.task.id}.md")}
             for s in sorted(view.statuses, key=lambda s: s.task.id)
         ],
     }
@@ -103,7 +62,7 @@ def unit_calendar(
             continue
         t = s.task
         url = base_url + page_url(f"tasks/{t.id}.md") if base_url else ""
-        items = [
+        items: list[tuple[str, str, date, bool, str]] = [
             (o.key, o.label, o.due, o.provisional, o.state)
             for o in s.obligations
             if o.state in ("open", "overdue") and o.unit == code
@@ -146,4 +105,4 @@ def write_feeds(
         view.write_bytes(root / "api" / "calendars" / f"{code}.ics", ics)
 
 
-__all__ = ["SCHEMA", "task_record", "tasks_json", "unit_calendar", "write_feeds"]
+__all__ = ["SCHEMA", "tasks_json", "unit_calendar", "write_feeds"]

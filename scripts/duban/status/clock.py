@@ -1,0 +1,108 @@
+"""The first steps of a task's status: its clock and cycle, its deadline and its completion.
+
+Each step is a small pure function over a :class:`~duban.model.Task` (and the ledger's
+calendar and rules); :func:`duban.status.task.task_status` runs them in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from duban.calendar.workdays import Due
+from duban.model import Event, Ledger, Task, cycle_start
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """What is known of a task on a date."""
+
+    as_of: date
+    """The status date."""
+    events: tuple[Event, ...]
+    """The task's events dated up to ``as_of`` (later ones are ignored)."""
+    cycle: tuple[Event, ...]
+    """The events of the current cycle: after the last ``reopened``."""
+    closed_on: date | None
+    """The date of the cycle's last ``closed`` event (None when the task is live)."""
+
+    @property
+    def now(self) -> date:
+        """The day obligations are judged on: a closed task's clock stops when it is closed."""
+        return self.closed_on or self.as_of
+
+    def first(self, kind: str | None) -> Event | None:
+        """The first event of type ``kind`` (None for no type) up to ``as_of``."""
+        return next((e for e in self.events if e.type == kind), None) if kind else None
+
+
+def clock(task: Task, as_of: date) -> Clock:
+    """The events of ``task`` up to ``as_of``, its current cycle and closing date."""
+    events = tuple(e for e in task.events if e.date <= as_of)
+    cycle = events[cycle_start([e.type for e in events]) :]
+    closed_on = next((e.date for e in reversed(cycle) if e.type == "closed"), None)
+    return Clock(as_of=as_of, events=events, cycle=cycle, closed_on=closed_on)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """The completion deadline in force, and the task field that sets it."""
+
+    due: Due
+    """The date, and whether it is provisional."""
+    field: tuple[str | int, ...]
+    """``("deadline",)``, ``("deadline_rule",)`` or ``("events", i, "deadline")``."""
+
+
+def effective_deadline(task: Task, ledger: Ledger, as_of: date) -> Deadline:
+    """The deadline in force on ``as_of`` and the field that sets it.
+
+    The latest ``extension-approved`` event up to ``as_of`` wins; else the explicit deadline;
+    else the ``deadline_rule`` (``ledger/rules.yaml``) applied to ``received``.
+    """
+    calendar = ledger.calendar
+    extensions = [
+        e
+        for e in task.events
+        if e.type == "extension-approved" and e.date <= as_of and e.deadline is not None
+    ]
+    if extensions:
+        last = extensions[-1]
+        assert last.deadline is not None
+        due = Due(last.deadline, calendar.is_estimated(last.deadline))
+        return Deadline(due, ("events", last.index, "deadline"))
+    if task.deadline is not None:
+        return Deadline(Due(task.deadline, calendar.is_estimated(task.deadline)), ("deadline",))
+    rule = ledger.rules.get(task.deadline_rule or "")
+    computed = rule.due(calendar, task.received, task.priority) if rule else None
+    # Validation reports an unknown rule; the status stage must not crash on it.
+    return Deadline(computed or Due(task.received, False), ("deadline_rule",))
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """The owner's completion reports that count."""
+
+    standing: Event | None
+    """The owner's last completion in the cycle not undone by a later ``sent-back``."""
+    first: Event | None
+    """The owner's first completion ever (up to ``as_of``): it discharges early obligations."""
+
+
+def completion(task: Task, ledger: Ledger, clock: Clock) -> Completion:
+    """The standing and the first completion report of the owner.
+
+    The event type is the ``complete`` rule's ``met_by`` (``ledger/rules.yaml``). A co-unit's
+    completion reports its part only: the task is not done. ``sent-back`` (verification
+    failed) undoes the completion before it.
+    """
+    kind = ledger.rules["complete"].met_by or "completed"
+    owner = task.owner.unit
+    standing: Event | None = None
+    for event in clock.cycle:
+        if event.type == kind and event.by == owner:
+            standing = event
+        elif event.type == "sent-back":
+            standing = None
+    first = next((e for e in clock.events if e.type == kind and e.by == owner), None)
+    return Completion(standing=standing, first=first)
