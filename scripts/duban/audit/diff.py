@@ -171,13 +171,12 @@ def describe(change: FieldChange, lang: str = "zh") -> str:
     key = _field_key(change.field)
     name = field_label(change.field, lang)
     old, new = (_value(key, v, lang) for v in (change.old, change.new))
-    en = lang == "en"
     if change.op == "added":
-        return f"{name} added: {new}" if en else f"新增{name}: {new}"
+        return Text(f"新增{name}: {new}", f"{name} added: {new}")(lang)
     if change.op == "removed":
-        return f"{name} removed: {old}" if en else f"删除{name}: {old}"
+        return Text(f"删除{name}: {old}", f"{name} removed: {old}")(lang)
     if key in _LIST_FIELDS:
-        return f"{name} changed: {old} → {new}" if en else f"修改{name}: {old} → {new}"
+        return Text(f"修改{name}: {old} → {new}", f"{name} changed: {old} → {new}")(lang)
     return f"{name}: {old} → {new}"
 
 
@@ -191,14 +190,22 @@ def _value(key: str, value: Any, lang: str) -> str:
     return _plain(value, lang)
 
 
+_NONE = Text("(无)", "(none)")
+_YES = Text("是", "yes")
+_NO = Text("否", "no")
+_LIST_SEP = Text("、", ", ")
+_PART_SEP = Text("；", "; ")
+_NEW_DEADLINE = Text("新时限 ", "new deadline ")
+_MILESTONE = Text("阶段节点 ", "milestone ")
+
+
 def _plain(value: Any, lang: str) -> str:
     if value is None or value is _MISSING:
-        return "(none)" if lang == "en" else "(无)"
+        return _NONE(lang)
     if isinstance(value, bool):
-        return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
+        return (_YES if value else _NO)(lang)
     if isinstance(value, list):
-        sep = ", " if lang == "en" else "、"
-        return sep.join(_plain(v, lang) for v in value) or _plain(None, lang)
+        return _LIST_SEP(lang).join(_plain(v, lang) for v in value) or _plain(None, lang)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_plain(v, lang)}" for k, v in value.items())
     text = str(value).replace("\n", " ")
@@ -211,14 +218,11 @@ def event_text(event: dict[str, Any], lang: str = "zh") -> str:
     known = isinstance(kind, str) and kind in EVENT_LABELS
     kind_text = EVENT_LABELS[kind](lang) if isinstance(kind, str) and known else _plain(kind, lang)
     text = f"{_plain(event.get('date'), lang)} {kind_text} ({_plain(event.get('by'), lang)})"
-    sep = "; " if lang == "en" else "；"
+    sep = _PART_SEP(lang)
     if "deadline" in event:
-        text += sep + ("new deadline " if lang == "en" else "新时限 ")
-        text += _plain(event["deadline"], lang)
+        text += sep + _NEW_DEADLINE(lang) + _plain(event["deadline"], lang)
     if "milestone" in event:
-        text += (
-            sep + ("milestone " if lang == "en" else "阶段节点 ") + _plain(event["milestone"], lang)
-        )
+        text += sep + _MILESTONE(lang) + _plain(event["milestone"], lang)
     if "note" in event:
         text += sep + _plain(event["note"], lang)
     for key in sorted(

@@ -107,11 +107,10 @@ class Period:
     def describe(self, lang: str = "zh") -> str:
         """``5个工作日`` / ``5 working days``, ``当日`` / ``the same day``."""
         if self.n == 0:
-            return "the same day" if lang == "en" else "当日"
-        if lang == "en":
-            word = {"wd": "working day", "d": "day", "m": "month"}[self.unit]
-            return f"{self.n} {word}{'s' if self.n != 1 else ''}"
-        return f"{self.n}{ {'wd': '个工作日', 'd': '日', 'm': '个月'}[self.unit] }"
+            return Text("当日", "the same day")(lang)
+        zh = {"wd": "个工作日", "d": "日", "m": "个月"}[self.unit]
+        en = {"wd": "working day", "d": "day", "m": "month"}[self.unit]
+        return Text(f"{self.n}{zh}", f"{self.n} {en}{'s' if self.n != 1 else ''}")(lang)
 
 
 @dataclass(frozen=True, slots=True)
