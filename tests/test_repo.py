@@ -135,3 +135,13 @@ def test_wheel_ships_the_schemas(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for schema in SCHEMAS:
         assert f"duban/schemas/{schema.name}" in names
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """`.ci/run` runs command 2 of the README exactly (the landing gate is the README's)."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = readme.split("## Two commands", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line for line in block.splitlines() if line and not line.startswith("#")]
+    assert len(commands) == 2 and all("python3 -m venv .venv" in c for c in commands)
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert commands[1].replace("pip install -e", "pip install -q -e") in ci
