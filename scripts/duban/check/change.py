@@ -186,7 +186,7 @@ def _judge(
     tasks = f"{where}/tasks/" if where else "tasks/"
     changes = [classify(entry, tasks, blobs.blob) for entry in content]
     problems += [problem for change in changes for problem in check(change, ctx)]
-    judged = {entry.new_blob for entry in content if entry.new_blob}
+    judged = {entry.new_blob for entry in entries if entry.new_blob}
     return problems + unreadable_versions(repo, f"{base}..{head}", tasks, judged)
 
 
