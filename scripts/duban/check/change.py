@@ -1,10 +1,16 @@
 """Refuse illegal changes to the ledger between two commits (the ``check-change`` section of
 ``README.md``).
 
-``check_change(repo, base, head, actor)`` compares the ledger at ``head`` with the ledger at
-the merge base of ``base`` and ``head`` (what a pull request changes, like ``git diff
-base...head``), and returns one :class:`~duban.problems.Problem` per refusal, each naming the
-file and line:
+``check_change(repo, base, head, actor)`` compares the tree that merging ``head`` into the
+tip of ``base`` would give (``git merge-tree --write-tree``) with ``base``, and returns one
+:class:`~duban.problems.Problem` per refusal, each naming the file and line:
+
+- ``merge-conflict``: the merge does not go through (nothing else is judged);
+- ``not-a-regular-file`` / ``folder-for-file`` / ``outside-ledger``: the paths
+  (:mod:`duban.check.paths`): only regular files under the ledger, no folder where a file
+  was, nothing outside the ledger but by a ``code_maintainers`` account;
+- ``commit-version-unreadable``: a commit of ``base..head`` holds a task version the strict
+  loader cannot read (:mod:`duban.check.commits`);
 
 - ``task-deleted``: a task file deleted (or moved out of ``tasks/``);
 - ``task-renamed``: a task file renamed to another id;
