@@ -32,9 +32,10 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     units, unit_problems = load_units(layout)
     rules, rule_problems = load_rules(layout.rules)
     calendar, calendar_problems = load_calendar(layout.calendar)
-    task_files, misnamed = layout.scan_tasks()
+    task_files, misnamed, irregular = layout.scan()
     problems += unit_problems + rule_problems + calendar_problems
     problems += _layout_problems(layout, misnamed)
+    problems += [layout.irregular_problem(path) for path in irregular]
     tasks, task_problems = _load_tasks(layout, task_files, config, units, rules, calendar)
     problems += task_problems
     problems.sort(key=Problem.sort_key)

@@ -1,10 +1,16 @@
 """Refuse illegal changes to the ledger between two commits (the ``check-change`` section of
 ``README.md``).
 
-``check_change(repo, base, head, actor)`` compares the ledger at ``head`` with the ledger at
-the merge base of ``base`` and ``head`` (what a pull request changes, like ``git diff
-base...head``), and returns one :class:`~duban.problems.Problem` per refusal, each naming the
-file and line:
+``check_change(repo, base, head, actor)`` compares the tree that merging ``head`` into the
+tip of ``base`` would give (``git merge-tree --write-tree``) with ``base``, and returns one
+:class:`~duban.problems.Problem` per refusal, each naming the file and line:
+
+- ``merge-conflict``: the merge does not go through (nothing else is judged);
+- ``not-a-regular-file`` / ``folder-for-file`` / ``outside-ledger``: the paths
+  (:mod:`duban.check.paths`): only regular files under the ledger, no folder where a file
+  was, nothing outside the ledger but by a ``code_maintainers`` account;
+- ``commit-version-unreadable``: a commit of ``base..head`` holds a task version the strict
+  loader cannot read (:mod:`duban.check.commits`);
 
 - ``task-deleted``: a task file deleted (or moved out of ``tasks/``);
 - ``task-renamed``: a task file renamed to another id;
@@ -46,19 +52,24 @@ from duban.check.change_checks import (
     SettingsChanged,
     check,
 )
+from duban.check.commits import unreadable_versions
+from duban.check.paths import check_paths
 from duban.git import (
     BlobReader,
     GitProblem,
     RawEntry,
+    Repo,
     diff_entries,
     is_task_path,
     merge_base,
+    merge_tree,
     open_repo,
     resolve_commit,
 )
 from duban.load.rules import load_rules_text
-from duban.load.settings import load_config_text, load_units_text
+from duban.load.settings import load_config_text, load_roster_text
 from duban.problems import Problem, UserError
+from duban.source import Location
 from duban.text import Text
 
 
@@ -110,7 +121,7 @@ def _context(
         raise CheckError(
             Text(f"基准提交 {rev} 中没有 {where}", f"no {where} at the base commit {rev}")
         )
-    units, problems = load_units_text(raw, where)
+    units, code_maintainers, problems = load_roster_text(raw, where)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise CheckError(
@@ -125,7 +136,7 @@ def _context(
     rules, _ = load_rules_text(rules_raw, "rules.yaml") if rules_raw else ({}, [])
     deadline_rules = {rule.id: rule.usable_as_deadline for rule in rules.values()}
     prefix = config.id_prefix if config else ""
-    return Context(units, actor, prefix, deadline_rules, today)
+    return Context(units, actor, prefix, deadline_rules, today, code_maintainers)
 
 
 def check_change(
@@ -136,7 +147,8 @@ def check_change(
     ledger: str = "ledger",
     today: date | None = None,
 ) -> list[Problem]:
-    """Every refusal for the change from (the merge base of) ``base`` to ``head``.
+    """Every refusal for merging ``head`` into ``base``: the tree the merge would give,
+    compared with ``base``; every path it touches; every task version of every commit.
 
     ``today`` (in the ledger's time zone), when given, refuses new events dated after it.
 
@@ -152,16 +164,50 @@ def check_change(
     with repo, BlobReader(repo) as blobs:
         try:
             base_sha, head_sha = resolve_commit(repo, base), resolve_commit(repo, head)
-            fork = merge_base(repo, base_sha, head_sha)
+            merge_base(repo, base_sha, head_sha)  # no common history: cannot run
             ctx = _context(blobs, base_sha, base, root, actor, today)
-            entries = diff_entries(repo, fork, head_sha, str(root))
-            tasks = f"{root}/tasks/" if root.parts else "tasks/"
-            changes = [classify(entry, tasks, blobs.blob) for entry in entries]
+            tree, conflicts = merge_tree(repo, base_sha, head_sha)
+            if tree is None:
+                return [_conflict(path, base) for path in conflicts]
+            problems = _judge(repo, blobs, base_sha, head_sha, tree, root, ctx)
         except GitProblem as exc:
             raise CheckError(exc.problem.text) from exc
-    problems = [problem for change in changes for problem in check(change, ctx)]
     problems.sort(key=Problem.sort_key)
     return problems
+
+
+def _judge(
+    repo: Repo,
+    blobs: BlobReader,
+    base: str,
+    head: str,
+    tree: str,
+    root: PurePosixPath,
+    ctx: Context,
+) -> list[Problem]:
+    """The refusals for the change from ``base`` to the merged ``tree``."""
+    where = "" if str(root) == "." else str(root)
+    entries = diff_entries(repo, base, tree)
+    problems, content = check_paths(entries, where, ctx.actor, ctx.code_maintainers)
+    tasks = f"{where}/tasks/" if where else "tasks/"
+    changes = [classify(entry, tasks, blobs.blob) for entry in content]
+    problems += [problem for change in changes for problem in check(change, ctx)]
+    judged = {entry.new_blob for entry in entries if entry.new_blob}
+    return problems + unreadable_versions(repo, f"{base}..{head}", tasks, judged)
+
+
+def _conflict(path: str, base: str) -> Problem:
+    return Problem(
+        "merge-conflict",
+        Location(path, 1, 1),
+        Text(
+            f"合并到 {base} 时 {path} 有冲突，无法判断合并后的台账；请先把 {base} 的最新内容"
+            f"合并进本分支（git merge {base}）并解决冲突，再提交",
+            f"{path} conflicts when merged into {base}, so the merged ledger cannot be "
+            f"judged; merge the latest {base} into this branch (git merge {base}), resolve "
+            "the conflict and push again",
+        ),
+    )
 
 
 __all__ = ["CheckError", "check_change", "classify"]

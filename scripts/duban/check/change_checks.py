@@ -69,13 +69,15 @@ LedgerChange = Added | Deleted | Modified | SettingsChanged
 class Context:
     """What every check needs: ``units`` from ``units.yaml`` at the base commit, the actor
     (None: who made the change is not checked), the base's ``id_prefix`` and deadline rules
-    (rule id → usable as a ``deadline_rule``), and today (None: dates are not checked)."""
+    (rule id → usable as a ``deadline_rule``), today (None: dates are not checked), and the
+    ``code_maintainers`` of the base roster (lower case)."""
 
     units: Mapping[str, Unit]
     actor: str | None
     id_prefix: str = ""
     rules: Mapping[str, bool] = field(default_factory=dict)
     today: date | None = None
+    code_maintainers: frozenset[str] = frozenset()
 
     @cached_property
     def actor_units(self) -> frozenset[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,6 +23,9 @@ TASKS_PREFIX = "ledger/tasks/"
 
 
 NULL_SHA = "0" * 40
+
+#: An open repository (GitPython's), as the other stages name it.
+Repo = git.Repo
 
 
 #: The codes of a history Git could not read (a corrupted repository): errors, not warnings.
@@ -41,13 +44,17 @@ class RawEntry:
     """One entry of ``--raw -z`` output.
 
     ``status`` is Git's letter (A, M, D, T, R, C); ``old_path`` is None for an addition,
-    ``path`` None for a deletion; a blob id is None when that side is absent or a gitlink."""
+    ``path`` None for a deletion; a blob id is None when that side is absent or a gitlink;
+    the modes are Git's (``100644``, ``120000`` a symlink, ``160000`` a gitlink, ``000000``
+    absent; "" when not known), left out of comparisons."""
 
     status: str
     old_path: str | None
     path: str | None
     old_blob: str | None
     new_blob: str | None
+    old_mode: str = field(default="", compare=False)
+    new_mode: str = field(default="", compare=False)
 
 
 class GitProblem(Exception):
@@ -187,8 +194,9 @@ def is_tracked(repo: git.Repo, path: str) -> bool:
     return bool(repo.git.ls_files("--", path, with_exceptions=False))
 
 
-def diff_entries(repo: git.Repo, a: str, b: str, under: str) -> list[RawEntry]:
-    """What changed under ``under`` from commit ``a`` to ``b`` (renames followed)."""
+def diff_entries(repo: git.Repo, a: str, b: str, under: str | None = None) -> list[RawEntry]:
+    """What changed under ``under`` (None: anywhere) from tree-ish ``a`` to ``b`` (renames
+    followed)."""
     try:
         out = repo.git.diff(
             "--raw",
@@ -200,7 +208,7 @@ def diff_entries(repo: git.Repo, a: str, b: str, under: str) -> list[RawEntry]:
             a,
             b,
             "--",
-            under,
+            *([under] if under is not None else []),
             stdout_as_string=False,
         )
     except git.GitCommandError as exc:
@@ -277,10 +285,35 @@ def parse_raw_entry(token: bytes, tokens: Iterator[bytes]) -> RawEntry:
     second = decode_path(next(tokens)) if status in "RC" else None
     old = old_blob if old_blob != NULL_SHA and old_mode != "160000" else None
     new = new_blob if new_blob != NULL_SHA and new_mode != "160000" else None
+    modes = (old_mode, new_mode)
     if second is not None:
-        return RawEntry(status, first, second, old, new)
+        return RawEntry(status, first, second, old, new, *modes)
     if status == "A":
-        return RawEntry(status, None, first, None, new)
+        return RawEntry(status, None, first, None, new, *modes)
     if status == "D":
-        return RawEntry(status, first, None, old, None)
-    return RawEntry(status, first, first, old, new)
+        return RawEntry(status, first, None, old, None, *modes)
+    return RawEntry(status, first, first, old, new, *modes)
+
+
+def merge_tree(repo: git.Repo, base: str, head: str) -> tuple[str | None, list[str]]:
+    """The tree that merging ``head`` into ``base`` would give (``git merge-tree
+    --write-tree``, Git 2.38 or later): (tree id, []) for a clean merge, (None, the
+    conflicting paths) for a conflict; :class:`GitProblem` when Git cannot tell."""
+    status, out, errors = repo.git.merge_tree(
+        "--write-tree",
+        "-z",
+        "--name-only",
+        "--no-messages",
+        base,
+        head,
+        with_extended_output=True,
+        with_exceptions=False,
+        stdout_as_string=False,
+    )
+    parts = [part for part in out.split(b"\0") if part]
+    tree = parts[0].decode("ascii", "replace").strip() if parts else ""
+    if status not in (0, 1) or not _SHA.fullmatch(tree):
+        raise failed(repo, "merge-tree", errors.decode("utf-8", "replace") if errors else "")
+    if status == 0:
+        return tree, []
+    return None, sorted({decode_path(part) for part in parts[1:]})

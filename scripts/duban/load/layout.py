@@ -6,6 +6,19 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
+
+from duban.problems import Problem
+from duban.source import Location
+from duban.text import Text
+
+
+class Scan(NamedTuple):
+    """What one walk of a ledger folder found (see :meth:`Layout.scan`)."""
+
+    tasks: list[Path]
+    misnamed: list[Path]
+    irregular: list[Path]
 
 
 @dataclass(frozen=True)
@@ -34,19 +47,53 @@ class Layout:
     def tasks(self) -> Path:
         return self.root / "tasks"
 
-    def scan_tasks(self) -> tuple[list[Path], list[Path]]:
-        """One walk of ``tasks/``: the task files (``*.yaml``), and the files that look like
-        tasks but would be skipped (``.yml``, ``.YAML``), each sorted. Folders are only
-        walked, whatever their name (``2026.yaml/`` is a folder, not a task file)."""
-        found = [
-            path
-            for folder, _, files in os.walk(self.tasks)
-            for path in (Path(folder, name) for name in files)
-            if path.suffix.lower() in (".yml", ".yaml")
-        ]
-        return (
+    def scan(self) -> Scan:
+        """One walk of the ledger folder that never follows a link (``os.scandir``, no
+        ``stat`` of a link's target): the task files under ``tasks/`` (``*.yaml``), the files
+        that look like tasks but would be skipped (``.yml``, ``.YAML``), and every entry that
+        is neither a regular file nor a folder (a symlink, a FIFO, a device...), each sorted.
+        Folders are only walked, whatever their name (``2026.yaml/`` is a folder)."""
+        found: list[Path] = []
+        irregular: list[Path] = []
+        stack = [self.root]
+        while stack:
+            folder = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue  # missing folders are reported by the loaders
+            for entry in entries:
+                path = Path(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != ".git":
+                        stack.append(path)
+                elif not entry.is_file(follow_symlinks=False):
+                    irregular.append(path)
+                elif path.suffix.lower() in (".yml", ".yaml") and self.tasks in path.parents:
+                    found.append(path)
+        return Scan(
             sorted(p for p in found if p.suffix == ".yaml"),
             sorted(p for p in found if p.suffix != ".yaml"),
+            sorted(irregular),
+        )
+
+    def scan_tasks(self) -> tuple[list[Path], list[Path]]:
+        """The task files and the skipped look-alikes of :meth:`scan`."""
+        scan = self.scan()
+        return scan.tasks, scan.misnamed
+
+    def irregular_problem(self, path: Path) -> Problem:
+        """The problem of an entry of :attr:`Scan.irregular`."""
+        kind = ("符号链接", "a symbolic link") if path.is_symlink() else ("特殊文件", "not a file")
+        return Problem(
+            "not-a-regular-file",
+            Location(self.display(path)),
+            Text(
+                f"台账目录中只能有普通文件，此处是{kind[0]}，不会被读取；请删除它，"
+                "把内容作为普通文件提交",
+                f"only regular files may be in the ledger folder; this is {kind[1]} and is "
+                "not read: remove it and commit the contents as a regular file",
+            ),
         )
 
     def task_files(self) -> list[Path]:

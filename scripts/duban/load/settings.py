@@ -49,6 +49,17 @@ def load_units_text(raw: bytes, display: str) -> tuple[dict[str, Unit], list[Pro
     return units_from(*_checked(*load_text(raw, display), "units"))
 
 
+def load_roster_text(
+    raw: bytes, display: str
+) -> tuple[dict[str, Unit], frozenset[str], list[Problem]]:
+    """``units.yaml`` from a Git blob: the units and the ``code_maintainers`` (accounts that
+    may change what lies outside the ledger folder, lower case, without ``@``)."""
+    doc, problems = _checked(*load_text(raw, display), "units")
+    units, problems = units_from(doc, problems)
+    accounts = doc.data.get("code_maintainers", []) if doc is not None else []
+    return units, frozenset(str(a).lstrip("@").lower() for a in accounts), problems
+
+
 def config_from(
     doc: Document | None, problems: list[Problem]
 ) -> tuple[LedgerConfig | None, list[Problem]]:
