@@ -509,3 +509,93 @@ def test_zizmor_flags_pull_request_target_without_the_reasoned_ignore(tmp_path: 
         [zizmor, "--offline", "--no-progress", str(bad)], capture_output=True, text=True
     )
     assert done.returncode != 0 and "dangerous-triggers" in done.stdout, done.stdout
+
+
+# -- CODEOWNERS ----------------------------------------------------------------------------
+
+CODEOWNERS = WORKFLOWS.parent / "CODEOWNERS"
+MAINTAINERS = "@example-prefecture/duban-maintainers"
+DUCHASHI = "@example-prefecture/duchashi"
+SETTINGS = ("ledger/ledger.yaml", "ledger/units.yaml", "ledger/rules.yaml", "ledger/calendar/")
+
+
+def codeowners_rules(text: str) -> list[tuple[str, list[str]]]:
+    rules = []
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            pattern, *owners = line.split()
+            # Only the forms this file uses, so the matcher below is exact for them.
+            assert pattern == "*" or pattern.startswith("/"), pattern
+            assert not any(c in pattern[1:] for c in "*?[!"), pattern
+            rules.append((pattern, owners))
+    return rules
+
+
+def owners_of(rules: list[tuple[str, list[str]]], path: str) -> list[str] | None:
+    """GitHub's rule for these forms: the last matching line wins; ``*`` matches every file,
+    ``/dir/`` everything under dir, ``/file`` that file (or everything under it)."""
+    found = None
+    for pattern, owners in rules:
+        anchored = pattern.lstrip("/")
+        if (
+            pattern == "*"
+            or path == anchored.rstrip("/")
+            or path.startswith(anchored.rstrip("/") + "/")
+        ):
+            found = owners
+    return found
+
+
+def check_codeowners(text: str, files: list[str]) -> None:
+    """Tasks have no code owner; the settings and roster belong to the assigning unit;
+    everything else to the code maintainers."""
+    rules = codeowners_rules(text)
+    for path in files:
+        owners = owners_of(rules, path)
+        if path.startswith("ledger/tasks/"):
+            assert not owners, f"{path}: the gate judges task files, {owners}"
+        elif path.startswith("ledger/"):
+            assert owners == [DUCHASHI], f"{path}: {owners}"
+        else:
+            assert owners == [MAINTAINERS], f"{path}: {owners}"
+
+
+def repository_files() -> list[str]:
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=WORKFLOWS.parent.parent, capture_output=True, text=True
+    )
+    sample = [
+        ".github/workflows/pr.yml",
+        ".github/CODEOWNERS",
+        "scripts/duban/cli/main.py",
+        "schemas/task.schema.json",
+        "docs/index.md",
+        "mkdocs.yml",
+        "pyproject.toml",
+        "ledger/tasks/2026/SL-2026-0042.yaml",
+        *(s + "2026.yaml" if s.endswith("/") else s for s in SETTINGS),
+    ]
+    return sorted({*listed.stdout.split(), *sample})
+
+
+def test_codeowners() -> None:
+    files = repository_files()
+    assert any(f.startswith("ledger/tasks/") for f in files)
+    check_codeowners(CODEOWNERS.read_text(encoding="utf-8"), files)
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("tasks owned", "/ledger/tasks/\n", f"/ledger/tasks/ {DUCHASHI}\n"),
+        ("no default", f"*                       {MAINTAINERS}\n", ""),
+        ("roster by another team", f"/ledger/units.yaml      {DUCHASHI}", "/ledger/units.yaml x"),
+        ("calendar unowned", f"/ledger/calendar/       {DUCHASHI}", "/ledger/calendar/"),
+    ],
+    ids=["tasks owned", "no default", "roster by another team", "calendar unowned"],
+)
+def test_codeowners_check_can_fail(name: str, old: str, new: str) -> None:
+    text = CODEOWNERS.read_text(encoding="utf-8")
+    assert old in text, name
+    with pytest.raises(AssertionError):
+        check_codeowners(text.replace(old, new), repository_files())
