@@ -68,6 +68,22 @@ def shell_commands(script: str) -> list[list[str]]:
     return commands
 
 
+def mentions_folder(script: str, folder: str) -> list[str]:
+    """The words of ``script`` that name ``folder`` or a path inside it (``pr``, ``./pr/x``,
+    ``$GITHUB_WORKSPACE/pr/x``, ``"${GITHUB_WORKSPACE}"/pr``), and every ``cd``/``pushd``
+    (a script that changes directory escapes the ``working-directory`` it is judged by)."""
+    found = []
+    prefixes = ("", "./", "$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/")
+    for words in shell_commands(script):
+        if words[0] in ("cd", "pushd"):
+            found.append(" ".join(words))
+        for word in words:
+            for prefix in prefixes:
+                if word == prefix + folder or word.startswith(prefix + folder + "/"):
+                    found.append(word)
+    return found
+
+
 def check_runs_only_duban(script: str) -> None:
     """Every command of ``script`` is the installed ``duban`` (or ``true``); the shell words
     around them are whole: ``if duban …; then`` or ``if [ … ]; then``, ``then``, ``fi``."""
@@ -151,7 +167,8 @@ def test_publish_on_push_to_main() -> None:
 def test_pr_checker_runs_base_code_not_pr_code() -> None:
     """The PR workflow installs duban from the base commit and only reads the PR as data."""
     data = load(WORKFLOWS / "pr.yml")
-    assert list(data["on"]) == ["pull_request"], "never pull_request_target"
+    # Issue 11 item 6: the definition that runs is the base branch's (tests/test_gate_workflow.py).
+    assert list(data["on"]) == ["pull_request_target"]
     (job,) = data["jobs"].values()
     assert job["permissions"] == {"contents": "read"}
     checkouts = {
@@ -183,8 +200,10 @@ def test_pr_checker_runs_base_code_not_pr_code() -> None:
     overdue = next(s for s in runs if "duban overdue" in s["run"])
     assert "--format github" in overdue["run"] and "GITHUB_STEP_SUMMARY" in overdue["run"]
     assert all("|| true" in line for line in overdue["run"].splitlines() if "duban overdue" in line)
-    # The base checkout is the first step: the installed code is fixed before the PR is read.
-    assert steps(job)[0]["with"]["path"] == base
+    # The base checkout comes before the PR's: the installed code is fixed before the PR is
+    # read (only the one-account check, which reads no files, comes first).
+    paths = [s["with"]["path"] for s in steps(job) if "with" in s and "path" in s["with"]]
+    assert paths[:2] == [base, head]
 
 
 def test_zizmor_finds_nothing() -> None:
