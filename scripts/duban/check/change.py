@@ -34,9 +34,11 @@ functions of :mod:`duban.check.change_checks`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from duban.check.backfill import read_backfill
 from duban.check.change_checks import (
     Added,
     Context,
@@ -154,6 +156,8 @@ def check_change(
             base_sha, head_sha = resolve_commit(repo, base), resolve_commit(repo, head)
             fork = merge_base(repo, base_sha, head_sha)
             ctx = _context(blobs, base_sha, base, root, actor, today)
+            if today is not None:  # backfill_days on the base's calendar (check/backfill.py)
+                ctx = replace(ctx, backfill=read_backfill(repo, blobs, base_sha, head_sha, root))
             entries = diff_entries(repo, fork, head_sha, str(root))
             tasks = f"{root}/tasks/" if root.parts else "tasks/"
             changes = [classify(entry, tasks, blobs.blob) for entry in entries]

@@ -16,10 +16,12 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
-from duban.check.duties import duty_violation
+from duban.check.backfill import Backfill
+from duban.check.duties import assigner_violation, duty_violation, owners_in_force, unit_kinds
 from duban.check.pipeline import load_task_text, shape_problems
+from duban.check.roster import dual_roles, handle, roster_location
 from duban.load.yamlload import load_text
-from duban.model import Unit, cycle_start
+from duban.model import Owner, Unit, cycle_start
 from duban.problems import Problem, json_path
 from duban.source import Document, Location
 from duban.text import Text
@@ -69,13 +71,15 @@ LedgerChange = Added | Deleted | Modified | SettingsChanged
 class Context:
     """What every check needs: ``units`` from ``units.yaml`` at the base commit, the actor
     (None: who made the change is not checked), the base's ``id_prefix`` and deadline rules
-    (rule id → usable as a ``deadline_rule``), and today (None: dates are not checked)."""
+    (rule id → usable as a ``deadline_rule``), today (None: dates are not checked) and the
+    backfill limit (None: no limit on how far back a new event is dated)."""
 
     units: Mapping[str, Unit]
     actor: str | None
     id_prefix: str = ""
     rules: Mapping[str, bool] = field(default_factory=dict)
     today: date | None = None
+    backfill: Backfill | None = None
 
     @cached_property
     def actor_units(self) -> frozenset[str]:
@@ -98,6 +102,16 @@ class Context:
 
     def assigning(self) -> set[str]:
         return {code for code, unit in self.units.items() if unit.kind == "assigning"}
+
+    def assigns(self, assigner: object) -> bool:
+        """Whether the actor maintains ``assigner`` and it is an assigning unit."""
+        return assigner in self.actor_units & self.assigning()
+
+    def backdated(self, day: object) -> bool:
+        """Whether a new event dated ``day`` is older than the backfill limit allows."""
+        if self.today is None or self.backfill is None:
+            return False
+        return self.backfill.backdated(day, self.today)
 
 
 def _refuse(code: str, where: Location, zh: str, en: str, keys: Keys = ()) -> Problem:
@@ -148,7 +162,7 @@ def check_added(change: Added, ctx: Context) -> list[Problem]:
         return problems
     doc, assigner = task.doc, task.assigned_by
     assert doc is not None  # the pipeline's records keep their document
-    if ctx.actor and assigner not in ctx.actor_units:
+    if ctx.actor and not ctx.assigns(assigner):
         problems.append(
             _refuse(
                 "task-created-by-non-assigner",
@@ -191,7 +205,8 @@ def check_modified(change: Modified, ctx: Context) -> list[Problem]:
     problems += _events_kept(old, new, old_events, new_events)
     problems += _closed_changed(new, old_events, new_events[len(old_events) :], fields)
     assigner = a.get("assigned_by")
-    if fields and ctx.actor and assigner not in ctx.actor_units:
+    problems += _assigner_changed(new, fields, ctx)
+    if fields and ctx.actor and not ctx.assigns(assigner):
         problems.append(
             _refuse(
                 "task-fields-changed",
@@ -206,6 +221,21 @@ def check_modified(change: Modified, ctx: Context) -> list[Problem]:
     if isinstance(a.get("owner"), dict):
         problems += _new_events(new, len(old_events), a["owner"], str(assigner), ctx)
     return problems
+
+
+def _assigner_changed(new: Document, fields: list[str], ctx: Context) -> list[Problem]:
+    """A changed ``assigned_by`` or ``owner`` still names an assigning unit, not the owner."""
+    data = new.data
+    owner = data.get("owner")
+    if not ({"assigned_by", "owner"} & set(fields)) or not isinstance(owner, dict):
+        return []
+    first = Owner(str(owner.get("unit")), "", tuple(map(str, owner.get("co_units") or ())))
+    why = assigner_violation(str(data.get("assigned_by")), first, unit_kinds(ctx.units))
+    if why is None:
+        return []
+    return [
+        _refuse("assigner-not-allowed", new.loc("assigned_by"), why.zh, why.en, ("assigned_by",))
+    ]
 
 
 def _renamed(change: Modified, new: Document) -> list[Problem]:
@@ -298,10 +328,11 @@ def _closed_changed(
 def _new_events(
     doc: Document, first: int, owner: dict[str, Any], assigner: str, ctx: Context
 ) -> list[Problem]:
-    """Events from index ``first`` on: recorded by the actor's units, within their duties,
-    not dated after today."""
+    """Events from index ``first`` on: recorded by the actor's units, within their duties
+    (against the owner in force at each), not dated after today, nor backdated beyond
+    ``backfill_days`` unless the assigning unit records them (补录, with a note)."""
     events = doc.data.get("events") or []
-    owners = {owner.get("unit"), *(owner.get("co_units") or [])}
+    in_force = list(owners_in_force(owner, events))
     problems = []
     for index in range(first, len(events)):
         event = events[index]
@@ -310,7 +341,8 @@ def _new_events(
         kind, by = event.get("type"), event.get("by")
         keys: Keys = ("events", index, "by")
         where = doc.loc(*keys)
-        if ctx.actor and by not in ctx.actor_units:
+        on_behalf = ctx.backdated(event.get("date")) and ctx.assigns(assigner)
+        if ctx.actor and by not in ctx.actor_units and not on_behalf:
             problems.append(
                 _refuse(
                     "event-not-actor",
@@ -322,11 +354,51 @@ def _new_events(
                     keys,
                 )
             )
+        owners = {in_force[index].unit, *in_force[index].co_units}
         why = duty_violation(str(kind), str(by), assigner, owners)
         if why is not None:
             problems.append(_refuse("duty-separation", where, why.zh, why.en, keys))
         problems += _in_future(doc, index, event, ctx.today)
+        problems += _backdated(doc, index, event, ctx, assigner)
     return problems
+
+
+def _backdated(
+    doc: Document, index: int, event: dict[str, Any], ctx: Context, assigner: str
+) -> list[Problem]:
+    """A new event older than ``backfill_days`` working days: refused, unless a maintainer
+    of the assigning unit records it with a note (补录)."""
+    if not ctx.actor or not ctx.backdated(event.get("date")):
+        return []
+    assert ctx.today is not None and ctx.backfill is not None
+    days, day = ctx.backfill.days, event.get("date")
+    if not ctx.assigns(assigner):
+        keys: Keys = ("events", index, "date")
+        return [
+            _refuse(
+                "event-backdated",
+                doc.loc(*keys),
+                f"办理记录的日期 {day} 早于今天 ({ctx.today}) {days} 个工作日以上, 不能补登;"
+                f" 确需补录的, 请交办单位 {assigner} 代为补录并在 note 中写明原因",
+                f"the event is dated {day}, more than {days} working days before today "
+                f"({ctx.today}); only the assigning unit {assigner} may record it (补录, "
+                "with a note saying why)",
+                keys,
+            )
+        ]
+    if str(event.get("note") or "").strip():
+        return []
+    keys = ("events", index)
+    return [
+        _refuse(
+            "backfill-without-note",
+            doc.loc(*keys),
+            f"补录 {days} 个工作日以前的办理记录 ({day}) 须在 note 中写明补录原因",
+            f"a backfilled event ({day}, more than {days} working days ago) must carry a "
+            "note saying why",
+            keys,
+        )
+    ]
 
 
 def _in_future(
@@ -347,8 +419,29 @@ def _in_future(
     ]
 
 
+def _dual_role(path: str, ctx: Context) -> list[Problem]:
+    """An actor who maintains an assigning unit and another unit (base roster) is refused."""
+    if not ctx.actor or handle(ctx.actor) not in dual_roles(ctx.units):
+        return []
+    line = roster_location(ctx.units, ctx.actor)
+    return [
+        _refuse(
+            "actor-dual-role",
+            Location(path, 1, 1),
+            f"提交人 {ctx.who} 在基准分支的 units.yaml ({line}) 中既维护交办单位又维护其他单位;"
+            " 请先把该账号从其中一个单位删去",
+            f"{ctx.who} maintains an assigning unit and another unit in units.yaml on the "
+            f"base branch ({line}); remove the account from one of them first",
+        )
+    ]
+
+
 def check(change: LedgerChange, ctx: Context) -> list[Problem]:
     """The refusals for one change."""
+    if not isinstance(change, SettingsChanged):
+        dual = _dual_role(change.path, ctx)
+        if dual:
+            return dual
     if isinstance(change, Added):
         return check_added(change, ctx)
     if isinstance(change, Deleted):
