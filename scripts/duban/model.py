@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -214,15 +215,21 @@ class Task:
         now = self.responsible()
         return (now.unit, *now.co_units)
 
+    @cached_property
+    def _in_force(self) -> tuple[Owner, ...]:
+        owners = [self.owner]
+        for event in self.events:
+            owner = owners[-1]
+            if event.type == "reassigned" and event.owner:
+                owner = owner.reassigned(event.owner, event.co_units)
+            owners.append(owner)
+        return tuple(owners)
+
     def owner_before(self, index: int) -> Owner:
         """The owner in force for event ``index``: as first assigned, changed by every
         ``reassigned`` before it (events are in date order, so this is the owner at its
         date)."""
-        owner = self.owner
-        for event in self.events[:index]:
-            if event.type == "reassigned" and event.owner:
-                owner = owner.reassigned(event.owner, event.co_units)
-        return owner
+        return self._in_force[max(0, min(index, len(self.events)))]
 
     def responsible(self, as_of: dt.date | None = None) -> Owner:
         """The owner in force on ``as_of`` (after every reassignment up to it; None: all)."""
