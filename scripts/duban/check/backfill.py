@@ -15,6 +15,9 @@ from duban.calendar.workdays import CalendarError, WorkCalendar
 from duban.git import BlobReader, diff_entries
 from duban.load.calendar import load_calendar
 from duban.load.settings import load_config_text
+from duban.problems import Problem, json_path
+from duban.source import Document
+from duban.text import Text
 
 #: The id of Git's empty tree: a diff from it lists every file of a commit.
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -37,6 +40,33 @@ class Backfill:
             return when < today and self.calendar.working_days_between(when, today) > self.days
         except (ValueError, CalendarError):
             return True
+
+    def refusals(
+        self, doc: Document, index: int, today: date, assigner: str, by_assigner: bool
+    ) -> list[Problem]:
+        """For backdated event ``index``: refused unless a maintainer of the assigning unit
+        records it (``by_assigner``) with a note (补录)."""
+        event = doc.data["events"][index]
+        day = event.get("date")
+        if not by_assigner:
+            keys: tuple[str | int, ...] = ("events", index, "date")
+            text = Text(
+                f"办理记录的日期 {day} 早于今天 ({today}) {self.days} 个工作日以上, 不能补登;"
+                f" 确需补录的, 请交办单位 {assigner} 代为补录并在 note 中写明原因",
+                f"the event is dated {day}, more than {self.days} working days before today "
+                f"({today}); only the assigning unit {assigner} may record it (补录, with a "
+                "note saying why)",
+            )
+            return [Problem("event-backdated", doc.loc(*keys), text, field=json_path(keys))]
+        if str(event.get("note") or "").strip():
+            return []
+        keys = ("events", index)
+        text = Text(
+            f"补录 {self.days} 个工作日以前的办理记录 ({day}) 须在 note 中写明补录原因",
+            f"a backfilled event ({day}, more than {self.days} working days ago) must carry "
+            "a note saying why",
+        )
+        return [Problem("backfill-without-note", doc.loc(*keys), text, field=json_path(keys))]
 
 
 def _calendar_at(

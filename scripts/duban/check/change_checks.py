@@ -19,7 +19,7 @@ from typing import Any
 from duban.check.backfill import Backfill
 from duban.check.duties import assigner_violation, duty_violation, owners_in_force, unit_kinds
 from duban.check.pipeline import load_task_text, shape_problems
-from duban.check.roster import dual_roles, handle, roster_location
+from duban.check.roster import dual_role_refusal
 from duban.load.yamlload import load_text
 from duban.model import Owner, Unit, cycle_start
 from duban.problems import Problem, json_path
@@ -359,46 +359,11 @@ def _new_events(
         if why is not None:
             problems.append(_refuse("duty-separation", where, why.zh, why.en, keys))
         problems += _in_future(doc, index, event, ctx.today)
-        problems += _backdated(doc, index, event, ctx, assigner)
-    return problems
-
-
-def _backdated(
-    doc: Document, index: int, event: dict[str, Any], ctx: Context, assigner: str
-) -> list[Problem]:
-    """A new event older than ``backfill_days`` working days: refused, unless a maintainer
-    of the assigning unit records it with a note (补录)."""
-    if not ctx.actor or not ctx.backdated(event.get("date")):
-        return []
-    assert ctx.today is not None and ctx.backfill is not None
-    days, day = ctx.backfill.days, event.get("date")
-    if not ctx.assigns(assigner):
-        keys: Keys = ("events", index, "date")
-        return [
-            _refuse(
-                "event-backdated",
-                doc.loc(*keys),
-                f"办理记录的日期 {day} 早于今天 ({ctx.today}) {days} 个工作日以上, 不能补登;"
-                f" 确需补录的, 请交办单位 {assigner} 代为补录并在 note 中写明原因",
-                f"the event is dated {day}, more than {days} working days before today "
-                f"({ctx.today}); only the assigning unit {assigner} may record it (补录, "
-                "with a note saying why)",
-                keys,
+        if ctx.actor and ctx.backfill and ctx.today and ctx.backdated(event.get("date")):
+            problems += ctx.backfill.refusals(
+                doc, index, ctx.today, assigner, ctx.assigns(assigner)
             )
-        ]
-    if str(event.get("note") or "").strip():
-        return []
-    keys = ("events", index)
-    return [
-        _refuse(
-            "backfill-without-note",
-            doc.loc(*keys),
-            f"补录 {days} 个工作日以前的办理记录 ({day}) 须在 note 中写明补录原因",
-            f"a backfilled event ({day}, more than {days} working days ago) must carry a "
-            "note saying why",
-            keys,
-        )
-    ]
+    return problems
 
 
 def _in_future(
@@ -419,27 +384,10 @@ def _in_future(
     ]
 
 
-def _dual_role(path: str, ctx: Context) -> list[Problem]:
-    """An actor who maintains an assigning unit and another unit (base roster) is refused."""
-    if not ctx.actor or handle(ctx.actor) not in dual_roles(ctx.units):
-        return []
-    line = roster_location(ctx.units, ctx.actor)
-    return [
-        _refuse(
-            "actor-dual-role",
-            Location(path, 1, 1),
-            f"提交人 {ctx.who} 在基准分支的 units.yaml ({line}) 中既维护交办单位又维护其他单位;"
-            " 请先把该账号从其中一个单位删去",
-            f"{ctx.who} maintains an assigning unit and another unit in units.yaml on the "
-            f"base branch ({line}); remove the account from one of them first",
-        )
-    ]
-
-
 def check(change: LedgerChange, ctx: Context) -> list[Problem]:
     """The refusals for one change."""
     if not isinstance(change, SettingsChanged):
-        dual = _dual_role(change.path, ctx)
+        dual = dual_role_refusal(change.path, ctx.units, ctx.actor, ctx.who)
         if dual:
             return dual
     if isinstance(change, Added):

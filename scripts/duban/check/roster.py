@@ -64,3 +64,20 @@ def roster_location(units: Mapping[str, Unit], account: str) -> Location | None:
             if handle(str(name)) == handle(account) and k < len(unit.maintainers_at):
                 return unit.maintainers_at[k]
     return None
+
+
+def dual_role_refusal(
+    path: str, units: Mapping[str, Unit], actor: str | None, who: str
+) -> list[Problem]:
+    """A change by an actor who maintains an assigning unit and another unit (per the base
+    roster ``units``) is refused, at ``path``."""
+    if not actor or handle(actor) not in dual_roles(units):
+        return []
+    line = roster_location(units, actor)
+    text = Text(
+        f"提交人 {who} 在基准分支的 units.yaml ({line}) 中既维护交办单位又维护其他单位;"
+        " 请先把该账号从其中一个单位删去",
+        f"{who} maintains an assigning unit and another unit in units.yaml on the base "
+        f"branch ({line}); remove the account from one of them first",
+    )
+    return [Problem("actor-dual-role", Location(path, 1, 1), text)]
