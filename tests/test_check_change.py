@@ -273,7 +273,19 @@ def test_command_reports_each_reason_on_its_own_line(repo: Path) -> None:
 def test_command_passes_legal_change(repo: Path) -> None:
     append(repo, "date: 2026-03-09, type: plan-reported, by: fgw")
     commit(repo, "ok")
-    done = run(repo, "--base", "main", "--head", "pr", "--actor", "fgw-clerk", "--lang", "en")
+    done = run(
+        repo,
+        "--base",
+        "main",
+        "--head",
+        "pr",
+        "--actor",
+        "fgw-clerk",
+        "--lang",
+        "en",
+        "--as-of",
+        "2026-03-10",  # within backfill_days of the event (issue 11, item 4)
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "OK" in done.stderr
 
@@ -292,12 +304,14 @@ def test_command_cannot_run(repo: Path, tmp_path: Path) -> None:
 def test_refuses_events_dated_after_today(repo: Path) -> None:
     from datetime import date
 
-    append(repo, "date: 2026-03-09, type: plan-reported, by: fgw")
+    append(repo, "date: 2026-11-25, type: plan-reported, by: fgw")
     append(repo, "date: 2026-12-15, type: completed, by: fgw")
     commit(repo, "fgw reports ahead of time")
     problems = check_change(str(repo), "main", "HEAD", "fgw-clerk", today=date(2026, 11, 27))
     assert [(p.code, p.where.line) for p in problems] == [("event-in-future", 17)]
-    assert check_change(str(repo), "main", "HEAD", "fgw-clerk", today=date(2026, 12, 15)) == []
+    # On 12-15 the completion is due, but the 11-25 event is then too old (backfill_days, #11)
+    problems = check_change(str(repo), "main", "HEAD", "fgw-clerk", today=date(2026, 12, 15))
+    assert [(p.code, p.where.line) for p in problems] == [("event-backdated", 16)]
 
 
 def test_appended_event_must_be_valid(repo: Path) -> None:

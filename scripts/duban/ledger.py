@@ -15,6 +15,7 @@ from duban.calendar.rules import Rule
 from duban.calendar.workdays import CalendarError, CalendarRangeError, Due, Period, WorkCalendar
 from duban.check import tasks as validate
 from duban.check.pipeline import load_task
+from duban.check.roster import roster_problems
 from duban.load.calendar import load_calendar
 from duban.load.layout import Layout
 from duban.load.rules import load_rules
@@ -33,7 +34,7 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     rules, rule_problems = load_rules(layout.rules)
     calendar, calendar_problems = load_calendar(layout.calendar)
     task_files, misnamed, irregular = layout.scan()
-    problems += unit_problems + rule_problems + calendar_problems
+    problems += unit_problems + roster_problems(units) + rule_problems + calendar_problems
     problems += _layout_problems(layout, misnamed)
     problems += [layout.irregular_problem(path) for path in irregular]
     tasks, task_problems = _load_tasks(layout, task_files, config, units, rules, calendar)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,11 +33,14 @@ EVENT_TYPES = (
     "verified",
     "closed",
     "reopened",
+    "reassigned",
 )
 
 #: Separation of duties (README "The ledger, for clerks"; checked in ``check/duties.py``):
 #: the assigning unit alone records these ...
-ASSIGNER_ONLY = frozenset({"extension-approved", "sent-back", "verified", "closed", "reopened"})
+ASSIGNER_ONLY = frozenset(
+    {"extension-approved", "sent-back", "verified", "closed", "reopened", "reassigned"}
+)
 #: ... the responsible unit (owner or co-unit) alone these ...
 OWNER_ONLY = frozenset(
     {
@@ -71,6 +75,7 @@ EVENT_LABELS = {
     "verified": Text("已核实", "verified"),
     "closed": Text("已销号", "closed"),
     "reopened": Text("重新办理", "reopened"),
+    "reassigned": Text("改派", "reassigned"),
 }
 
 
@@ -88,6 +93,9 @@ class LedgerConfig:
     short_name: str = ""
     warning_days: int = 3
     """An open item due within this many working days is yellow (黄灯)."""
+    backfill_days: int = 3
+    """A new event may be dated at most this many working days before the day of the check;
+    older ones only the assigning unit records (补录, with a note)."""
     site_url: str = ""
     repo_url: str = ""
     contact: str = ""
@@ -111,6 +119,8 @@ class Unit:
     """Platform accounts that may record events for this unit."""
     short_name: str = ""
     where: Location = Location("units.yaml")
+    maintainers_at: tuple[Location, ...] = ()
+    """Where each of :attr:`maintainers` is written (empty when not known)."""
 
     @property
     def label(self) -> str:
@@ -143,6 +153,10 @@ class Event:
     """The new deadline of an ``extension-approved``."""
     milestone: str | None = None
     """The milestone a ``milestone-reported`` reports."""
+    owner: str | None = None
+    """The new responsible unit of a ``reassigned``."""
+    co_units: tuple[str, ...] | None = None
+    """The new co-units of a ``reassigned`` (None: unchanged)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +166,12 @@ class Owner:
     unit: str
     lead: str
     co_units: tuple[str, ...] = ()
+
+    def reassigned(self, unit: str, co_units: Sequence[str] | None) -> Owner:
+        """The owner after a ``reassigned`` to ``unit``: the same lead title; ``co_units``
+        when given, else the co-units in force (the new owner never among them)."""
+        kept = self.co_units if co_units is None else tuple(co_units)
+        return Owner(unit, self.lead, tuple(c for c in kept if c != unit))
 
 
 @dataclass(frozen=True)
@@ -191,8 +211,30 @@ class Task:
         return self.doc.loc(*keys) if self.doc else Location(self.path)
 
     def units(self) -> tuple[str, ...]:
-        """Every unit involved: the owner first, then co-units."""
-        return (self.owner.unit, *self.owner.co_units)
+        """Every unit responsible now: the owner in force first, then co-units."""
+        now = self.responsible()
+        return (now.unit, *now.co_units)
+
+    @cached_property
+    def _in_force(self) -> tuple[Owner, ...]:
+        owners = [self.owner]
+        for event in self.events:
+            owner = owners[-1]
+            if event.type == "reassigned" and event.owner:
+                owner = owner.reassigned(event.owner, event.co_units)
+            owners.append(owner)
+        return tuple(owners)
+
+    def owner_before(self, index: int) -> Owner:
+        """The owner in force for event ``index``: as first assigned, changed by every
+        ``reassigned`` before it (events are in date order, so this is the owner at its
+        date)."""
+        return self._in_force[max(0, min(index, len(self.events)))]
+
+    def responsible(self, as_of: dt.date | None = None) -> Owner:
+        """The owner in force on ``as_of`` (after every reassignment up to it; None: all)."""
+        count = sum(1 for e in self.events if as_of is None or e.date <= as_of)
+        return self.owner_before(count)
 
 
 @dataclass(frozen=True)

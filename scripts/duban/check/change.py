@@ -40,9 +40,11 @@ functions of :mod:`duban.check.change_checks`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from duban.check.backfill import read_backfill
 from duban.check.change_checks import (
     Added,
     Context,
@@ -166,6 +168,8 @@ def check_change(
             base_sha, head_sha = resolve_commit(repo, base), resolve_commit(repo, head)
             merge_base(repo, base_sha, head_sha)  # no common history: cannot run
             ctx = _context(blobs, base_sha, base, root, actor, today)
+            if today is not None:  # backfill_days on the base's calendar (check/backfill.py)
+                ctx = replace(ctx, backfill=read_backfill(repo, blobs, base_sha, head_sha, root))
             tree, conflicts = merge_tree(repo, base_sha, head_sha)
             if tree is None:
                 return [_conflict(path, base) for path in conflicts]

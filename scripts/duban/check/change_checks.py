@@ -16,10 +16,12 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
-from duban.check.duties import duty_violation
+from duban.check.backfill import Backfill
+from duban.check.duties import assigner_violation, duty_violation, owners_in_force, unit_kinds
 from duban.check.pipeline import load_task_text, shape_problems
+from duban.check.roster import dual_role_refusal
 from duban.load.yamlload import load_text
-from duban.model import Unit, cycle_start
+from duban.model import Owner, Unit, cycle_start
 from duban.problems import Problem, json_path
 from duban.source import Document, Location
 from duban.text import Text
@@ -69,8 +71,9 @@ LedgerChange = Added | Deleted | Modified | SettingsChanged
 class Context:
     """What every check needs: ``units`` from ``units.yaml`` at the base commit, the actor
     (None: who made the change is not checked), the base's ``id_prefix`` and deadline rules
-    (rule id → usable as a ``deadline_rule``), today (None: dates are not checked), and the
-    ``code_maintainers`` of the base roster (lower case)."""
+    (rule id → usable as a ``deadline_rule``), today (None: dates are not checked), the
+    ``code_maintainers`` of the base roster (lower case) and the backfill limit (None: no
+    limit on how far back a new event is dated)."""
 
     units: Mapping[str, Unit]
     actor: str | None
@@ -78,6 +81,7 @@ class Context:
     rules: Mapping[str, bool] = field(default_factory=dict)
     today: date | None = None
     code_maintainers: frozenset[str] = frozenset()
+    backfill: Backfill | None = None
 
     @cached_property
     def actor_units(self) -> frozenset[str]:
@@ -100,6 +104,16 @@ class Context:
 
     def assigning(self) -> set[str]:
         return {code for code, unit in self.units.items() if unit.kind == "assigning"}
+
+    def assigns(self, assigner: object) -> bool:
+        """Whether the actor maintains ``assigner`` and it is an assigning unit."""
+        return assigner in self.actor_units & self.assigning()
+
+    def backdated(self, day: object) -> bool:
+        """Whether a new event dated ``day`` is older than the backfill limit allows."""
+        if self.today is None or self.backfill is None:
+            return False
+        return self.backfill.backdated(day, self.today)
 
 
 def _refuse(code: str, where: Location, zh: str, en: str, keys: Keys = ()) -> Problem:
@@ -150,7 +164,7 @@ def check_added(change: Added, ctx: Context) -> list[Problem]:
         return problems
     doc, assigner = task.doc, task.assigned_by
     assert doc is not None  # the pipeline's records keep their document
-    if ctx.actor and assigner not in ctx.actor_units:
+    if ctx.actor and not ctx.assigns(assigner):
         problems.append(
             _refuse(
                 "task-created-by-non-assigner",
@@ -193,7 +207,8 @@ def check_modified(change: Modified, ctx: Context) -> list[Problem]:
     problems += _events_kept(old, new, old_events, new_events)
     problems += _closed_changed(new, old_events, new_events[len(old_events) :], fields)
     assigner = a.get("assigned_by")
-    if fields and ctx.actor and assigner not in ctx.actor_units:
+    problems += _assigner_changed(new, fields, ctx)
+    if fields and ctx.actor and not ctx.assigns(assigner):
         problems.append(
             _refuse(
                 "task-fields-changed",
@@ -208,6 +223,21 @@ def check_modified(change: Modified, ctx: Context) -> list[Problem]:
     if isinstance(a.get("owner"), dict):
         problems += _new_events(new, len(old_events), a["owner"], str(assigner), ctx)
     return problems
+
+
+def _assigner_changed(new: Document, fields: list[str], ctx: Context) -> list[Problem]:
+    """A changed ``assigned_by`` or ``owner`` still names an assigning unit, not the owner."""
+    data = new.data
+    owner = data.get("owner")
+    if not ({"assigned_by", "owner"} & set(fields)) or not isinstance(owner, dict):
+        return []
+    first = Owner(str(owner.get("unit")), "", tuple(map(str, owner.get("co_units") or ())))
+    why = assigner_violation(str(data.get("assigned_by")), first, unit_kinds(ctx.units))
+    if why is None:
+        return []
+    return [
+        _refuse("assigner-not-allowed", new.loc("assigned_by"), why.zh, why.en, ("assigned_by",))
+    ]
 
 
 def _renamed(change: Modified, new: Document) -> list[Problem]:
@@ -300,10 +330,11 @@ def _closed_changed(
 def _new_events(
     doc: Document, first: int, owner: dict[str, Any], assigner: str, ctx: Context
 ) -> list[Problem]:
-    """Events from index ``first`` on: recorded by the actor's units, within their duties,
-    not dated after today."""
+    """Events from index ``first`` on: recorded by the actor's units, within their duties
+    (against the owner in force at each), not dated after today, nor backdated beyond
+    ``backfill_days`` unless the assigning unit records them (补录, with a note)."""
     events = doc.data.get("events") or []
-    owners = {owner.get("unit"), *(owner.get("co_units") or [])}
+    in_force = list(owners_in_force(owner, events))
     problems = []
     for index in range(first, len(events)):
         event = events[index]
@@ -312,7 +343,8 @@ def _new_events(
         kind, by = event.get("type"), event.get("by")
         keys: Keys = ("events", index, "by")
         where = doc.loc(*keys)
-        if ctx.actor and by not in ctx.actor_units:
+        on_behalf = ctx.backdated(event.get("date")) and ctx.assigns(assigner)
+        if ctx.actor and by not in ctx.actor_units and not on_behalf:
             problems.append(
                 _refuse(
                     "event-not-actor",
@@ -324,10 +356,15 @@ def _new_events(
                     keys,
                 )
             )
+        owners = {in_force[index].unit, *in_force[index].co_units}
         why = duty_violation(str(kind), str(by), assigner, owners)
         if why is not None:
             problems.append(_refuse("duty-separation", where, why.zh, why.en, keys))
         problems += _in_future(doc, index, event, ctx.today)
+        if ctx.actor and ctx.backfill and ctx.today and ctx.backdated(event.get("date")):
+            problems += ctx.backfill.refusals(
+                doc, index, ctx.today, assigner, ctx.assigns(assigner)
+            )
     return problems
 
 
@@ -351,6 +388,10 @@ def _in_future(
 
 def check(change: LedgerChange, ctx: Context) -> list[Problem]:
     """The refusals for one change."""
+    if not isinstance(change, SettingsChanged):
+        dual = dual_role_refusal(change.path, ctx.units, ctx.actor, ctx.who)
+        if dual:
+            return dual
     if isinstance(change, Added):
         return check_added(change, ctx)
     if isinstance(change, Deleted):

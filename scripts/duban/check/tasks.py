@@ -7,8 +7,14 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from duban.check.duties import duty_violation
-from duban.model import EVENT_LABELS
+from duban.check.duties import (
+    assigner_violation,
+    duty_violation,
+    owners_in_force,
+    reassign_violation,
+    unit_kinds,
+)
+from duban.model import EVENT_LABELS, Owner
 from duban.problems import Problem, json_path
 from duban.source import Document, Location
 from duban.text import Text, label
@@ -38,7 +44,11 @@ def check_codes(doc: Document) -> list[Problem]:
     if isinstance(owner, dict) and isinstance(owner.get("co_units"), list):
         paths += [("owner", "co_units", i) for i in range(len(owner["co_units"]))]
     if isinstance(data.get("events"), list):
-        paths += [("events", i, "by") for i, e in enumerate(data["events"]) if isinstance(e, dict)]
+        for i, e in enumerate(data["events"]):
+            if isinstance(e, dict):
+                paths += [("events", i, "by"), ("events", i, "owner")]
+                co = e.get("co_units")
+                paths += [("events", i, "co_units", k) for k in range(len(co or []))]
     problems = []
     for keys in paths:
         value = _get(data, keys)
@@ -99,6 +109,8 @@ class TaskContext:
     """Each rule id, and whether a ``deadline_rule`` may name it."""
     span: tuple[str, str] | None
     """The first and last day of the working-day calendar (ISO), or None."""
+    kinds: Mapping[str, str]
+    """Unit code → kind (``assigning``...), when the roster is known; else empty."""
 
 
 def check_task(
@@ -115,7 +127,7 @@ def check_task(
     counted from the received date); ``span`` is the first and last day the working-day
     calendar covers (ISO strings), outside which no deadline can be computed.
     """
-    ctx = TaskContext(stem, id_prefix, units, rules, span)
+    ctx = TaskContext(stem, id_prefix, units, rules, span, unit_kinds(units))
     data = doc.data
     findings = [
         *_ids(data, ctx),
@@ -126,6 +138,7 @@ def check_task(
     ]
     involved = {data["assigned_by"], data["owner"]["unit"], *data["owner"].get("co_units", [])}
     if all(u in units for u in involved):  # duties make sense once the units are known
+        findings += _assigner(data, ctx)
         findings += _events(data, ctx)
     return [Problem(f.code, doc.loc(*f.keys), f.text, field=json_path(f.keys)) for f in findings]
 
@@ -168,6 +181,33 @@ def _units(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
         code = _get(data, keys)
         if isinstance(code, str) and code not in ctx.units:
             yield _unknown_unit(code, keys)
+
+
+def _assigner(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
+    """``assigned_by`` is an assigning unit, never the owner or a co-unit."""
+    owner = data["owner"]
+    first = Owner(owner["unit"], owner["lead"], tuple(owner.get("co_units", ())))
+    why = assigner_violation(data["assigned_by"], first, ctx.kinds)
+    if why is not None:
+        yield Finding("assigner-not-allowed", ("assigned_by",), why)
+
+
+def _reassignment(
+    event: dict[str, Any], index: int, ctx: TaskContext, assigner: str
+) -> list[Finding]:
+    """The units of a ``reassigned`` are known, and the assigning unit is not among them."""
+    keys: list[Keys] = [("events", index, "owner")]
+    keys += [("events", index, "co_units", k) for k in range(len(event.get("co_units", [])))]
+    findings = []
+    for path in keys:
+        code = _get(event, path[2:])
+        if code not in ctx.units:
+            findings.append(_unknown_unit(code, path))
+    if findings:
+        return findings
+    new = Owner(event["owner"], "", tuple(event.get("co_units", ())))
+    why = reassign_violation(assigner, new, ctx.kinds)
+    return [] if why is None else [Finding("reassigned-not-allowed", keys[0], why)]
 
 
 def _deadline_rule(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
@@ -237,18 +277,22 @@ def _before_received(data: dict[str, Any]) -> Iterator[Finding]:
 
 
 def _events(data: dict[str, Any], ctx: TaskContext) -> list[Finding]:
-    """Dates in order, units known, separation of duties, closed means closed."""
+    """Dates in order, units known, separation of duties (against the owner in force at
+    each event), closed means closed."""
     received = data["received"]
-    owners = {data["owner"]["unit"], *data["owner"].get("co_units", [])}
     titles = {m["title"] for m in data.get("milestones", [])}
     findings: list[Finding] = []
     previous = received
     closed = False
-    for index, event in enumerate(data["events"]):
+    in_force = owners_in_force(data["owner"], data["events"])
+    for index, (event, owner) in enumerate(zip(data["events"], in_force, strict=True)):
         findings += _event_date(event, index, received, previous)
         previous = max(previous, event["date"])
+        owners = {owner.unit, *owner.co_units}
         findings += _event_unit(event, index, ctx, data["assigned_by"], owners)
         findings += _event_fields(event, index, titles)
+        if event["type"] == "reassigned":
+            findings += _reassignment(event, index, ctx, data["assigned_by"])
         if closed and event["type"] != "reopened":
             findings.append(_after_closed(event, index))
         if event["type"] in ("closed", "reopened"):

@@ -119,9 +119,10 @@ def _explain(error: Any, schema: dict[str, Any], data: Any) -> Text:
     if name == "Not" and keys and isinstance(value, dict):
         return Text(
             f"{at.zh}: 该类型的记录不能带这个字段 (deadline 仅用于同意延期, "
-            "milestone 仅用于阶段节点反馈)",
+            "milestone 仅用于阶段节点反馈, owner 和 co_units 仅用于改派 reassigned)",
             f"{at.en}: this event type cannot carry that field (deadline is for "
-            "extension-approved, milestone for milestone-reported)",
+            "extension-approved, milestone for milestone-reported, owner and co_units for "
+            "reassigned)",
         )
     explain = _EXPLAIN.get(name)
     if explain is not None:

@@ -73,6 +73,7 @@ def config_from(
         language=data["language"],
         short_name=data.get("short_name", ""),
         warning_days=data.get("warning_days", 3),
+        backfill_days=data.get("backfill_days", 3),
         site_url=data.get("site_url", ""),
         repo_url=data.get("repo_url", ""),
         contact=data.get("contact", ""),
@@ -116,5 +117,8 @@ def units_from(
             maintainers=tuple(item["maintainers"]),
             short_name=item.get("short_name", ""),
             where=where,
+            maintainers_at=tuple(
+                doc.loc("units", index, "maintainers", k) for k in range(len(item["maintainers"]))
+            ),
         )
     return units, problems

@@ -37,6 +37,8 @@ def task_from_doc(doc: Document) -> Task:
                 note=e.get("note", ""),
                 deadline=as_date(e["deadline"]) if "deadline" in e else None,
                 milestone=e.get("milestone"),
+                owner=e.get("owner"),
+                co_units=tuple(e["co_units"]) if "co_units" in e else None,
             )
             for i, e in enumerate(data["events"])
         ),

@@ -8,8 +8,9 @@ or due soon. Each body carries a hidden marker (``<!-- duban-remind:fgw -->``) s
 finds the same issue again and edits it in place (:func:`apply`, with the ``gh`` CLI), unless
 :func:`apply_refusal` says the ledger is not fit for it.
 
-Whose item is it: the owner's (责任单位), except verification (核实销号), which is the
-assigning unit's. Co-units are not reminded separately: the owner answers for the task
+Whose item is it: the owner's (责任单位; after a ``reassigned`` event, the new owner's, as the
+status obligations say), except verification (核实销号), which is the assigning unit's.
+Co-units are not reminded separately: the owner answers for the task
 (首问责任制, measure 四).
 
 **Internal tasks.** The tracker may be public, and internal tasks must never reach the public

@@ -25,6 +25,8 @@ class Clock:
     """The events of the current cycle: after the last ``reopened``."""
     closed_on: date | None
     """The date of the cycle's last ``closed`` event (None when the task is live)."""
+    owner: str = ""
+    """The responsible unit on ``as_of`` (after every ``reassigned`` up to it)."""
 
     @property
     def now(self) -> date:
@@ -41,7 +43,8 @@ def clock(task: Task, as_of: date) -> Clock:
     events = tuple(e for e in task.events if e.date <= as_of)
     cycle = events[cycle_start([e.type for e in events]) :]
     closed_on = next((e.date for e in reversed(cycle) if e.type == "closed"), None)
-    return Clock(as_of=as_of, events=events, cycle=cycle, closed_on=closed_on)
+    owner = task.owner_before(len(events)).unit
+    return Clock(as_of=as_of, events=events, cycle=cycle, closed_on=closed_on, owner=owner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +93,24 @@ class Completion:
 
 
 def completion(task: Task, ledger: Ledger, clock: Clock) -> Completion:
-    """The standing and the first completion report of the owner.
+    """The standing and the first completion report of the owner (the owner in force at the
+    report: after a ``reassigned``, the new owner's).
 
     The event type is the ``complete`` rule's ``met_by`` (``ledger/rules.yaml``). A co-unit's
     completion reports its part only: the task is not done. ``sent-back`` (verification
-    failed) undoes the completion before it.
+    failed) undoes the completion before it; so does a ``reassigned`` (the new owner must
+    complete).
     """
     kind = ledger.rules["complete"].met_by or "completed"
-    owner = task.owner.unit
+
+    def by_owner(event: Event) -> bool:
+        return event.type == kind and event.by == task.owner_before(event.index).unit
+
     standing: Event | None = None
     for event in clock.cycle:
-        if event.type == kind and event.by == owner:
+        if by_owner(event):
             standing = event
-        elif event.type == "sent-back":
+        elif event.type in ("sent-back", "reassigned"):
             standing = None
-    first = next((e for e in clock.events if e.type == kind and e.by == owner), None)
+    first = next((e for e in clock.events if by_owner(e)), None)
     return Completion(standing=standing, first=first)

@@ -43,6 +43,14 @@ class Duty(NamedTuple):
     """The completion report that discharges it when ``met`` is None."""
 
 
+def _unit(task: Task, owner: str, met: Event | None) -> str:
+    """Whose duty it is: the owner in force when it was met (a later ``reassigned`` does not
+    rewrite history), else the owner in force now (``owner``; default: as first assigned)."""
+    if met is not None:
+        return task.owner_before(met.index).unit
+    return owner or task.owner.unit
+
+
 def _label(rule: Rule) -> Text:
     return OBLIGATION_LABELS.get(rule.id) or Text(rule.title, rule.title)
 
@@ -128,9 +136,8 @@ def early_duties(
         if rule_id == "progress-feedback" and deadline.due.date <= due.date:
             continue
         met = clock.first(rule.met_by)
-        yield Duty(
-            rule_id, rule, _label(rule), due, ("received",), task.owner.unit, met, done.first
-        )
+        unit = _unit(task, clock.owner, met)
+        yield Duty(rule_id, rule, _label(rule), due, ("received",), unit, met, done.first)
 
 
 def milestone_duties(task: Task, ledger: Ledger, clock: Clock, done: Completion) -> Iterator[Duty]:
@@ -155,18 +162,20 @@ def milestone_duties(task: Task, ledger: Ledger, clock: Clock, done: Completion)
             label,
             due,
             field,
-            task.owner.unit,
+            _unit(task, clock.owner, met),
             met,
             done.first,
         )
 
 
-def complete_duty(task: Task, ledger: Ledger, deadline: Deadline, done: Completion) -> Duty:
-    """Completion by the deadline in force, met by the standing completion report only."""
+def complete_duty(
+    task: Task, ledger: Ledger, deadline: Deadline, done: Completion, unit: str = ""
+) -> Duty:
+    """Completion by the deadline in force, met by the standing completion report only; the
+    duty of ``unit`` (the owner in force; default: the owner as first assigned)."""
     rule = ledger.rules["complete"]
-    return Duty(
-        "complete", rule, _label(rule), deadline.due, deadline.field, task.owner.unit, done.standing
-    )
+    unit = _unit(task, unit, done.standing)
+    return Duty("complete", rule, _label(rule), deadline.due, deadline.field, unit, done.standing)
 
 
 def verify_duty(task: Task, ledger: Ledger, clock: Clock, done: Completion) -> Duty | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, get_args
 
-from duban.model import Task
+from duban.model import Owner, Task
 from duban.text import Text
 
 State = Literal["met-on-time", "met-late", "open", "overdue"]
@@ -149,3 +149,9 @@ class TaskStatus:
     @property
     def live(self) -> bool:
         return self.light != "closed"
+
+    @property
+    def owner(self) -> Owner:
+        """The owner in force on :attr:`as_of` (a ``reassigned`` changes it; the task's
+        ``owner`` field stays as first assigned)."""
+        return self.task.responsible(self.as_of)

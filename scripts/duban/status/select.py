@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from duban.model import Ledger
+from duban.model import Ledger, Owner
 from duban.status.records import Obligation, TaskStatus
 from duban.status.task import task_status
 
@@ -16,9 +16,13 @@ def ledger_status(ledger: Ledger, as_of: date, unit: str | None = None) -> list[
     co-handles (the responsible side; the assigning unit's own items — verification — are
     found by :func:`items_for_unit`)."""
     tasks = sorted(ledger.tasks, key=lambda t: t.id)
-    if unit is not None:
-        tasks = [t for t in tasks if unit in t.units()]
+    if unit is not None:  # the owner and co-units in force on as_of
+        tasks = [t for t in tasks if unit in _units(t.responsible(as_of))]
     return [task_status(t, ledger, as_of) for t in tasks]
+
+
+def _units(owner: Owner) -> tuple[str, ...]:
+    return (owner.unit, *owner.co_units)
 
 
 def unit_items(statuses: Iterable[TaskStatus], unit: str) -> list[TaskStatus]:

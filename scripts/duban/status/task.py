@@ -131,7 +131,7 @@ def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
     duties: list[Duty] = [
         *early_duties(task, ledger, now, deadline, done),
         *milestone_duties(task, ledger, now, done),
-        complete_duty(task, ledger, deadline, done),
+        complete_duty(task, ledger, deadline, done, now.owner),
     ]
     verify = verify_duty(task, ledger, now, done)
     if verify is not None:

@@ -60,7 +60,7 @@ def task_table(ctx: PageContext, statuses: Sequence[TaskStatus], unit_col: bool 
     for s in statuses:
         row = [links.task_a(s), badge(s.light), day(s.deadline, s.provisional)]
         if unit_col:
-            row.insert(1, links.unit_a(s.task.owner.unit))
+            row.insert(1, links.unit_a(s.owner.unit))
         rows.append(row)
     return html_table(head, rows) + "\n\n"
 

@@ -92,8 +92,8 @@ def by_unit(statuses: Sequence[TaskStatus], units: Sequence[tuple[str, str]]) ->
     """``units``: (code, label) of the units to show, in roster order."""
     per: dict[str, Counter[str]] = {code: Counter() for code, _ in units}
     for s in statuses:
-        if s.task.owner.unit in per:
-            per[s.task.owner.unit][s.light] += 1
+        if s.owner.unit in per:
+            per[s.owner.unit][s.light] += 1
     shown = [(c, n) for c, n in units if sum(per[c].values())]
     shown.sort(key=lambda u: -sum(per[u[0]].values()))
     rest = shown[MAX_UNITS:]

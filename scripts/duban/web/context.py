@@ -55,7 +55,11 @@ class PageContext:
 def page_context(view: PublicView, info: SiteInfo, directory_urls: bool = True) -> PageContext:
     """The context of one site: statuses sorted by id, the units that get a page."""
     statuses = tuple(sorted(view.statuses, key=lambda s: s.task.id))
-    used = {code for s in statuses for code in (*s.task.units(), s.task.assigned_by)}
+    used = {
+        code
+        for s in statuses
+        for code in (*s.task.units(), s.task.owner.unit, *s.task.owner.co_units, s.task.assigned_by)
+    }
     units = tuple(code for code in view.ledger.units if code in used)
     links = Links(view.ledger, units, directory_urls)
     return PageContext(view, info, links, statuses, units)

@@ -68,7 +68,7 @@ def unit_calendar(
             if o.state in ("open", "overdue") and o.unit == code
         ]
         done = s.completed_on is not None
-        if t.owner.unit == code and not done and not any(k == "complete" for k, *_ in items):
+        if s.owner.unit == code and not done and not any(k == "complete" for k, *_ in items):
             items.append(("deadline", "完成时限", s.deadline, s.provisional, s.light))
         for key, label, due, provisional, state in items:
             event = Event()

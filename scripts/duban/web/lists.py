@@ -50,7 +50,7 @@ def closed(ctx: PageContext) -> str:
     rows = [
         [
             links.task_a(s),
-            links.unit_a(s.task.owner.unit),
+            links.unit_a(s.owner.unit),
             day(s.deadline, s.provisional),
             day(s.completed_on),
             day(s.closed_on),

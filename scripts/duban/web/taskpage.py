@@ -62,9 +62,20 @@ def deadline_text(links: Links, s: TaskStatus) -> str:
     return text
 
 
+def reassignment(links: Links, s: TaskStatus) -> str:
+    """``（原由 州发改委 承办, 2026-04-10 改派）`` when the task was reassigned by ``as_of``."""
+    moves = [e for e in s.task.events if e.type == "reassigned" and e.date <= s.as_of]
+    if not moves:
+        return ""
+    first = links.unit_a(s.task.owner.unit)
+    return f"（原由 {first} 承办, {moves[-1].date.isoformat()} 改派）"
+
+
 def fields(links: Links, s: TaskStatus) -> list[tuple[str, str]]:
-    """The rows of the task's table of fields."""
+    """The rows of the task's table of fields; the owner in force on the status date (a
+    ``reassigned`` changes it), with who had it first."""
     t = s.task
+    now = s.owner
     late = f" 逾期 {s.days_overdue} 个工作日" if s.overdue else ""
     rows = [
         ("任务编号", hesc(t.id)),
@@ -72,9 +83,9 @@ def fields(links: Links, s: TaskStatus) -> list[tuple[str, str]]:
         ("交办来源", hesc(t.source) if t.source else "—"),
         ("交办单位", links.unit_a(t.assigned_by)),
         ("收到日期", day(t.received)),
-        ("责任单位", links.unit_a(t.owner.unit)),
-        ("第一责任人", hesc(t.owner.lead)),
-        ("协办单位", "、".join(links.unit_a(c) for c in t.owner.co_units) or "—"),
+        ("责任单位", links.unit_a(now.unit) + reassignment(links, s)),
+        ("第一责任人", hesc(now.lead)),
+        ("协办单位", "、".join(links.unit_a(c) for c in now.co_units) or "—"),
         ("工作标准", hesc(t.standard)),
         ("紧急程度", hesc(label(PRIORITY_LABELS, t.priority))),
         ("完成时限", deadline_text(links, s)),
@@ -89,11 +100,11 @@ def fields(links: Links, s: TaskStatus) -> list[tuple[str, str]]:
 def lead(links: Links, s: TaskStatus) -> str:
     """The task at a glance, one searchable paragraph: light, who leads, who helps, the
     deadline and where the task came from."""
-    t = s.task
+    t, now = s.task, s.owner
     parts = [badge(s.light) + (f" 逾期 {s.days_overdue} 个工作日" if s.overdue else "")]
-    units = f"{links.unit_a(t.owner.unit)}牵头（第一责任人: {hesc(t.owner.lead)}）"
-    if t.owner.co_units:
-        units += "，" + "、".join(links.unit_a(c) for c in t.owner.co_units) + "协办"
+    units = f"{links.unit_a(now.unit)}牵头（第一责任人: {hesc(now.lead)}）"
+    if now.co_units:
+        units += "，" + "、".join(links.unit_a(c) for c in now.co_units) + "协办"
     parts.append(units)
     parts.append(f"完成时限 {day(s.deadline, s.provisional)}")
     if t.source:
@@ -135,6 +146,12 @@ def events(links: Links, s: TaskStatus) -> str:
             note = f"新时限 {e.deadline.isoformat()}" + ("; " + note if note else "")
         if e.milestone:
             note = f"节点: {hesc(e.milestone)}" + ("; " + note if note else "")
+        if e.owner:
+            moved = f"改派给 {hesc(links.ledger.unit_label(e.owner))}"
+            if e.co_units is not None:
+                co = "、".join(hesc(links.ledger.unit_label(c)) for c in e.co_units) or "无"
+                moved += f", 协办单位: {co}"
+            note = moved + ("; " + note if note else "")
         future = " (统计日之后)" if e.date > s.as_of else ""
         rows.append(
             [

@@ -18,7 +18,7 @@ LIGHT_ORDER = {light: i for i, light in enumerate(LIGHTS)}
 def unit_index(ctx: PageContext) -> str:
     rows = []
     for code in ctx.units_used:
-        mine = [s for s in ctx.statuses if s.task.owner.unit == code]
+        mine = [s for s in ctx.statuses if s.owner.unit == code]
         c = Counter(s.light for s in mine)
         on_time, total = rate(mine)
         rows.append(
@@ -45,8 +45,8 @@ def unit_index(ctx: PageContext) -> str:
 def unit_page(ctx: PageContext, code: str) -> str:
     unit = ctx.ledger.units[code]
     statuses = ctx.statuses
-    lead = [s for s in statuses if s.task.owner.unit == code]
-    co = [s for s in statuses if code in s.task.owner.co_units]
+    lead = [s for s in statuses if s.owner.unit == code]
+    co = [s for s in statuses if code in s.owner.co_units]
     assigned = [s for s in statuses if s.task.assigned_by == code]
     overdue, soon = items_for_unit(statuses, code)
     lead.sort(key=lambda s: (LIGHT_ORDER[s.light], s.deadline, s.task.id))
