@@ -10,7 +10,7 @@ programs hits both alike (best of ``--repeat``):
 - incremental: ``audit_all(repo, cache)`` after one new commit, with the cache of the head
   before it; and a run with nothing new.
 
-Targets (DESIGN.md §9, issue 5): full within 2x the reference; incremental under 2 s.
+Targets (benchmarks/README.md): full within 2x the reference; incremental under 2 s.
 
     python benchmarks/bench_audit.py [--tasks 10000] [--commits 50000] [--repeat 3]
 """

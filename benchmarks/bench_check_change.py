@@ -6,7 +6,7 @@ The repository: ``main`` holds the synthetic ledger's settings, roster, rules an
 ``synth.write_task_files`` in one commit. check-change runs without an actor (every check
 that does not depend on who made the change: the merged tree, paths, every task through the
 validate pipeline, separation of duties, every commit's versions) and with ``--as-of`` after
-the last synthetic event. Target (DESIGN.md §11): check-change within 3x validate.
+the last synthetic event. Target (benchmarks/README.md): check-change within 3x validate.
 
     python benchmarks/bench_check_change.py [--tasks 5000] [--repeat 3]
 """

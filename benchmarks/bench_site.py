@@ -9,7 +9,7 @@ with ``benchmarks/synth.py`` through ``git fast-import``), each step a fresh pro
 - duban: ``build_site`` (load, status, audit trails from Git, pages, feeds, MkDocs build);
 - also shown: MkDocs alone on the Markdown duban generated (what duban's stages add on top).
 
-Target (DESIGN.md §9): duban within 1.5 x (reference 1 + reference 2), growing linearly;
+Target (benchmarks/README.md): duban within 1.5 x (reference 1 + reference 2), growing linearly;
 also reported: the site's size per task at each size (linear growth = a flat figure).
 
     python benchmarks/bench_site.py [--sizes 1000:5000,10000:50000] [--keep DIR]

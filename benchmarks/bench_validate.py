@@ -4,7 +4,7 @@ References measured in the same run, on the same files, each as a fresh process:
 - the bare libyaml parse (PyYAML's CSafeLoader over every file, nothing else);
 - check-jsonschema with the task schema (parse + schema, no ledger rules).
 The ledger is the synthetic one of ``synth.py`` (``write_ledger``), without Git.
-Target (DESIGN.md §9): validate within 3x the bare parse, far under check-jsonschema.
+Target (benchmarks/README.md): validate within 3x the bare parse, far under check-jsonschema.
 
     python benchmarks/bench_validate.py [--tasks 10000] [--repeat 3]
 """

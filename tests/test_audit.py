@@ -1,4 +1,5 @@
-"""Audit trails from real Git repositories with fixed names and dates (DESIGN.md §6, §9)."""
+"""Audit trails from real Git repositories with fixed names and dates (README.md,
+"Commands"; speed: benchmarks/README.md)."""
 
 from __future__ import annotations
 

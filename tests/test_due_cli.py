@@ -1,4 +1,4 @@
-"""``duban due DATE PERIOD [--json]`` (DESIGN.md §6), through click's runner."""
+"""``duban due DATE PERIOD [--json]`` (README.md, "Commands"), through click's runner."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The rule catalogue: every time limit of DESIGN.md §2, with its measure and wording."""
+"""The rule catalogue: every time limit of the measures (ARCHITECTURE.md, "Where each
+measure lives"), with its measure and wording."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Offline-safe: the site loads nothing from other hosts (DESIGN.md §8).
+"""Offline-safe: the site loads nothing from other hosts (ARCHITECTURE.md, "The site").
 
 No web fonts, no CDN scripts, no external images or styles: every resource an HTML page,
 stylesheet or SVG refers to is local. Links a reader may click (<a href>) may point only to

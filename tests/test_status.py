@@ -1,5 +1,5 @@
-"""Obligations and lights (DESIGN.md §2, §5), every date checked by hand on the official 2026
-calendar (国办发明电〔2025〕7号): Oct 1–7 off, Sat Oct 10 worked; Jun 19–21 off; ...
+"""Obligations and lights (ARCHITECTURE.md, "Where each measure lives"; status/task.py),
+every date checked by hand on the official 2026 calendar (国办发明电〔2025〕7号): Oct 1–7 off, Sat Oct 10 worked; Jun 19–21 off; ...
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def test_normal_task_due_dates(root: Path) -> None:
     assert o["decompose"].due == D("2026-10-08")  # 1wd: Oct 1–7 off
     assert o["deploy"].due == D("2026-10-10")  # 3wd: Oct 8, 9, Sat 10 (worked)
     assert o["plan-feedback"].due == D("2026-10-13")  # 5wd: 8, 9, 10, 12, 13
-    assert o["progress-feedback"].due == D("2026-10-20")  # 10wd (DESIGN.md §3 example)
+    assert o["progress-feedback"].due == D("2026-10-20")  # 10wd (ARCHITECTURE.md)
     assert o["complete"].due == D("2026-12-31")
     assert "verify" not in o
     assert [x.measure for x in s.obligations] == ["五", "四", "五", "七", "七", "八"]

@@ -1,4 +1,5 @@
-"""Working-day arithmetic (DESIGN.md §3): examples, edge cases and properties."""
+"""Working-day arithmetic (ARCHITECTURE.md, "Counting deadlines"): examples, edge cases and
+properties."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def d(text: str) -> date:
     return date.fromisoformat(text)
 
 
-# -- the contract's examples (DESIGN.md §3) ---------------------------------------------
+# -- the counting examples (ARCHITECTURE.md, "Counting deadlines") -----------------------
 
 
 @pytest.mark.parametrize(
