@@ -1,5 +1,6 @@
 """Obligations and lights (ARCHITECTURE.md, "Where each measure lives"; status/task.py),
-every date checked by hand on the official 2026 calendar (国办发明电〔2025〕7号): Oct 1–7 off, Sat Oct 10 worked; Jun 19–21 off; ...
+every date checked by hand on the official 2026 calendar (国办发明电〔2025〕7号): Oct 1–7 off,
+Sat Oct 10 worked; Jun 19–21 off; ...
 """
 
 from __future__ import annotations
