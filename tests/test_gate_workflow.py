@@ -599,3 +599,27 @@ def test_codeowners_check_can_fail(name: str, old: str, new: str) -> None:
     assert old in text, name
     with pytest.raises(AssertionError):
         check_codeowners(text.replace(old, new), repository_files())
+
+
+def test_validate_judges_the_merged_tree() -> None:
+    """The base is merged into the pull request's data before validate and overdue read it,
+    so both judge what the merge would give (check-change computes the same merge itself)."""
+    job = checking_job(yaml.safe_load(PR.read_text("utf-8")))
+    names = [str(step.get("name", "")) for step in steps(job)]
+    merge = names.index("Merge the base into the pull request's data")
+    assert merge < names.index("Validate the ledger")
+    assert merge < next(i for i, n in enumerate(names) if n.startswith("Overdue items"))
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        'git -c core.hooksPath=x -c user.email=duban@invalid merge --no-edit --no-ff "$BASE_SHA"',
+        "git config core.hooksPath .",
+        'git -c user.name=duban -c user.email=duban@invalid merge --no-edit "$HEAD_SHA"',
+        "git submodule update --init",
+    ],
+)
+def test_only_the_exact_merge_runs_on_the_data(script: str) -> None:
+    with pytest.raises(AssertionError):
+        check_runs_only_duban(script)
