@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pytest
 from support import git
-from support.site import CANARY_ID, CANARY_MARKERS, build, site_git
+from support.site import (
+    AUTHOR_MARKERS,
+    CANARY_ID,
+    CANARY_MARKERS,
+    CLERK,
+    OTHER_CLERK,
+    build,
+    site_git,
+)
 
 pytestmark = pytest.mark.slow  # the site is built (once per session, see conftest.built_site)
 
@@ -65,6 +73,36 @@ def test_no_file_of_the_site_mentions_the_canary(built_site) -> None:  # type: i
     assert {"search_index.json", "sitemap.xml", "sitemap.xml.gz", "tasks.json"} <= names
     assert any(p.suffix == ".ics" for p in files)
     assert scan(built_site.site, CANARY_MARKERS) == []
+
+
+def test_authors_are_in_the_history(built_site) -> None:  # type: ignore[no-untyped-def]
+    """The commit authors really are there to leak: persons' names and e-mail addresses."""
+    log = git(built_site.repo, "log", "--format=%an <%ae>")
+    assert CLERK in log and OTHER_CLERK in log and "clerk@example.gov.cn" in log
+
+
+def test_no_file_of_the_site_names_a_person(built_site) -> None:  # type: ignore[no-untyped-def]
+    """The public trail names units, never a Git author (name or e-mail)."""
+    assert scan(built_site.site, AUTHOR_MARKERS) == []
+    assert scan(built_site.repo / ".duban-build", AUTHOR_MARKERS) == []
+
+
+def trail_rows(site: Path, task_id: str) -> list[str]:
+    """The rows of the 变更记录 table of a task page."""
+    page = (site / "tasks" / task_id / "index.html").read_text("utf-8")
+    assert "<th>登记单位</th>" in page and "提交人" not in page
+    table = page.split("<th>时间(北京)</th>", 1)[1].split("</tbody>", 1)[0]
+    return table.split("<tr>")[1:]
+
+
+def test_trail_names_the_units(built_site) -> None:  # type: ignore[no-untyped-def]
+    """Creation and field changes belong to the assigning unit; added events to their ``by``."""
+    rows = trail_rows(built_site.site, "ES-2026-0105")
+    assert len(rows) == 2, rows
+    assert "州政府办" in rows[0] and "新建任务" in rows[0]
+    assert "州政府办" in rows[1]  # the last event added: closed, by zfb
+    last = trail_rows(built_site.site, "ES-2026-0101")[-1]
+    assert "州财政局" in last and "州政府办" not in last  # milestone reported by czj
 
 
 def test_build_folder_has_no_canary_either(built_site) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from support.gitrepo import GitRepo
+from support.gitrepo import AUTHOR, EMAIL, GitRepo
 from support.paths import ROOT
 from support.tasks import ev, task_yaml
 
@@ -217,6 +217,10 @@ def tasks() -> dict[str, str]:
 #: The clerk who commits to this ledger, and the date of commits that give none.
 CLERK = "督查室 张三"
 CLERK_MAIL = "clerk@example.gov.cn"
+#: The clerk of 州交通运输局 who records the last events.
+OTHER_CLERK = "州交通运输局 李四"
+#: Personal data of the commit authors: never on the public site (the trail names units).
+AUTHOR_MARKERS = ("张三", "李四", CLERK_MAIL, OTHER_CLERK, AUTHOR, EMAIL)
 FIRST_DAY = "2026-09-01T09:00:00+08:00"
 
 
@@ -250,7 +254,7 @@ def make_repo(repo: Path) -> Path:
         (folder / f"{tid}.yaml").write_text(text, encoding="utf-8")
     git.commit(
         f"登记办理情况（含 {CANARY_ID} {CANARY_TITLE}）",
-        author="州交通运输局 李四",
+        author=OTHER_CLERK,
         when="2026-12-22T16:30:00+08:00",
     )
     return repo

@@ -109,11 +109,17 @@ def _unsure_files(ledger: Ledger) -> Iterable[tuple[str, str]]:
 
 
 def _hide_subjects(trail: Trail, commits: set[str]) -> Trail:
-    """The trail with the message of every commit in ``commits`` replaced."""
+    """The trail with the message of every commit in ``commits`` replaced, and no author:
+    a Git author is a person (name, e-mail), and the public trail names units only."""
     changes = tuple(
-        replace(c, commit=replace(c.commit, subject=HIDDEN_SUBJECT))
-        if c.commit.sha in commits
-        else c
+        replace(
+            c,
+            commit=replace(
+                c.commit,
+                author="",
+                subject=HIDDEN_SUBJECT if c.commit.sha in commits else c.commit.subject,
+            ),
+        )
         for c in trail.changes
     )
     return replace(trail, changes=changes)
@@ -149,8 +155,8 @@ def public_view(ledger: Ledger, statuses: Iterable[TaskStatus], as_of: date) -> 
 def public_trails(ledger: Ledger, trails: Mapping[str, Trail]) -> dict[str, Trail]:
     """The audit trails of public tasks only. Commit messages of commits that touched any task
     not published (internal, invalid, or deleted since) are not shown at all: a clerk may
-    have described the internal matter in other words. (Ids and titles of internal tasks are
-    redacted anyway when the page is written.)"""
+    have described the internal matter in other words. Commit authors (persons) are dropped.
+    (Ids and titles of internal tasks are redacted anyway when the page is written.)"""
     ids = {t.id for t in ledger.tasks if is_public(t)}
     hidden = {c.commit.sha for tid, t in trails.items() if tid not in ids for c in t.changes}
     return {tid: _hide_subjects(t, hidden) for tid, t in trails.items() if tid in ids}

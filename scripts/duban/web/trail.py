@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +47,42 @@ def what(change: Change, esc: Callable[[Any], str]) -> str:
     return "<br>".join(lines)
 
 
-def render_trail(trail: Trail, esc: Callable[[Any], str]) -> str:
-    """Every commit that changed the task's file, oldest first: when, who, what, how."""
+def change_units(change: Change, assigner: str) -> tuple[str, ...]:
+    """The codes of the units a change belongs to, never a person: the ``by`` of every event
+    it adds; the assigning unit for creating the task and for any other change of its file
+    (only the assigning unit may change task fields); none for a version that does not parse.
+    """
+    if change.kind == "invalid":
+        return ()
+    if change.kind == "created":
+        return (assigner,)
+    units: list[str] = []
+    for f in change.fields:
+        added_event = f.op == "added" and f.field.startswith("$.events[")
+        unit = f.new.get("by") if added_event and isinstance(f.new, dict) else assigner
+        if isinstance(unit, str) and unit and unit not in units:
+            units.append(unit)
+    return tuple(units) or (assigner,)
+
+
+def unit_column(change: Change, ledger: Ledger, assigner: str) -> str:
+    """The 登记单位 cell: unit labels (plain text, to be escaped), "—" when unknown."""
+    codes = change_units(change, assigner)
+    return "、".join(ledger.unit_label(code) for code in codes) if codes else "—"
+
+
+def render_trail(
+    trail: Trail, esc: Callable[[Any], str], units: Callable[[Change], str] | None = None
+) -> str:
+    """Every commit that changed the task's file, oldest first: when, which unit, what, how.
+
+    ``units`` names the unit(s) a change belongs to (:func:`unit_column`); the Git author of
+    a commit is a person and never shown."""
     if not trail.changes:
         return "（没有变更记录。）\n"
     rows = [
         "<table>",
-        "<thead><tr><th>时间(北京)</th><th>版本</th><th>提交人</th><th>提交说明</th>"
+        "<thead><tr><th>时间(北京)</th><th>版本</th><th>登记单位</th><th>提交说明</th>"
         "<th>途径</th><th>变更内容</th></tr></thead>",
         "<tbody>",
     ]
@@ -61,13 +91,15 @@ def render_trail(trail: Trail, esc: Callable[[Any], str]) -> str:
         rows.append(
             f'<tr><td class="duban-date">{when(c.time)}</td>'
             f'<td class="duban-sha">{c.short_sha}</td>'
-            f"<td>{esc(c.author)}</td><td>{esc(c.subject)}</td><td>{via(change)}</td>"
+            f"<td>{esc(units(change) if units else '—')}</td>"
+            f"<td>{esc(c.subject)}</td><td>{via(change)}</td>"
             f"<td>{what(change, esc)}</td></tr>"
         )
     rows += ["</tbody>", "</table>"]
     note = (
         "\n\n变更记录取自台账 Git 仓库的提交历史; “直接提交”指未经合并请求审核、"
-        "直接写入主分支的修改。\n"
+        "直接写入主分支的修改; “登记单位”为该次变更所登记办理记录的单位, "
+        "修改任务本身 (只能由交办单位进行) 记为交办单位。\n"
     )
     return "\n".join(rows) + note
 
@@ -79,7 +111,11 @@ def trail_tables(
     ``repo`` (task files under ``tasks_prefix``), and the audit's problems: warnings (the
     site is still built), except a history that cannot be read (a corrupted repository)."""
     trails, problems = audit_all(repo, None, tasks_prefix)
-    tables = {tid: render_trail(t, hesc) for tid, t in public_trails(ledger, trails).items()}
+    assigners = {t.id: t.assigned_by for t in ledger.tasks}
+    tables = {
+        tid: render_trail(t, hesc, partial(unit_column, ledger=ledger, assigner=assigners[tid]))
+        for tid, t in public_trails(ledger, trails).items()
+    }
     warnings = [
         p if p.severity != "error" or p.code in GIT_READ_FAILED else replace(p, severity="warning")
         for p in problems
@@ -87,4 +123,4 @@ def trail_tables(
     return tables, warnings
 
 
-__all__ = ["KIND_LABELS", "render_trail", "trail_tables"]
+__all__ = ["KIND_LABELS", "change_units", "render_trail", "trail_tables", "unit_column"]
