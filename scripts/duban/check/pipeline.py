@@ -1,4 +1,5 @@
-"""One task file through every stage: strict YAML → codes → schema → ledger rules → record.
+"""One task file through every stage: strict YAML → codes → schema → ledger rules (with no
+personal data in a public task, :mod:`duban.check.privacy`) → record.
 
 The same steps serve ``validate`` (files on disk, :func:`load_task`) and ``check-change``
 (Git blobs, :func:`load_task_text`), so the two can never judge a task file differently.
@@ -10,6 +11,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
 
 from duban.check import tasks as validate
+from duban.check.privacy import personal_data
 from duban.load import schema
 from duban.load.layout import Layout
 from duban.load.tasks import task_from_doc
@@ -39,6 +41,7 @@ def task_from(
     if problems:
         return None, problems
     problems = validate.check_task(doc, stem, id_prefix, units, rules, span)
+    problems += personal_data(doc)  # 去标识化: public tasks are published as written
     if problems:
         return None, problems
     return task_from_doc(doc), []
