@@ -106,4 +106,4 @@ def test_the_site_is_the_same_whether_its_jobs_fork_or_not(tmp_path, site_repo) 
     assert forked.keys() == inline.keys()
     assert [name for name in forked if forked[name] != inline[name]] == []
     assert any(name.startswith("api/calendars/") for name in forked)
-    assert "督查室 张三" in forked["tasks/ES-2026-0102/index.html"].decode()  # its trail
+    assert "交办 ES-2026-0102" in forked["tasks/ES-2026-0102/index.html"].decode()  # its trail
