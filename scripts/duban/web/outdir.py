@@ -81,7 +81,8 @@ class SiteSlot:
             self.work.mkdir(parents=True, exist_ok=True)
             lock = (self.work / LOCK).open("ab")
         except OSError as exc:
-            return _cannot("site-work", self.work, _reason(exc), _reason(exc), work=True)
+            zh, en = _why(exc, self.work)
+            return _cannot("site-work", self.work, zh, en, work=True)
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -100,7 +101,8 @@ class SiteSlot:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging.mkdir()
         except OSError as exc:
-            return _cannot("site-out", self.out, _reason(exc), _reason(exc))
+            zh, en = _why(exc, self.staging)
+            return _cannot("site-out", self.out, zh, en)
         return None
 
     def publish(self) -> None:
@@ -111,7 +113,12 @@ class SiteSlot:
         if self.out.is_dir():
             shutil.rmtree(old, ignore_errors=True)
             self.out.rename(old)
-        self.staging.rename(self.out)
+        try:
+            self.staging.rename(self.out)
+        except OSError:
+            if old.is_dir():
+                old.rename(self.out)  # the previous site back in its place
+            raise
         shutil.rmtree(old, ignore_errors=True)
 
     def close(self) -> None:
@@ -151,6 +158,17 @@ def _alive(pid: int) -> bool:
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
+
+
+def _why(exc: OSError, path: Path) -> tuple[str, str]:
+    """Why ``path`` could not be made: a file in the way of a folder, said so, else the
+    system's reason."""
+    for above in (path, *path.parents):
+        if above.exists() or above.is_symlink():
+            if not above.is_dir():
+                return f"{above} 不是目录", f"{above} is not a folder"
+            break
+    return _reason(exc), _reason(exc)
 
 
 def _cannot(code: str, where: Path, zh: str, en: str, work: bool = False) -> Problem:
