@@ -39,6 +39,7 @@ from duban.web.context import PageContext, SiteInfo, notice_text, page_context
 from duban.web.feeds import write_feeds
 from duban.web.mkdocs_run import find_config, mkdocs_build, read_user_config, write_config
 from duban.web.mkdocs_run import problem as _problem
+from duban.web.outdir import SiteSlot, refuse_out, write_marker
 from duban.web.pages import write_all
 from duban.web.public import PublicView, public_view
 from duban.web.trail import trail_tables
@@ -98,7 +99,7 @@ class Stopwatch:
 def _unsafe_out(
     out: Path, ledger_dir: Path, config_file: Path | None, work: Path | None, repo: Path | None
 ) -> Problem | None:
-    """MkDocs empties ``out`` first: it must not be or hold the ledger, the work folder, the
+    """The build replaces ``out`` whole: it must not be or hold the ledger, the work folder, the
     folder of ``mkdocs.yml`` or the repository root, nor lie inside the ledger or the work
     folder (inside the project, like the default ``site``, is fine)."""
     guarded = [
@@ -141,14 +142,15 @@ class _Run:
     config_file: Path
     work: Path
     out: Path
+    """Where MkDocs builds: the staging folder, swapped in for ``--out`` when done."""
     user_config: dict[str, Any]
     strict: bool
     clock: Stopwatch
     problems: list[Problem]
 
-    def result(self, as_of: date, tasks: int, pages: int, commit: str) -> BuildResult:
+    def result(self, site: Path, as_of: date, tasks: int, pages: int, commit: str) -> BuildResult:
         return BuildResult(
-            site_dir=self.out,
+            site_dir=site,
             docs_dir=self.work / "docs",
             config_file=self.work / "mkdocs.yml",
             as_of=as_of,
@@ -160,9 +162,9 @@ class _Run:
 
 
 def _site_config(
-    asked: str, config_file: Path | None, work: Path | None, out: Path
+    asked: str, config_file: Path | None, work: Path | None
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The user's site config, once it is known to exist, and the output folder made."""
+    """The user's site config, once it is known to exist."""
     if config_file is None or work is None:
         no_config = _problem(
             "site-no-config",
@@ -171,21 +173,7 @@ def _site_config(
             "no mkdocs.yml site configuration found",
         )
         return None, [no_config]
-    user_config, config_problems = read_user_config(config_file)
-    if user_config is None:
-        return None, config_problems
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        cannot = _problem(
-            "site-out",
-            str(out),
-            f"无法创建网站输出目录 {out}: {reason}",
-            f"cannot create the site folder {out}: {reason}",
-        )
-        return None, [cannot]
-    return user_config, []
+    return read_user_config(config_file)
 
 
 def _write_docs(
@@ -199,6 +187,7 @@ def _write_docs(
             shutil.rmtree(folder)
     docs.mkdir(parents=True)
     _copy_assets(run.config_file.parent / "docs", docs)
+    write_marker(docs)
     directory_urls = bool(run.user_config.get("use_directory_urls", True))
     ctx = page_context(view, info, directory_urls)
 
@@ -276,33 +265,29 @@ def build_site(
     if config_file is not None and work is None:
         work = config_file.parent / ".duban-build"
     out = out.resolve()
-    unsafe = _unsafe_out(out, ledger_dir, config_file, work, repo)
-    if unsafe is not None:
-        return None, [unsafe]
+    refused = _unsafe_out(out, ledger_dir, config_file, work, repo) or refuse_out(out)
+    if refused is not None:
+        return None, [refused]
     clock = Stopwatch()
     ledger, problems = load_ledger(ledger_dir)
     clock.lap("load")
     if ledger is None:
         return None, problems
-    user_config, config_problems = _site_config(asked, config_file, work, out)
+    user_config, config_problems = _site_config(asked, config_file, work)
     if user_config is None or config_file is None or work is None:
         return None, [*problems, *config_problems]
     if as_of is None:
         as_of = today(ledger.config.timezone)
     prefix = tasks_prefix(repo, ledger_dir) if repo else None
     if repo and prefix is None:
-        problems.append(
-            _problem(
-                "site-audit-layout",
-                str(ledger_dir),
-                f"变更记录读取仓库 {repo} 的历史, 本台账不在该仓库中: 任务页将没有变更记录",
-                f"audit trails are read from the history of {repo}; this ledger is not in"
-                " that repository, so task pages will have no trail",
-                severity="warning",
-            )
-        )
-    run = _Run(ledger, repo, config_file, work, out, user_config, strict, clock, problems)
+        problems.append(_no_trail(repo, ledger_dir))
     with ExitStack() as jobs:
+        slot = jobs.enter_context(SiteSlot(out, work))  # the work folder locked
+        cannot = slot.open()
+        if cannot is not None:
+            return None, [*problems, cannot]
+        staging = slot.staging
+        run = _Run(ledger, repo, config_file, work, staging, user_config, strict, clock, problems)
         # The audit reads the Git history in a child process while the pages are prepared.
         audit = (
             jobs.enter_context(Job(trail_tables, repo, ledger, prefix))
@@ -315,8 +300,20 @@ def build_site(
         note = "（没有变更记录。）\n" if repo else "（台账不在 Git 仓库中, 没有变更记录。）\n"
         ctx, count = _write_docs(run, view, SiteInfo(commit, commit_date, note), audit)
         if not _mkdocs_and_feeds(jobs, run, ctx, commit):
-            return None, problems  # MkDocs did not finish: no site
-    return run.result(as_of, len(view.statuses), count, commit), problems
+            return None, problems  # MkDocs did not finish: no site, the previous one kept
+        slot.publish()
+    return run.result(out, as_of, len(view.statuses), count, commit), problems
+
+
+def _no_trail(repo: Path, ledger_dir: Path) -> Problem:
+    return _problem(
+        "site-audit-layout",
+        str(ledger_dir),
+        f"变更记录读取仓库 {repo} 的历史, 本台账不在该仓库中: 任务页将没有变更记录",
+        f"audit trails are read from the history of {repo}; this ledger is not in"
+        " that repository, so task pages will have no trail",
+        severity="warning",
+    )
 
 
 __all__ = ["BuildResult", "build_site", "head_commit", "mkdocs_build", "write_config"]
