@@ -31,7 +31,7 @@ from duban.load.yamlload import MAX_BYTES, MAX_DEPTH, MAX_NUMBER_CHARS, load_fil
 from duban.problems import Problem
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import GOLDEN, make_ledger, run_cli
+from support import GOLDEN, run_cli
 
 HOSTILE = GOLDEN / "hostile"
 
