@@ -420,3 +420,18 @@ def test_the_whole_corpus_in_one_ledger(golden_ledger: Path) -> None:
         "calendar-range-too-long",
     ):
         assert code in done.stdout, code
+
+
+def test_a_linked_file_the_readers_open_is_reported_once(golden_ledger: Path) -> None:
+    """The rules, the calendar and the settings are opened by their readers, which refuse a
+    link; the walk of the ledger does not report them a second time."""
+    for name in ("rules.yaml", "calendar/2026.yaml", "calendar/local.yaml", "ledger.yaml"):
+        path = golden_ledger / name
+        real = path.with_name("real-" + path.name)
+        path.rename(real)
+        path.symlink_to(real.name)
+    os.mkfifo(golden_ledger / "calendar" / "2099.yaml")
+    (golden_ledger / "tasks" / "ES-2026-9001.yaml").symlink_to("nowhere.yaml")
+    done = finishes(lambda: run_cli("validate", golden_ledger, "--format", "json"))
+    assert done.exit_code == 1 and "Traceback" not in done.output
+    assert done.stdout.count('"not-a-regular-file"') == 6, done.stdout

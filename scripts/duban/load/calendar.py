@@ -12,6 +12,7 @@ from typing import Any
 
 from duban.calendar.workdays import FIRST_YEAR, WorkCalendar
 from duban.load import schema
+from duban.load.layout import YEAR_FILE
 from duban.load.yamlload import load_file
 from duban.problems import Problem
 from duban.source import Document, Location
@@ -40,7 +41,7 @@ class CalendarFile:
     entries: tuple[CalendarEntry, ...]
 
 
-_YEAR_FILE = re.compile(r"(\d{4})\.yaml\Z")
+_YEAR_FILE = YEAR_FILE
 
 
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})\Z")
