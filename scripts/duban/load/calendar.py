@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +12,7 @@ from typing import Any
 
 from duban.calendar.workdays import FIRST_YEAR, WorkCalendar
 from duban.load import schema
+from duban.load.layout import YEAR_FILE
 from duban.load.yamlload import load_file
 from duban.problems import Problem
 from duban.source import Document, Location
@@ -39,18 +41,31 @@ class CalendarFile:
     entries: tuple[CalendarEntry, ...]
 
 
-_YEAR_FILE = re.compile(r"(\d{4})\.yaml\Z")
+_YEAR_FILE = YEAR_FILE
 
 
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})\Z")
+
+
+MAX_RANGE_DAYS = 400
+"""The longest ``FROM..TO`` range, both ends included: a notice's longest break is a week."""
+
+
+MAX_FILE_DAYS = 4000
+"""The most days one calendar file may list (ranges expanded), so a small file cannot expand
+into millions of dates; a yearly notice lists about forty."""
 
 
 def _problem(code: str, where: Location, zh: str, en: str, fld: str = "") -> Problem:
     return Problem(code, where, Text(zh, en), field=fld)
 
 
-def _expand(value: str, where: Location, fld: str, problems: list[Problem]) -> list[date]:
-    """A date or a ``FROM..TO`` range (both ends included) as dates."""
+def _expand(
+    value: str, where: Location, fld: str, year: int | None, problems: list[Problem]
+) -> list[date]:
+    """A date or a ``FROM..TO`` range (both ends included) as dates. A range is checked
+    before it is expanded: in order, at most :data:`MAX_RANGE_DAYS` days, and in a yearly
+    file (``year``) within the year before and after it."""
     match = _RANGE.match(value)
     try:
         if not match:
@@ -78,6 +93,31 @@ def _expand(value: str, where: Location, fld: str, problems: list[Problem]) -> l
             )
         )
         return []
+    if year is not None and (abs(first.year - year) > 1 or abs(last.year - year) > 1):
+        problems.append(
+            _problem(
+                "calendar-date-out-of-year",
+                where,
+                f"日期范围 “{value}” 超出 {year} 年及其前后一年；请只写本年度通知中的日期",
+                f"date range '{value}' reaches beyond {year} and the years next to it",
+                fld,
+            )
+        )
+        return []
+    days = last.toordinal() - first.toordinal() + 1
+    if days > MAX_RANGE_DAYS:
+        problems.append(
+            _problem(
+                "calendar-range-too-long",
+                where,
+                f"日期范围 “{value}” 长达 {days} 天，上限 {MAX_RANGE_DAYS} 天；"
+                "请检查起止日期是否写错",
+                f"date range '{value}' spans {days} days, the limit is {MAX_RANGE_DAYS}: "
+                "check its ends",
+                fld,
+            )
+        )
+        return []
     return [date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1)]
 
 
@@ -96,10 +136,23 @@ def read_calendar_file(
     match = _YEAR_FILE.search(path.name)
     year = data.get("year")
     problems += _header_problems(doc, path.name, year, yearly=match is not None)
-    entries = [
-        _entry(doc, k, item, year if isinstance(year, int) else None, problems)
-        for k, item in enumerate(data.get("holidays") or [])
-    ]
+    entries = []
+    budget = [MAX_FILE_DAYS]  # days this file may still list
+    for k, item in enumerate(data.get("holidays") or []):
+        entries.append(_entry(doc, k, item, _int_or_none(year), budget, problems))
+        if budget[0] < 0:
+            problems.append(
+                _problem(
+                    "calendar-too-many-days",
+                    doc.loc("holidays", k),
+                    f"日历文件列出的日期超过 {MAX_FILE_DAYS} 天（到第 {k + 1} 条为止）；"
+                    "一年的通知只有几十天，请检查文件",
+                    f"the calendar file lists more than {MAX_FILE_DAYS} days (by entry "
+                    f"{k + 1}); a year's notice lists a few dozen: check the file",
+                    f"$.holidays[{k}]",
+                )
+            )
+            break
     result = CalendarFile(
         path=display,
         year=year if match else None,
@@ -108,6 +161,10 @@ def read_calendar_file(
         entries=tuple(entries),
     )
     return result, problems
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _header_problems(doc: Document, name: str, year: object, *, yearly: bool) -> list[Problem]:
@@ -149,7 +206,12 @@ def _header_problems(doc: Document, name: str, year: object, *, yearly: bool) ->
 
 
 def _entry(
-    doc: Document, k: int, item: dict[str, Any], year: int | None, problems: list[Problem]
+    doc: Document,
+    k: int,
+    item: dict[str, Any],
+    year: int | None,
+    budget: list[int],
+    problems: list[Problem],
 ) -> CalendarEntry:
     """Holiday ``k`` of a file: its days expanded, checked not to be both off and working and
     (in a yearly file) to belong to the file's year or next to it."""
@@ -157,8 +219,12 @@ def _entry(
     for key in ("days_off", "workdays"):
         days: list[date] = []
         for m, value in enumerate(item.get(key) or []):
+            if budget[0] < 0:
+                break
             fld = f"$.holidays[{k}].{key}[{m}]"
-            days += _expand(value, doc.loc("holidays", k, key, m), fld, problems)
+            found = _expand(value, doc.loc("holidays", k, key, m), fld, year, problems)
+            budget[0] -= len(found)
+            days += found
         lists[key] = days
     name = item["name"]
     both = sorted(set(lists["days_off"]) & set(lists["workdays"]))
@@ -210,7 +276,7 @@ def load_calendar(
     root = calendar_dir.parent.parent
     paths = sorted(p for p in calendar_dir.glob("*.yaml") if _YEAR_FILE.fullmatch(p.name))
     local = calendar_dir / "local.yaml"
-    if local.exists():
+    if os.path.lexists(local):  # a link or a FIFO too: the reader refuses it
         paths.append(local)
     for path in paths:
         try:

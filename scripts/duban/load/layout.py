@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +12,9 @@ from typing import NamedTuple
 from duban.problems import Problem
 from duban.source import Location
 from duban.text import Text
+
+YEAR_FILE = re.compile(r"(\d{4})\.yaml\Z")
+"""A yearly calendar file, ``calendar/YYYY.yaml``."""
 
 
 class Scan(NamedTuple):
@@ -51,8 +55,10 @@ class Layout:
         """One walk of the ledger folder that never follows a link (``os.scandir``, no
         ``stat`` of a link's target): the task files under ``tasks/`` (``*.yaml``), the files
         that look like tasks but would be skipped (``.yml``, ``.YAML``), and every entry that
-        is neither a regular file nor a folder (a symlink, a FIFO, a device...), each sorted.
-        Folders are only walked, whatever their name (``2026.yaml/`` is a folder)."""
+        is neither a regular file nor a folder (a symlink, a FIFO, a device...), each sorted,
+        except the files a reader opens itself and refuses with its own problem when they are
+        not regular (see :meth:`reported_by_reader`). Folders are only walked, whatever their
+        name (``2026.yaml/`` is a folder)."""
         found: list[Path] = []
         irregular: list[Path] = []
         stack = [self.root]
@@ -68,7 +74,8 @@ class Layout:
                     if entry.name != ".git":
                         stack.append(path)
                 elif not entry.is_file(follow_symlinks=False):
-                    irregular.append(path)
+                    if not self.reported_by_reader(path):
+                        irregular.append(path)
                 elif path.suffix.lower() in (".yml", ".yaml") and self.tasks in path.parents:
                     found.append(path)
         return Scan(
@@ -76,6 +83,17 @@ class Layout:
             sorted(p for p in found if p.suffix != ".yaml"),
             sorted(irregular),
         )
+
+    def reported_by_reader(self, path: Path) -> bool:
+        """Whether the reader of ``path`` opens it (``load.reading``: never through a link,
+        regular files only) and so reports it if it is a link or a special file: the rules,
+        the calendar's yearly files and ``local.yaml``, and the settings when they look like
+        files (otherwise they are reported missing, and the scan names what is there)."""
+        if path.parent == self.calendar:
+            return path.name == "local.yaml" or YEAR_FILE.fullmatch(path.name) is not None
+        if path == self.rules:
+            return True
+        return path in (self.config, self.units) and path.is_file()
 
     def scan_tasks(self) -> tuple[list[Path], list[Path]]:
         """The task files and the skipped look-alikes of :meth:`scan`."""

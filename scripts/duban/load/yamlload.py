@@ -7,7 +7,9 @@ stages can name the file, line and column of a field.
 
 Rejected, each with file:line:col: duplicate keys (naming the first occurrence), anchors and
 aliases, several documents, an empty file, a top level that is not a mapping, tab
-indentation, bytes that are not UTF-8, custom tags, files over ``MAX_BYTES``.
+indentation, bytes that are not UTF-8, custom tags, files over ``MAX_BYTES`` (read by
+:mod:`duban.load.reading`: regular files only, never through a link), nesting deeper than
+``MAX_DEPTH``, numbers longer than ``MAX_NUMBER_CHARS``. Nothing here raises for any input.
 Accepted: CRLF line ends and a UTF-8 BOM.
 """
 
@@ -19,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from duban.load.reading import MAX_BYTES as MAX_BYTES
+from duban.load.reading import decode, read_bounded, too_large
 from duban.problems import Problem
 from duban.source import Location
 from duban.text import Text
@@ -51,10 +55,13 @@ class _Loader(_BaseLoader):
         pass
 
 
-MAX_BYTES = 512 * 1024
+MAX_DEPTH = 64
+"""Nested mappings and lists, the top level included; a task is five deep at most."""
 
 
-"""A task file is a few kilobytes; anything this large is a mistake or an attack."""
+MAX_NUMBER_CHARS = 100
+"""A plain scalar this long that looks like a number is refused before ``int()``/``float()``
+(Python refuses to convert more than 4300 digits, and no ledger number is long)."""
 
 
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
@@ -92,44 +99,20 @@ _ANCHOR_START = re.compile(r"(?:^|[\s\[{,:?])[&*]", re.M)
 
 
 def load_file(path: Path, display: str | None = None) -> tuple[Document | None, list[Problem]]:
-    """Read and parse one YAML file strictly; never raises for bad content."""
+    """Read (bounded, regular files only) and parse one YAML file strictly; never raises."""
     name = display if display is not None else str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [_too_large(name, size)]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [
-            Problem(
-                "file-unreadable",
-                Location(name),
-                Text(
-                    f"无法读取文件: {exc.strerror or exc}",
-                    f"cannot read file: {exc.strerror or exc}",
-                ),
-            )
-        ]
+    raw, problem = read_bounded(path, name)
+    if raw is None:
+        return None, [problem] if problem is not None else []
     return load_text(raw, name)
-
-
-def _too_large(name: str, size: int) -> Problem:
-    return Problem(
-        "file-too-large",
-        Location(name, 1, 1),
-        Text(
-            f"文件过大 ({size} 字节), 上限 {MAX_BYTES} 字节",
-            f"file too large ({size} bytes), limit is {MAX_BYTES} bytes",
-        ),
-    )
 
 
 def load_text(raw: str | bytes, display: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML text (or bytes, which must be UTF-8) strictly."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_BYTES:
-            return None, [_too_large(display, len(raw))]
-        text, problem = _decode(raw, display)
+            return None, [too_large(display, len(raw))]
+        text, problem = decode(raw, display)
         if problem is not None:
             return None, [problem]
     else:
@@ -175,38 +158,6 @@ def load_text(raw: str | bytes, display: str) -> tuple[Document | None, list[Pro
     if builder.problems:
         return None, builder.problems
     return Document(display, data, builder.positions), []
-
-
-def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "", Problem(
-            "encoding",
-            Location(display, 1, 1),
-            Text("文件编码是 UTF-16, 请另存为 UTF-8", "the file is UTF-16; save it as UTF-8"),
-        )
-    try:
-        return raw.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        guess = _guess_encoding(raw)
-        zh = f"文件不是 UTF-8 编码 (第 {exc.start} 字节无效)"
-        en = f"the file is not UTF-8 (invalid byte at offset {exc.start})"
-        if guess:
-            zh += f", 看起来是 {guess}; 请另存为 UTF-8"
-            en += f"; it looks like {guess}: save it as UTF-8"
-        return "", Problem("encoding", Location(display, line, col), Text(zh, en))
-
-
-def _guess_encoding(raw: bytes) -> str | None:
-    for codec, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5"), ("utf-16", "UTF-16")):
-        try:
-            raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        return label
-    return None
 
 
 def _check_tabs(text: str, display: str) -> list[Problem]:
@@ -320,6 +271,18 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path_) -> Any:
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
+        if len(path) >= MAX_DEPTH:  # before recursing: the Python stack is finite
+            self.problems.append(
+                Problem(
+                    "yaml-too-deep",
+                    _mark(self.display, node.start_mark),
+                    Text(
+                        f"嵌套层数超过 {MAX_DEPTH} 层；台账文件不需要这么深的结构，请改平",
+                        f"nested more than {MAX_DEPTH} levels deep; flatten the structure",
+                    ),
+                )
+            )
+            return None
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node)
             items = []
@@ -385,12 +348,40 @@ class _Builder:
             return True
         if value in _FALSE:
             return False
-        if _INT.match(value):
+        kind = _number_kind(value)
+        if kind is None:
+            return value
+        if len(value) > MAX_NUMBER_CHARS:  # before int(): it refuses 4300 digits and more
+            self.problems.append(
+                Problem(
+                    "yaml-number-too-long",
+                    _mark(self.display, node.start_mark),
+                    Text(
+                        f"数字过长（{len(value)} 个字符，上限 {MAX_NUMBER_CHARS}）；"
+                        "如果这是文本，请加引号",
+                        f"number too long ({len(value)} characters, limit "
+                        f"{MAX_NUMBER_CHARS}); quote it if it is text",
+                    ),
+                )
+            )
+            return None
+        if kind == "int":
             return int(value)
-        if _INT_OCT.match(value):
+        if kind == "oct":
             return int(value[2:], 8)
-        if _INT_HEX.match(value):
+        if kind == "hex":
             return int(value[2:], 16)
-        if _FLOAT.match(value):
-            return float(value)
-        return value
+        return float(value)
+
+
+def _number_kind(value: str) -> str | None:
+    """Which YAML 1.2 core number a plain scalar is, if any."""
+    if _INT.match(value):
+        return "int"
+    if _INT_OCT.match(value):
+        return "oct"
+    if _INT_HEX.match(value):
+        return "hex"
+    if _FLOAT.match(value):
+        return "float"
+    return None
