@@ -61,9 +61,9 @@ class Layout:
         name (``2026.yaml/`` is a folder)."""
         found: list[Path] = []
         irregular: list[Path] = []
-        stack = [self.root]
+        stack = [(self.root, False)]  # (folder, whether it is under tasks/)
         while stack:
-            folder = stack.pop()
+            folder, in_tasks = stack.pop()
             try:
                 entries = list(os.scandir(folder))
             except OSError:
@@ -72,11 +72,11 @@ class Layout:
                 path = Path(entry.path)
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name != ".git":
-                        stack.append(path)
+                        stack.append((path, in_tasks or path == self.tasks))
                 elif not entry.is_file(follow_symlinks=False):
                     if not self.reported_by_reader(path):
                         irregular.append(path)
-                elif path.suffix.lower() in (".yml", ".yaml") and self.tasks in path.parents:
+                elif in_tasks and path.suffix.lower() in (".yml", ".yaml"):
                     found.append(path)
         return Scan(
             sorted(p for p in found if p.suffix == ".yaml"),
