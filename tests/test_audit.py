@@ -12,7 +12,7 @@ from duban.audit import history as audit_history
 from duban.audit.diff import FieldChange, describe, diff_task
 from duban.audit.trail import audit_all, find_trail
 from duban.render.audit import trail_text, trail_to_json
-from support import ROOT, GitRepo, git, run_cli, task_yaml
+from support import ROOT, GitRepo, audit_task, git, run_cli
 
 T1 = "ledger/tasks/2026/ES-2026-0001.yaml"
 T1_ARCHIVED = "ledger/tasks/archive/2026/ES-2026-0001.yaml"
@@ -20,20 +20,10 @@ T2 = "ledger/tasks/2026/专项 工作/ES-2026-0002.yaml"
 EXTENSION = "  - {date: 2026-06-26, type: extension-approved, by: zfb, deadline: 2026-07-31, note: 同意延期一个月}\n"  # noqa: E501
 
 
-def audit_task(id: str, title: str, deadline: str) -> str:
-    return task_yaml(
-        id,
-        title=title,
-        received="2026-03-02",
-        deadline=deadline,
-        events=["date: 2026-03-03, type: decomposed, by: zfb"],
-    )
-
-
 def build_history(repo: GitRepo) -> dict[str, str]:
     """Created, edited in PRs (merge and squash), broken and fixed, renamed, deleted."""
     shas = {}
-    repo.write(T1, audit_task(id="ES-2026-0001", title="制定示例工作方案", deadline="2026-06-30"))
+    repo.write(T1, audit_task("ES-2026-0001", title="制定示例工作方案", deadline="2026-06-30"))
     repo.write("README.md", "not a task\n")
     shas["c1"] = repo.commit("新增任务 ES-2026-0001", "王芳", "2026-03-02T01:00:00+00:00")
     repo.git("checkout", "-q", "-b", "pr1")
@@ -54,7 +44,7 @@ def build_history(repo: GitRepo) -> dict[str, str]:
     repo.git("checkout", "-q", "-b", "pr3")
     (repo.path / T1_ARCHIVED).parent.mkdir(parents=True)
     repo.git("mv", T1, T1_ARCHIVED)
-    repo.write(T2, audit_task(id="ES-2026-0002", title="专项任务", deadline="2026-09-30"))
+    repo.write(T2, audit_task("ES-2026-0002", title="专项任务", deadline="2026-09-30"))
     shas["c6"] = repo.commit("归档并新增专项任务", "陈静", "2026-07-22T10:00:00+08:00")
     repo.git("checkout", "-q", "main")
     shas["m3"] = repo.merge(
@@ -309,7 +299,7 @@ def test_cli_json_text_and_errors(history: tuple[GitRepo, dict[str, str]]) -> No
 
 def test_old_id_finds_renamed_trail(tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "r")
-    repo.write(T1, audit_task(id="ES-2026-0001", title="甲", deadline="2026-06-30"))
+    repo.write(T1, audit_task("ES-2026-0001", title="甲", deadline="2026-06-30"))
     repo.commit("add", when="2026-03-02T09:00:00+08:00")
     repo.git("mv", T1, T1.replace("0001", "0009"))
     repo.commit("renumber", when="2026-03-03T09:00:00+08:00")
@@ -502,7 +492,7 @@ def test_change_made_inside_a_merge_is_in_the_trail(tmp_path: Path) -> None:
     """A merge shows only what it changed itself (a hand-resolved conflict, an edit made in
     the merge commit), never again what its branch's commits changed."""
     repo = GitRepo(tmp_path / "repo")
-    repo.write(T1, audit_task(id="ES-2026-0001", title="制定示例工作方案", deadline="2026-06-30"))
+    repo.write(T1, audit_task("ES-2026-0001", title="制定示例工作方案", deadline="2026-06-30"))
     repo.commit("新增任务 ES-2026-0001", "王芳", "2026-03-02T09:00:00+08:00")
     repo.git("checkout", "-q", "-b", "pr5")
     repo.edit(T1, "title: 制定示例工作方案", "title: 制定示例工作方案 (修订)")

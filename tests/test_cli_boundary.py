@@ -15,21 +15,10 @@ from duban.cli import main
 from duban.cli.boundary import explain
 from duban.ledger import load_ledger
 from duban.notify import remind
-from support import GOLDEN, ROOT, make_ledger, task_yaml
+from support import GOLDEN, ROOT, audit_task, make_ledger
 from support import GitRepo as Repo
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def task_text(task_id: str, title: str, deadline: str) -> str:
-    """A public task received 2026-03-02 and decomposed the next day."""
-    return task_yaml(
-        task_id,
-        title=title,
-        received="2026-03-02",
-        deadline=deadline,
-        events=["date: 2026-03-03, type: decomposed, by: zfb"],
-    )
 
 
 @dataclass(frozen=True)
@@ -53,7 +42,7 @@ def world(tmp_path: Path) -> World:
     make_ledger(repo.path / "ledger")
     repo.write(
         "ledger/tasks/ES-2026-0001.yaml",
-        task_text("ES-2026-0001", "制定营商环境优化三年行动方案", "2026-06-30"),
+        audit_task("ES-2026-0001", "制定营商环境优化三年行动方案", "2026-06-30"),
     )
     repo.commit("ledger", when="2026-03-02T09:00:00+08:00")
     broken = make_ledger(tmp_path / "broken", [GOLDEN / "tasks" / "invalid" / "duplicate-id"])

@@ -9,23 +9,11 @@ from pathlib import Path
 
 import pytest
 from duban.check.change import check_change
-from support import GitRepo, make_ledger, run_cli, task_yaml
-
-AUTHOR = {"author": "测试", "email": "test@example.org", "when": "2026-07-01T09:00:00+08:00"}
+from support import GitRepo, make_ledger, run_cli
+from test_check_change import AUTHOR, OPEN
 
 TASKS = "ledger/tasks/2026"
 F1 = f"{TASKS}/ES-2026-0001.yaml"
-
-OPEN = task_yaml(
-    "ES-2026-0001",
-    title="制定示例工作方案",
-    received="2026-03-02",
-    deadline="2026-06-30",
-    events=[
-        "date: 2026-03-03, type: decomposed, by: zfb",
-        "date: 2026-03-05, type: deployed, by: fgw",
-    ],
-)
 
 
 @pytest.fixture(scope="session")

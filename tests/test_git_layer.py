@@ -19,7 +19,7 @@ from duban.git import (
     tasks_prefix,
     toplevel,
 )
-from support import ROOT, task_yaml
+from support import ROOT, audit_task
 from support import GitRepo as Repo
 from support.site import AS_OF, SETTINGS, UNITS, tasks
 
@@ -27,19 +27,8 @@ PACKAGE = ROOT / "scripts" / "duban"
 T1 = "ledger/tasks/2026/ES-2026-0001.yaml"
 
 
-def task_text(task_id: str, title: str, deadline: str) -> str:
-    """A public task received 2026-03-02 and decomposed the next day."""
-    return task_yaml(
-        task_id,
-        title=title,
-        received="2026-03-02",
-        deadline=deadline,
-        events=["date: 2026-03-03, type: decomposed, by: zfb"],
-    )
-
-
 def _task(tid: str = "ES-2026-0001") -> str:
-    return task_text(tid, "制定示例工作方案", "2026-06-30")
+    return audit_task(tid, "制定示例工作方案", "2026-06-30")
 
 
 def _two_commits(path: Path, rel: str = T1) -> tuple[Repo, list[str]]:

@@ -11,13 +11,11 @@ from duban.text import Text
 Severity = Literal["error", "warning"]
 
 
-class UserError(Exception):
-    """A mistake in what the user asked for, with its message in both languages (``str()``
-    is English); the CLI prints :meth:`message` and exits, never a traceback."""
+class Bilingual:
+    """Something with a :class:`Text`: its Chinese, its English, and its message in a language."""
 
-    def __init__(self, text: Text) -> None:
-        super().__init__(text.en)
-        self.text = text
+    __slots__ = ()
+    text: Text
 
     @property
     def zh(self) -> str:
@@ -31,8 +29,17 @@ class UserError(Exception):
         return self.text(lang)
 
 
+class UserError(Bilingual, Exception):
+    """A mistake in what the user asked for, with its message in both languages (``str()``
+    is English); the CLI prints :meth:`message` and exits, never a traceback."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
 @dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Bilingual):
     """One thing wrong with the input, in both languages."""
 
     code: str
@@ -45,17 +52,6 @@ class Problem:
     """The JSON path of the offending field (``$.events[2].date``), or ""."""
     severity: Severity = "error"
     """``error`` (the input is refused) or ``warning``."""
-
-    @property
-    def zh(self) -> str:
-        return self.text.zh
-
-    @property
-    def en(self) -> str:
-        return self.text.en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.text(lang)
 
     def to_json(self, lang: str = "zh") -> dict[str, object]:
         return {

@@ -9,7 +9,7 @@ from support.cli import CliResult, installed_duban, run_cli, run_installed
 from support.gitrepo import GitRepo, git, git_env
 from support.ledger import make_ledger
 from support.paths import GOLDEN, ROOT, SAMPLE, SCHEMAS
-from support.tasks import ev, task_yaml, write_task
+from support.tasks import audit_task, ev, task_yaml, write_task
 from support.tools import in_ci, need, need_module
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "SCHEMAS",
     "CliResult",
     "GitRepo",
+    "audit_task",
     "ev",
     "git",
     "git_env",

@@ -54,6 +54,18 @@ def task_yaml(
     return "\n".join(lines) + "\n"
 
 
+def audit_task(task_id: str, title: str, deadline: str) -> str:
+    """A public task received 2026-03-02 and decomposed by the assigning unit the next day
+    (the first version of the audit and Git-layer histories)."""
+    return task_yaml(
+        task_id,
+        title=title,
+        received="2026-03-02",
+        deadline=deadline,
+        events=["date: 2026-03-03, type: decomposed, by: zfb"],
+    )
+
+
 def ev(day: str, kind: str, by: str, note: str = "", **more: str) -> str:
     """One event for :func:`task_yaml`: date, type, by, further fields, then the note."""
     parts = [f"date: {day}", f"type: {kind}", f"by: {by}"]
