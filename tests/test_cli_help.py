@@ -7,10 +7,9 @@ import re
 
 import click
 import pytest
-from support import run_cli
-
 from duban.cli.help_zh import ZH
 from duban.cli.main import main
+from support import run_cli
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 

@@ -38,7 +38,7 @@ ZH: dict[str, str] = {
         "拒绝从 BASE 到 HEAD 对台账的违规修改（退出码为 1，每行一条理由）。"
     ),
     "The trusted revision (the PR's base branch).": "可信的基准版本（合并请求的目标分支）。",
-    "The revision to check.": "要检查的版本。",
+    "The revision to check (default: the working tree, uncommitted edits included).": "要检查的版本（默认为工作区，包括尚未提交的修改）。",
     "Platform handle of who made the change (the PR author).": "修改人的平台账号（合并请求的发起人）。",
     "The Git repository.": "Git 仓库。",
     "Today (YYYY-MM-DD; default: today in Asia/Shanghai).": "今天的日期（YYYY-MM-DD；默认为北京时间的今天）。",
