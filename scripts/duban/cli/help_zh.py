@@ -39,6 +39,7 @@ ZH: dict[str, str] = {
     ),
     "The trusted revision (the PR's base branch).": "可信的基准版本（合并请求的目标分支）。",
     "The revision to check (default: the working tree, uncommitted edits included).": "要检查的版本（默认为工作区，包括尚未提交的修改）。",
+    "Without --head: check what is staged (what git commit would commit), as a hook.": "不给 --head 时：检查暂存区（git commit 将要提交的内容），供提交前钩子使用。",
     "Platform handle of who made the change (the PR author).": "修改人的平台账号（合并请求的发起人）。",
     "The Git repository.": "Git 仓库。",
     "Today (YYYY-MM-DD; default: today in Asia/Shanghai).": "今天的日期（YYYY-MM-DD；默认为北京时间的今天）。",
