@@ -185,6 +185,16 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "找不到台账目录",
         "no such ledger folder",
     ),
+    "demo missing folder": (
+        ["demo", "--ledger", "{missing}"],
+        "找不到台账目录",
+        "no such ledger folder",
+    ),
+    "demo broken ledger": (
+        ["demo", "--ledger", "{broken}", "--out", "{missing}"],
+        "台账有错误",
+        "the ledger has errors",
+    ),
 }
 
 

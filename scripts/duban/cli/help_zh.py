@@ -73,4 +73,7 @@ ZH: dict[str, str] = {
     ),
     "The Git repository of the ledger (default: current folder).": "台账的 Git 仓库（默认为当前目录）。",
     "Read the whole history (ignore .duban-cache/).": "读取全部历史（不用 .duban-cache/ 缓存）。",
+    # demo
+    "Build the sample site from a generated Git history (pull requests by each unit's\nclerks), dated 2026-11-30, so its task pages show real audit trails.": "用生成的 Git 历史（各单位经办人的合并请求）生成示例网站，统计日期固定为 2026-11-30，任务页面显示真实的办理痕迹。",
+    "Also keep the generated Git repository in this new folder (to explore it).": "把生成的 Git 仓库另存到这个新目录（便于查看）。",
 }

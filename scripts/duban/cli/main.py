@@ -11,6 +11,7 @@ from .audit import audit
 from .boundary import DubanGroup
 from .build import build, serve
 from .check_change import check_change
+from .demo import demo
 from .due import due
 from .help import LANG_KEY, HelpContext, commands_of
 from .remind import remind
@@ -33,7 +34,7 @@ def main() -> None:
     """duban (督办): supervision ledger kept as YAML in Git."""
 
 
-for command in (validate, due, status, overdue, check_change, remind, build, serve, audit):
+for command in (validate, due, status, overdue, check_change, remind, build, serve, audit, demo):
     main.add_command(command)
 for command in commands_of(main):
     command.context_class = HelpContext  # help in the reader's language
