@@ -12,6 +12,8 @@ from .boundary import DubanGroup
 from .build import build, serve
 from .check_change import check_change
 from .due import due
+from .import_cmd import import_tasks
+from .new import new
 from .remind import remind
 from .status import overdue, status
 from .validate import validate
@@ -24,4 +26,6 @@ def main() -> None:
 
 
 for command in (validate, due, status, overdue, check_change, remind, build, serve, audit):
+    main.add_command(command)
+for command in (new, import_tasks):
     main.add_command(command)
