@@ -185,6 +185,12 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "找不到台账目录",
         "no such ledger folder",
     ),
+    "new missing title": (["new", "--ledger", "{ledger}"], "缺少督办事项", "missing the title"),
+    "import missing folder": (
+        ["import", "{file}", "--ledger", "{missing}"],
+        "找不到台账目录",
+        "no such ledger folder",
+    ),
 }
 
 
