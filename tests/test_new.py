@@ -283,3 +283,12 @@ def test_concurrent_news_take_different_ids(golden: Path) -> None:
         f"ES-2026-{n:04d}.yaml" for n in range(1, 9)
     ]
     assert run_cli("validate", golden).exit_code == 0
+
+
+def test_no_number_left_in_the_year(golden: Path) -> None:
+    (golden / "tasks" / "2026").mkdir()
+    (golden / "tasks" / "2026" / "ES-2026-9999.yaml").write_text("broken: [\n", "utf-8")
+    before = files(golden)
+    result = run_cli("new", *GOOD, "--ledger", golden)
+    assert result.exit_code == 2 and "2026 年的任务编号已用完" in result.stderr
+    assert files(golden) == before

@@ -484,13 +484,14 @@ def plan(
     the_day = day or today(ledger.config.timezone)
     layout = Layout(ledger.root)
     prefix = ledger.config.id_prefix
-    existing = {t.id for t in ledger.tasks}
+    seen = newtask.ledger_ids(ledger)
+    existing = set(seen)
     existing |= newtask.file_ids(layout.tasks)
     drafted: list[tuple[_Row, newtask.Draft | None, str]] = []
     for row in rows:
         draft = row_draft(ledger, row, defaults, the_day) if _cells_ok(row) else None
         drafted.append((row, draft, row.text("任务编号")))
-    ids = _assign_ids(ledger, layout, drafted, existing, prefix)
+    ids = _assign_ids(drafted, existing, prefix)
     files: list[tuple[Path, str]] = []
     problems: list[Problem] = []
     for (row, draft, _given), new_id in zip(drafted, ids, strict=True):
@@ -498,7 +499,7 @@ def plan(
             path = newtask.task_path(layout, new_id)
             text = newtask.task_text(draft, new_id)
             if not row.problems:
-                _task_problems(ledger, row, text, path)
+                _task_problems(ledger, row, text, path, seen)
             files.append((path, text))
         problems += row.problems
     if not drafted and not problems:
@@ -513,8 +514,6 @@ def plan(
 
 
 def _assign_ids(
-    ledger: Ledger,
-    layout: Layout,
     drafted: Sequence[tuple[_Row, newtask.Draft | None, str]],
     existing: set[str],
     prefix: str,
@@ -542,23 +541,27 @@ def _assign_ids(
             )
         else:
             given_rows[given] = row.number
-    taken = set(existing) | set(given_rows)
+    taken = existing | set(given_rows)
+    following: dict[int, int] = {}  # year → its next free number
     ids: list[str | None] = []
     for _row, draft, given in drafted:
         if given or draft is None or not re.match(r"\d{4}-", draft.received):
             ids.append(given or None)
             continue
         year = int(draft.received[:4])
-        number = newtask.next_number(layout.tasks, prefix, year, taken)
-        new_id = newtask.task_id(prefix, year, number)
-        taken.add(new_id)
-        ids.append(new_id)
+        number = following.get(year) or newtask.next_free(prefix, year, taken)
+        if number > newtask.MAX_NUMBER:
+            raise newtask.numbers_exhausted(year)
+        following[year] = number + 1
+        ids.append(newtask.task_id(prefix, year, number))
     return ids
 
 
-def _task_problems(ledger: Ledger, row: _Row, text: str, path: Path) -> None:
+def _task_problems(
+    ledger: Ledger, row: _Row, text: str, path: Path, seen: Mapping[str, Location]
+) -> None:
     """The problems ``validate`` would report for the row's task file, at the row's columns."""
-    for problem in newtask.errors(newtask.check_text(ledger, text, path)):
+    for problem in newtask.errors(newtask.check_text(ledger, text, path, seen)):
         column = _FIELD_COLUMN.get(re.sub(r"\[\d+\]\Z", "", problem.field))
         row.problem(column, problem.zh, problem.en, problem.code)
 

@@ -192,26 +192,31 @@ def file_ids(tasks: Path) -> set[str]:
     return {name.split(".", 1)[0] for _folder, _dirs, files in os.walk(tasks) for name in files}
 
 
-def used_numbers(tasks: Path, prefix: str, year: int, taken: Iterable[str] = ()) -> set[int]:
-    """The numbers of ``year`` in use: every file under ``tasks/`` named like an id (whether
-    it loads or not, whatever its extension), and the ids in ``taken``."""
+def next_free(prefix: str, year: int, names: Iterable[str]) -> int:
+    """The number after the highest of ``year`` among ``names`` (ids or file names up to
+    their first dot); gaps are not reused."""
     pattern = re.compile(rf"{re.escape(prefix)}-{year}-(\d+)\Z")
-    names = [*taken, *file_ids(tasks)]
-    return {int(m.group(1)) for name in names if (m := pattern.match(name))}
+    used = [int(m.group(1)) for name in names if (m := pattern.match(name))]
+    number = max(used, default=0) + 1
+    if number > MAX_NUMBER:
+        raise numbers_exhausted(year)
+    return number
+
+
+def numbers_exhausted(year: int) -> UserError:
+    return UserError(
+        Text(
+            f"{year} 年的任务编号已用完（最大 {MAX_NUMBER}）",
+            f"no task number is left for {year} (the highest is {MAX_NUMBER})",
+        )
+    )
 
 
 def next_number(tasks: Path, prefix: str, year: int, taken: Iterable[str] = ()) -> int:
-    """The next free number of ``year``: the highest in use plus one (gaps are not reused)."""
-    used = used_numbers(tasks, prefix, year, taken)
-    number = max(used, default=0) + 1
-    if number > MAX_NUMBER:
-        raise UserError(
-            Text(
-                f"{year} 年的任务编号已用完（最大 {MAX_NUMBER}）",
-                f"no task number is left for {year} (the highest is {MAX_NUMBER})",
-            )
-        )
-    return number
+    """The next free number of ``year``: one more than the highest in use, counting every
+    file under ``tasks/`` named like an id (whether it loads or not, whatever its extension)
+    and the ids in ``taken``."""
+    return next_free(prefix, year, [*taken, *file_ids(tasks)])
 
 
 def task_path(layout: Layout, task_id: str) -> Path:
@@ -223,7 +228,9 @@ def task_path(layout: Layout, task_id: str) -> Path:
 # -- checks ----------------------------------------------------------------------------------
 
 
-def check_text(ledger: Ledger, text: str, path: Path) -> list[Problem]:
+def check_text(
+    ledger: Ledger, text: str, path: Path, seen: Mapping[str, Location] | None = None
+) -> list[Problem]:
     """The problems ``validate`` would report for ``text`` as the task file ``path``: the
     one-file pipeline (strict YAML, schema, ledger rules, personal data) with the ledger's
     units, rules and calendar, then the checks across files (a deadline rule beyond the
@@ -238,11 +245,17 @@ def check_text(ledger: Ledger, text: str, path: Path) -> list[Problem]:
     )
     if task is None:
         return problems
-    seen = {t.id: t.loc("id") for t in ledger.tasks}
+    ids = seen if seen is not None else ledger_ids(ledger)
+    first = {task.id: ids[task.id]} if task.id in ids else {}  # duplicate_ids adds to it
     refused = _rule_beyond_calendar(task, ledger.rules, calendar) or validate.duplicate_ids(
-        seen, task.id, task.loc("id")
+        first, task.id, task.loc("id")
     )
     return [refused] if refused else []
+
+
+def ledger_ids(ledger: Ledger) -> dict[str, Location]:
+    """Each task id of the ledger and where it is (for :func:`check_text`)."""
+    return {t.id: t.loc("id") for t in ledger.tasks}
 
 
 def errors(problems: Sequence[Problem]) -> list[Problem]:
