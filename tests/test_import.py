@@ -287,3 +287,15 @@ def test_write_all_removes_what_it_wrote_when_writing_fails(tmp_path: Path) -> N
     taken.write_text("someone else's\n", encoding="utf-8")
     assert newtask.write_all([(first, "one\n"), (taken, "two\n")]) == taken
     assert not first.exists() and taken.read_text(encoding="utf-8") == "someone else's\n"
+
+
+def test_an_id_that_is_a_path_is_refused(ledger: Path, tmp_path: Path) -> None:
+    row = list(GOOD_ROWS[0])
+    row[0] = "../../../escape"
+    sheet = xlsx(tmp_path / "交办单.xlsx", HEADER, [row])
+    before = files(ledger)
+    result = run_cli("import", sheet, "--ledger", ledger)
+    assert result.exit_code == 1, result.output
+    assert f"{sheet}:第 3 行，“任务编号”列：" in result.stderr
+    assert files(ledger) == before
+    assert not list(tmp_path.rglob("escape*"))
