@@ -195,6 +195,12 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "台账有错误",
         "the ledger has errors",
     ),
+    "new missing title": (["new", "--ledger", "{ledger}"], "缺少督办事项", "missing the title"),
+    "import missing folder": (
+        ["import", "{file}", "--ledger", "{missing}"],
+        "找不到台账目录",
+        "no such ledger folder",
+    ),
 }
 
 

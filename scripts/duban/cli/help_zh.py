@@ -76,4 +76,25 @@ ZH: dict[str, str] = {
     # demo
     "Build the sample site from a generated Git history (pull requests by each unit's\nclerks), dated 2026-11-30, so its task pages show real audit trails.": "用生成的 Git 历史（各单位经办人的合并请求）生成示例网站，统计日期固定为 2026-11-30，任务页面显示真实的办理痕迹。",
     "Also keep the generated Git repository in this new folder (to explore it).": "把生成的 Git 仓库另存到这个新目录（便于查看）。",
+    # new
+    "Create a task file with the next free id of its year (prompts when at a terminal).": "新建一个任务文件，编号取当年下一个空号（在终端中运行时逐项询问）。",
+    "What is to be done (督办事项).": "督办事项：要办的事。",
+    "Responsible unit: its code (or its exact name in units.yaml).": "责任单位：单位代码（或 units.yaml 中的准确名称）。",
+    "Co-handling units, comma separated (codes or exact names).": "协办单位，用逗号分隔（代码或准确名称）。",
+    "First responsible, a post, never a name (default 主要负责同志).": "第一责任人：写职务，不写姓名（默认“主要负责同志”）。",
+    "Date received, YYYY-MM-DD (default: today in the ledger's zone).": "收到日期，YYYY-MM-DD（默认为台账所在时区的今天）。",
+    "Deadline, YYYY-MM-DD (or --rule).": "完成时限，YYYY-MM-DD（或用 --rule）。",
+    "Deadline rule of rules.yaml counted from --received (or --deadline).": "按 rules.yaml 中的时限规则从收到日期起算（或用 --deadline）。",
+    "Work standard: what counts as done (工作标准).": "工作标准：怎样才算办结。",
+    "Priority (一般 normal, 重要 important, 紧急 urgent).": "紧急程度（normal 一般、important 重要、urgent 紧急）。",
+    "internal: kept off the public site.": "internal（内部）：不在公开网站上显示。",
+    "Where the task comes from (交办来源), e.g. a meeting.": "交办来源，例如某次会议。",
+    "Assigning unit (default: the only one in units.yaml).": "交办单位（默认为 units.yaml 中唯一的交办单位）。",
+    "Print the task file instead of writing it.": "只显示任务文件内容，不写入。",
+    # import
+    "Create one task file per row of a 交办单 sheet (.xlsx or .csv): all rows or none.": "按交办单（.xlsx 或 .csv）每行新建一个任务文件：要么全部写入，要么一个也不写。",
+    "Priority of rows without a 紧急程度 column or value.": "没有“紧急程度”列或该格为空时的紧急程度。",
+    "Visibility of rows without a 公开范围 column or value.": "没有“公开范围”列或该格为空时的公开范围。",
+    "Encoding of a .csv file (default: UTF-8, else GB18030).": ".csv 文件的编码（默认先按 UTF-8，不行再按 GB18030）。",
+    "Print the task files instead of writing them.": "只显示任务文件内容，不写入。",
 }

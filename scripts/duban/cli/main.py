@@ -14,6 +14,8 @@ from .check_change import check_change
 from .demo import demo
 from .due import due
 from .help import LANG_KEY, HelpContext, commands_of
+from .import_cmd import import_tasks
+from .new import new
 from .remind import remind
 from .status import overdue, status
 from .validate import validate
@@ -34,7 +36,23 @@ def main() -> None:
     """duban (督办): supervision ledger kept as YAML in Git."""
 
 
-for command in (validate, due, status, overdue, check_change, remind, build, serve, audit, demo):
+COMMANDS = (
+    validate,
+    due,
+    status,
+    overdue,
+    check_change,
+    new,
+    import_tasks,
+    remind,
+    build,
+    serve,
+    audit,
+    demo,
+)
+"""Every command, in the order ``duban --help`` lists them."""
+
+for command in COMMANDS:
     main.add_command(command)
 for command in commands_of(main):
     command.context_class = HelpContext  # help in the reader's language
