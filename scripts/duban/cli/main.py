@@ -12,6 +12,8 @@ from .boundary import DubanGroup
 from .build import build, serve
 from .check_change import check_change
 from .due import due
+from .export import export
+from .record import record
 from .remind import remind
 from .status import overdue, status
 from .validate import validate
@@ -23,5 +25,17 @@ def main() -> None:
     """duban (督办): supervision ledger kept as YAML in Git."""
 
 
-for command in (validate, due, status, overdue, check_change, remind, build, serve, audit):
+for command in (
+    validate,
+    due,
+    status,
+    overdue,
+    check_change,
+    remind,
+    build,
+    serve,
+    audit,
+    record,
+    export,
+):
     main.add_command(command)
