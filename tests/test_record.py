@@ -390,6 +390,7 @@ def test_any_text_reads_back_as_itself(note: str, milestone: str) -> None:
         placed = place_event(text, event)
         assert placed is not None
         new, line, added = placed
+        assert new == text.replace("events: []", "events:") + added  # events come last
         doc, problems = load_text(new, "t.yaml")
         assert doc is not None, (problems, new)
         assert doc.data["events"][-1] == event
