@@ -420,3 +420,115 @@ def test_any_text_reads_back_as_itself(note: str, milestone: str) -> None:
 )
 def test_scalars(value: str, written: str) -> None:
     assert scalar(value) == written
+
+
+def test_reassigned_then_the_new_owner_records(repo: GitRepo) -> None:
+    path = repo.path / SAMPLE_TASK
+    code, out = record(
+        repo,
+        "SL-2026-0040",
+        "改派",
+        "--by",
+        "zfb",
+        "--owner",
+        "zjj",
+        "--co-units",
+        "",
+        "--note",
+        "改由州住建局牵头",
+        "--as-of",
+        "2026-11-30",
+    )
+    assert code == 0, out
+    assert path.read_text("utf-8").endswith(
+        "  - {date: 2026-11-30, type: reassigned, by: zfb, owner: zjj, co_units: [], "
+        "note: 改由州住建局牵头}\n"
+    )
+    before = path.read_bytes()
+    code, out = record(
+        repo, "SL-2026-0040", "plan-reported", "--by", "sthjj", "--as-of", "2026-11-30"
+    )
+    assert code == 1 and "duty-separation" in out and path.read_bytes() == before
+    code, out = record(
+        repo, "SL-2026-0040", "plan-reported", "--by", "zjj", "--as-of", "2026-11-30"
+    )
+    assert code == 0, out
+    assert run_cli("validate", "ledger", cwd=repo.path).exit_code == 0
+
+
+def test_backfill_by_the_assigning_unit_needs_a_note(repo: GitRepo) -> None:
+    """An event older than backfill_days: only a maintainer of the assigning unit records
+    it on the unit's behalf (补录), with a note — as the gate judges it."""
+    path = repo.path / SAMPLE_TASK
+    before = path.read_bytes()
+    old = [
+        "SL-2026-0040",
+        "plan-reported",
+        "--by",
+        "sthjj",
+        "--date",
+        "2026-11-27",
+        "--as-of",
+        "2026-12-10",
+        "--account",
+        "zfb-dcs1",
+    ]
+    code, out = record(repo, *old)
+    assert code == 1 and "backfill-without-note" in out and path.read_bytes() == before
+    base = repo.head()
+    code, out = record(repo, *old, "--note", "补录：11月27日已报送方案")
+    assert code == 0, out
+    repo.commit("补录", author="zfb-dcs1")
+    gate = run_cli(
+        "check-change",
+        "--base",
+        base,
+        "--actor",
+        "zfb-dcs1",
+        "--as-of",
+        "2026-12-10",
+        cwd=repo.path,
+    )
+    assert gate.exit_code == 0, gate.output
+
+
+def test_events_before_other_keys_and_comments() -> None:
+    text = (
+        "id: ES-2026-0001\n"
+        "events:\n"
+        "  - {date: 2026-10-09, type: deployed, by: fgw}  # 行尾注释\n"
+        "  # 下一个字段的注释\n"
+        "title: 示例\n"
+    )
+    placed = place_event(text, {"date": "2026-10-10", "type": "completed", "by": "fgw"})
+    assert placed is not None
+    new, line, added = placed
+    assert line == 4 and added == "  - {date: 2026-10-10, type: completed, by: fgw}\n"
+    assert new == text.replace("  # 下一个", added + "  # 下一个")
+    comment = "events: []  # 尚无记录\ntitle: x\n"
+    placed = place_event(comment, {"date": "2026-10-10", "type": "completed", "by": "fgw"})
+    assert placed is not None and placed[0] == (
+        "events:   # 尚无记录\n  - {date: 2026-10-10, type: completed, by: fgw}\ntitle: x\n"
+    )
+    flow = "events: [{date: 2026-10-09, type: deployed, by: fgw}]\n"
+    placed = place_event(flow, {"date": "2026-10-10", "type": "completed", "by": "fgw"})
+    assert placed is not None and placed[0] == (
+        "events: [{date: 2026-10-09, type: deployed, by: fgw}, "
+        "{date: 2026-10-10, type: completed, by: fgw}]\n"
+    )
+    no_newline = "events:\n  - {date: 2026-10-09, type: deployed, by: fgw}"
+    placed = place_event(no_newline, {"date": "2026-10-10", "type": "completed", "by": "fgw"})
+    assert placed is not None and placed[0] == (
+        no_newline + "\n  - {date: 2026-10-10, type: completed, by: fgw}\n"
+    )
+
+
+def test_bom_and_crlf_are_kept(repo: GitRepo) -> None:
+    path = repo.path / SAMPLE_TASK
+    raw = b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n")
+    path.write_bytes(raw)
+    code, out = record(
+        repo, "SL-2026-0040", "plan-reported", "--by", "sthjj", "--as-of", "2026-11-30"
+    )
+    assert code == 0, out
+    assert path.read_bytes() == raw + b"  - {date: 2026-11-30, type: plan-reported, by: sthjj}\r\n"

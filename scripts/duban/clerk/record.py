@@ -36,7 +36,6 @@ from duban.check.backfill import Backfill
 from duban.check.change_checks import Context, Modified, check
 from duban.check.pipeline import load_task_text
 from duban.clerk.eventnames import fields_of
-from duban.ledger import load_ledger
 from duban.load.layout import Layout
 from duban.load.reading import read_bounded
 from duban.load.yamlload import load_text
@@ -342,21 +341,21 @@ def _span(ledger: Ledger) -> tuple[str, str]:
 
 
 def record_event(
-    root: Path,
+    ledger: Ledger,
+    problems: Sequence[Problem],
     task_id: str,
     entry: Entry,
     today: date,
     account: str | None = None,
     write: bool = True,
 ) -> tuple[Recorded | None, list[Problem]]:
-    """Append ``entry`` to task ``task_id`` of the ledger at ``root`` as ``account`` (default:
-    the first maintainer of ``entry.by``) would on ``today``; the problems that refuse it
+    """Append ``entry`` to task ``task_id`` of ``ledger`` (loaded by
+    :func:`duban.ledger.load_ledger`, with its ``problems``) as ``account`` (default: the
+    first maintainer of ``entry.by``) would on ``today``; the problems that refuse it
     (nothing written then). ``write=False`` only judges. Raises :class:`UserError` when it
     cannot run (no such task or unit, options that do not fit the type)."""
     check_entry(entry)
-    ledger, problems = load_ledger(root)
-    if ledger is None:
-        return None, [p for p in problems if p.severity == "error"]
+    root = ledger.root
     layout = Layout(root)
     path = find_task(layout, task_id)
     display = layout.display(path)

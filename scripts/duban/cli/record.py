@@ -82,7 +82,7 @@ def record(
                 "usage: duban record ID TYPE --by UNIT (see duban record --list)",
             )
         )
-    loaded, _ = load_or_stop(need_folder(ledger))
+    loaded, found = load_or_stop(need_folder(ledger))
     now = parse_date(as_of) if as_of else today(loaded.config.timezone)
     units = None if co_units is None else tuple(c.strip() for c in co_units.split(",") if c.strip())
     entry = Entry(
@@ -95,7 +95,7 @@ def record(
         owner=owner.strip() if owner else None,
         co_units=units,
     )
-    done, problems = record_event(ledger, task_id, entry, now, account, write=not dry_run)
+    done, problems = record_event(loaded, found, task_id, entry, now, account, write=not dry_run)
     if problems or done is None:
         click.echo(report.text(problems, lang), err=True)
         click.echo(Text("拒绝：未写入任何内容", "refused: nothing was written")(lang), err=True)
