@@ -38,6 +38,15 @@ def ledger_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
             events=["date: 2026-11-03, type: decomposed, by: zfb, note: '+1 @SUM(A1) -2'"],
         ),
     )
+    repo.write(  # control characters, which a workbook cannot hold
+        "ledger/tasks/2026/SL-2026-0043.yaml",
+        task_yaml(
+            "SL-2026-0043",
+            title='"控制\\x01字符\\u2028任务"',
+            received="2026-11-02",
+            deadline="2026-12-15",
+        ),
+    )
     repo.commit("sample ledger")
     assert run_cli("validate", "ledger", cwd=root).exit_code == 0
     return root
@@ -180,3 +189,10 @@ def test_an_existing_file_is_replaced_whole(ledger_repo: Path, tmp_path: Path) -
     export(ledger_repo, out, "--format", "csv")
     assert out.read_text("utf-8-sig").startswith("序号,任务编号")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
+
+
+def test_control_characters_do_not_break_the_workbook(ledger_repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    export(ledger_repo, out)
+    rows = openpyxl.load_workbook(out)["台账"].iter_rows(min_row=2, values_only=True)
+    assert [r[2] for r in rows if r[1] == "SL-2026-0043"] == ["控制字符\u2028任务"]

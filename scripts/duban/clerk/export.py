@@ -21,12 +21,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from duban.clerk.columns import LEDGER_COLUMNS
 from duban.model import EVENT_LABELS, Ledger, Task
@@ -34,6 +29,10 @@ from duban.render.status import OVERDUE_HEADER, _next_item, light_label
 from duban.status.records import TaskStatus
 from duban.status.select import ledger_status, overdue_items
 from duban.text import label
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is made, not at every start
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMATS = ("xlsx", "csv")
 LEDGER_SHEET = "台账"
@@ -123,13 +122,13 @@ def overdue_rows(statuses: Sequence[TaskStatus], ledger: Ledger) -> list[list[Ce
     ]
 
 
-def _clean(value: str) -> str:
-    return str(ILLEGAL_CHARACTERS_RE.sub("", value))
-
-
 def _fill_sheet(
     sheet: Worksheet, headers: Sequence[str], widths: Sequence[int], rows: list[list[Cell]]
 ) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     sheet.append(list(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -139,7 +138,7 @@ def _fill_sheet(
         for c, value in enumerate(row, start=1):
             cell = sheet.cell(row=r, column=c)
             if isinstance(value, str):
-                cell.value = _clean(value)
+                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters
                 cell.data_type = "s"  # never a formula, whatever it starts with
                 if value.startswith(FORMULA_START):
                     cell.quotePrefix = True
@@ -156,6 +155,8 @@ def _fill_sheet(
 
 def workbook(statuses: Sequence[TaskStatus], ledger: Ledger) -> Workbook:
     """The 台账 sheet and the 逾期事项 sheet."""
+    from openpyxl import Workbook
+
     book = Workbook()
     main = book.active
     assert main is not None

@@ -84,15 +84,19 @@ def record(
         )
     loaded, found = load_or_stop(need_folder(ledger))
     now = parse_date(as_of) if as_of else today(loaded.config.timezone)
-    units = None if co_units is None else tuple(c.strip() for c in co_units.split(",") if c.strip())
+    units = (
+        None
+        if co_units is None
+        else tuple(c.strip().lower() for c in co_units.replace("，", ",").split(",") if c.strip())
+    )
     entry = Entry(
         type=event_type(kind),
-        by=by.strip(),
+        by=by.strip().lower(),
         date=parse_date(day) if day else now,
         note=note,
         deadline=parse_date(deadline) if deadline else None,
         milestone=milestone,
-        owner=owner.strip() if owner else None,
+        owner=owner.strip().lower() if owner else None,
         co_units=units,
     )
     done, problems = record_event(loaded, found, task_id, entry, now, account, write=not dry_run)
