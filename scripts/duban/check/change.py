@@ -67,6 +67,7 @@ from duban.git import (
     merge_tree,
     open_repo,
     resolve_commit,
+    worktree_commit,
 )
 from duban.load.rules import load_rules_text
 from duban.load.settings import load_config_text, load_roster_text
@@ -144,14 +145,18 @@ def _context(
 def check_change(
     repo_path: str,
     base: str,
-    head: str = "HEAD",
+    head: str | None = "HEAD",
     actor: str | None = None,
     ledger: str = "ledger",
     today: date | None = None,
+    staged: bool = False,
 ) -> list[Problem]:
     """Every refusal for merging ``head`` into ``base``: the tree the merge would give,
     compared with ``base``; every path it touches; every task version of every commit.
 
+    ``head`` None judges the working tree (uncommitted and untracked edits included, as if
+    committed on top of HEAD: :func:`duban.git.worktree_commit`); with ``staged``, the index
+    (what ``git commit`` would commit: the pre-commit hook).
     ``today`` (in the ledger's time zone), when given, refuses new events dated after it.
 
     Raises :class:`CheckError` when it cannot run.
@@ -165,7 +170,10 @@ def check_change(
         ) from exc
     with repo, BlobReader(repo) as blobs:
         try:
-            base_sha, head_sha = resolve_commit(repo, base), resolve_commit(repo, head)
+            base_sha = resolve_commit(repo, base)
+            head_sha = (
+                worktree_commit(repo, staged=staged) if head is None else resolve_commit(repo, head)
+            )
             merge_base(repo, base_sha, head_sha)  # no common history: cannot run
             ctx = _context(blobs, base_sha, base, root, actor, today)
             if today is not None:  # backfill_days on the base's calendar (check/backfill.py)

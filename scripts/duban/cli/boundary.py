@@ -24,6 +24,7 @@ from duban.problems import Problem, UserError
 from duban.render import problems as report
 from duban.text import Text
 
+from . import help as localised
 from .options import chosen_lang
 
 OK = 0
@@ -70,11 +71,31 @@ def explain(exc: BaseException, lang: str) -> str:
 
 
 class DubanGroup(click.Group):
-    """The ``duban`` group: runs a command, and is its error boundary."""
+    """The ``duban`` group: runs a command, and is its error boundary; its help, and the
+    usage errors of its commands, are in the reader's language (:mod:`duban.cli.help`)."""
+
+    context_class = localised.HelpContext
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta.setdefault(localised.ARGV_KEY, tuple(args))
+        return super().parse_args(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        lang = chosen_lang(ctx)
+        rows = [
+            (name, localised.short_help(command, lang))
+            for name, command in self.commands.items()
+            if not command.hidden
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             code = super().invoke(ctx)
+        except click.UsageError as exc:
+            raise localised.localise(exc) from None
         except STOPPERS as exc:
             message = explain(exc, chosen_lang(ctx))
             if message:

@@ -13,6 +13,7 @@ from .build import build, serve
 from .check_change import check_change
 from .due import due
 from .export import export
+from .help import LANG_KEY, HelpContext, commands_of
 from .record import record
 from .remind import remind
 from .status import overdue, status
@@ -21,6 +22,15 @@ from .validate import validate
 
 @click.group(cls=DubanGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="duban")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: ctx.meta.update({LANG_KEY: value}) if value else None,
+    help="Language for people (default: $DUBAN_LANG or zh).",
+)
 def main() -> None:
     """duban (督办): supervision ledger kept as YAML in Git."""
 
@@ -39,3 +49,5 @@ for command in (
     export,
 ):
     main.add_command(command)
+for command in commands_of(main):
+    command.context_class = HelpContext  # help in the reader's language
