@@ -97,4 +97,38 @@ ZH: dict[str, str] = {
     "Visibility of rows without a 公开范围 column or value.": "没有“公开范围”列或该格为空时的公开范围。",
     "Encoding of a .csv file (default: UTF-8, else GB18030).": ".csv 文件的编码（默认先按 UTF-8，不行再按 GB18030）。",
     "Print the task files instead of writing them.": "只显示任务文件内容，不写入。",
+    # record
+    "Append one event of TYPE (code or Chinese name) to task ID, checked as validate and\n"
+    "check-change would; refused with the problems (exit 1), nothing written.": (
+        "给任务 ID 追加一条办理记录 TYPE（英文代码或中文名称），按 validate 和 check-change "
+        "的规则检查；不合规则列出问题并拒绝（退出码 1），不写入任何内容。"
+    ),
+    "Code of the unit recording the event (e.g. fgw).": "登记办理记录的单位代码（如 fgw）。",
+    "Date of the event (YYYY-MM-DD; default: today there).": (
+        "办理日期 YYYY-MM-DD（默认为台账所在时区的今天）。"
+    ),
+    "What was done (reasons, measures, how verified).": "说明（办理情况、延误原因和措施、核实方式等）。",
+    "The new deadline of an extension-approved (YYYY-MM-DD).": "同意延期后的新时限 YYYY-MM-DD。",
+    "The milestone title a milestone-reported reports.": "所反馈的阶段节点名称。",
+    "The new responsible unit of a reassigned.": "改派后的责任单位代码。",
+    "The new co-units of a reassigned (a,b; '' none).": (
+        "改派后的协办单位代码（用逗号分隔；写 '' 表示不再有协办单位）。"
+    ),
+    "Platform account committing it (default: first maintainer).": (
+        "提交这次修改的平台账号（默认为该单位的第一个维护人）。"
+    ),
+    "Today (YYYY-MM-DD; default: today in the ledger's zone).": (
+        "检查当日 YYYY-MM-DD（默认为台账所在时区的今天）。"
+    ),
+    "Check only; write nothing.": "只检查，不写入。",
+    "List the event types and exit.": "列出全部办理环节后退出。",
+    # export
+    "The ledger (台账) as an Excel workbook or a CSV file: one row per task, with status.": (
+        "把台账导出为 Excel 工作簿或 CSV 文件：每项任务一行，附办理状态。"
+    ),
+    "File to write.": "输出文件。",
+    "The day of the status columns (default: today there).": (
+        "状态各列的统计日期（默认为台账所在时区的今天）。"
+    ),
+    "Include internal tasks (not for publication).": "包括内部任务（不得对外公开）。",
 }

@@ -13,9 +13,11 @@ from .build import build, serve
 from .check_change import check_change
 from .demo import demo
 from .due import due
+from .export import export
 from .help import LANG_KEY, HelpContext, commands_of
 from .import_cmd import import_tasks
 from .new import new
+from .record import record
 from .remind import remind
 from .status import overdue, status
 from .validate import validate
@@ -43,7 +45,9 @@ COMMANDS = (
     overdue,
     check_change,
     new,
+    record,
     import_tasks,
+    export,
     remind,
     build,
     serve,
