@@ -10,6 +10,7 @@ from duban import __version__
 from .audit import audit
 from .boundary import DubanGroup
 from .build import build, serve
+from .calendar_cmd import calendar_group
 from .check_change import check_change
 from .due import due
 from .remind import remind
@@ -23,5 +24,16 @@ def main() -> None:
     """duban (督办): supervision ledger kept as YAML in Git."""
 
 
-for command in (validate, due, status, overdue, check_change, remind, build, serve, audit):
+for command in (
+    validate,
+    due,
+    status,
+    overdue,
+    check_change,
+    remind,
+    build,
+    serve,
+    audit,
+    calendar_group,
+):
     main.add_command(command)
