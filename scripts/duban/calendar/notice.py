@@ -237,6 +237,7 @@ class _Item:
 
     name: str
     start: int
+    where: Location
     off: set[date] = field(default_factory=set)
     work: set[date] = field(default_factory=set)
     extend_to: date | None = None
@@ -587,6 +588,16 @@ def parse_notice(text: str, path: str) -> tuple[_Notice | None, list[Problem]]:
     notice_no = ""
     if m := _NOTICE_NO.search(norm):
         notice_no = f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
+    else:
+        reader.add(
+            "notice-no-number",
+            0,
+            "没有找到通知的文号（如“国办发明电〔2025〕7号”），日历文件将不写 notice_no；"
+            "请从原文补上",
+            "no 文号 found (e.g. 国办发明电〔2025〕7号): notice_no is left out; add it from "
+            "the original",
+            "warning",
+        )
     items = _yearly_items(reader) if kind == "yearly" else _later_items(reader, kind, name)
     if items is None:
         return None, reader.problems
@@ -638,7 +649,7 @@ def _yearly_items(reader: _Reader) -> list[_Item] | None:
                 f"item '{m.group(2)}': not a holiday name of the notice",
             )
             continue
-        item = _Item(m.group(2), m.start())
+        item = _Item(m.group(2), m.start(), reader.where(m.start()))
         end = marks[n + 1].start() if n + 1 < len(marks) else len(norm)
         last = n + 1 == len(marks)
         for begin, sentence in _sentences(norm, m.end(), end):
@@ -664,9 +675,11 @@ def _later_items(reader: _Reader, kind: Kind, name: str) -> list[_Item] | None:
     begin = start.end() if start else 0
     sign = _SIGNATURE.search(norm, begin)
     end = sign.start() if sign else len(norm)
-    item = _Item(name, begin)
+    item = _Item(name, begin, reader.where(begin))
     said = False
     for b, sentence in _sentences(norm, begin, end):
+        if numbered := re.match("[一二三四五六七八九十]{1,3}、", sentence):
+            b, sentence = b + numbered.end(), sentence[numbered.end() :]
         if sentence.startswith("鼓励"):
             continue
         result = _read_sentence(reader, item, b, sentence, "", strict=False)
@@ -736,7 +749,7 @@ def parse_notices(texts: Sequence[tuple[str, str]]) -> NoticeCalendar:
             )
         )
         return NoticeCalendar(None, "", "", (), tuple(problems))
-    holidays: list[Holiday] = [_holiday(item, first.where) for item in first.items]
+    holidays: list[Holiday] = [_holiday(item) for item in first.items]
     for notice in notices[1:]:
         if notice.kind == "yearly" or notice.year != first.year:
             problems.append(
@@ -755,14 +768,12 @@ def parse_notices(texts: Sequence[tuple[str, str]]) -> NoticeCalendar:
     return NoticeCalendar(year, first.title, first.notice_no, tuple(holidays), tuple(problems))
 
 
-def _holiday(
-    item: _Item, where: Location, notice: _Notice | None = None, name: str = ""
-) -> Holiday:
+def _holiday(item: _Item, notice: _Notice | None = None, name: str = "") -> Holiday:
     return Holiday(
         name=name or item.name,
         days_off=tuple(_filled(sorted(item.off))),
         workdays=tuple(sorted(item.work)),
-        where=where,
+        where=item.where,
         notice=notice.title if notice else "",
         notice_no=notice.notice_no if notice else "",
     )
@@ -772,7 +783,7 @@ def _amend(holidays: list[Holiday], notice: _Notice, problems: list[Problem]) ->
     """Apply a later notice to the holidays read so far."""
     item = notice.items[0]
     if notice.kind == "special":
-        holidays.append(_holiday(item, notice.where, notice))
+        holidays.append(_holiday(item, notice))
         return
     index = next((i for i, h in enumerate(holidays) if item.name in h.name.split("、")), None)
     if index is None:
@@ -803,7 +814,7 @@ def _amend(holidays: list[Holiday], notice: _Notice, problems: list[Problem]) ->
             return
         new_name = f"{item.name}（调整）"
         holidays[index] = _replace_note(original, f"后由《{notice.title}》调整，见“{new_name}”")
-        holidays.append(_holiday(item, notice.where, notice, new_name))
+        holidays.append(_holiday(item, notice, new_name))
         return
     assert item.extend_to is not None  # an extension
     end = max(original.days_off)
@@ -834,13 +845,13 @@ def _amend(holidays: list[Holiday], notice: _Notice, problems: list[Problem]) ->
     note = f"{item.name}假期延长至{_fmt(item.extend_to)}，{_fmt(item.extend_to + _DAY)}起正常上班"
     if cancelled:
         note += "；原定" + "、".join(_fmt_full(d)[5:] for d in cancelled) + "上班随之取消"
-    extension = _Item(item.name, item.start, off=set(days))
+    extension = _Item(item.name, item.start, item.where, off=set(days))
     holidays.append(
         Holiday(
             f"{item.name}（延长假期）",
             tuple(sorted(extension.off)),
             (),
-            notice.where,
+            item.where,
             notice.title,
             notice.notice_no,
             note,
