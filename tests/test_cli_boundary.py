@@ -185,6 +185,11 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "找不到台账目录",
         "no such ledger folder",
     ),
+    "calendar parse missing notice": (
+        ["calendar", "parse", "{missing}"],
+        "无法读取文件",
+        "cannot read file",
+    ),
 }
 
 
