@@ -137,6 +137,15 @@ def test_a_missing_title_and_number_are_warnings() -> None:
     assert "notice_no" not in calendar_yaml(result)
 
 
+def test_a_copy_without_the_closing_words_ends_at_the_signature() -> None:
+    text = (NOTICES / "2026.txt").read_text(encoding="utf-8")
+    start = text.index("鼓励单位")
+    bare = text[:start] + text[text.index("国务院办公厅\n2025年") :]
+    result = parse_notices([("n.txt", bare)])
+    assert result.problems == () and result.ok
+    assert calendar_yaml(result) == (LEDGER_CALENDAR / "2026.yaml").read_text(encoding="utf-8")
+
+
 # -- refusing what cannot be read with certainty -------------------------------------------
 
 SEVEN = (

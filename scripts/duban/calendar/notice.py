@@ -655,7 +655,7 @@ def _yearly_items(reader: _Reader) -> list[_Item] | None:
         for begin, sentence in _sentences(norm, m.end(), end):
             if sentence.startswith("鼓励"):
                 continue  # advice, not an arrangement
-            if last and not _DATE.search(sentence):
+            if last and (not _DATE.search(sentence) or _SIGNATURE.match(sentence)):
                 break  # the end of the items: the closing words and the signature
             _read_sentence(reader, item, begin, sentence, f"{label}中的", strict=True)
         if not item.off:
