@@ -261,6 +261,21 @@ def test_the_same_notice_in_any_form_gives_the_same_arrangement() -> None:
         ]
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("9月20日（周日）、10月10日（周六）上班", "9月20日（周日），10月10日（周六）上班"),
+        ("9月20日（周日）、10月10日（周六）上班", "9月20日（星期天）、10月10日（星期六）上班"),
+        ("1月4日（周日）上班", "2026年1月4日(星期日)上班"),
+        ("5月1日（周五）至5日（周二）", "5月1日（周五）～5月5日（周二）"),
+    ],
+)
+def test_other_ways_of_writing_the_same_dates(old: str, new: str) -> None:
+    result = parse_notices([("n.txt", altered(old, new))])
+    assert result.problems == ()
+    assert calendar_yaml(result) == (LEDGER_CALENDAR / "2026.yaml").read_text(encoding="utf-8")
+
+
 def test_statutory_days_follow_the_revisions_of_the_rules() -> None:
     def spring(year: int) -> list[date]:
         return [d for name, d in statutory_days(year) if name == "春节"]
