@@ -221,6 +221,11 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "无法读写文件",
         "cannot read or write a file",
     ),
+    "calendar parse missing notice": (
+        ["calendar", "parse", "{missing}"],
+        "无法读取文件",
+        "cannot read file",
+    ),
 }
 
 

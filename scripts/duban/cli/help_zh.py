@@ -131,4 +131,9 @@ ZH: dict[str, str] = {
         "状态各列的统计日期（默认为台账所在时区的今天）。"
     ),
     "Include internal tasks (not for publication).": "包括内部任务（不得对外公开）。",
+    # calendar
+    "The working-day calendar: ledger/calendar/YYYY.yaml from the holiday notice.": "工作日日历：由国务院办公厅节假日安排通知生成 ledger/calendar/YYYY.yaml。",
+    "The year's calendar file from the text of the holiday notice NOTICE (copied from a\nweb page into a text file) and the notices amending it, in order. Nothing is written\nwhen anything cannot be read with certainty (exit 1).": "由节假日安排通知 NOTICE 的文字（从网页复制到文本文件）及其后的补充、调整通知（按先后顺序）生成当年的日历文件。有任何一处不能确定的内容，就不写入（退出码为 1）。",
+    "Write the calendar file here (e.g. ledger/calendar/2027.yaml); default: stdout.": "把日历文件写到这里（如 ledger/calendar/2027.yaml）；默认输出到屏幕。",
+    "Overwrite an existing --out file.": "覆盖已有的 --out 文件。",
 }

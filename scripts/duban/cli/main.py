@@ -10,13 +10,15 @@ from duban import __version__
 from .audit import audit
 from .boundary import DubanGroup
 from .build import build, serve
+from .calendar_cmd import calendar_group
 from .check_change import check_change
 from .demo import demo
 from .due import due
 from .export import export
-from .help import LANG_KEY, HelpContext, commands_of
+from .help import HelpContext, commands_of
 from .import_cmd import import_tasks
 from .new import new
+from .options import group_lang_option
 from .record import record
 from .remind import remind
 from .status import overdue, status
@@ -25,15 +27,7 @@ from .validate import validate
 
 @click.group(cls=DubanGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="duban")
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default=None,
-    is_eager=True,
-    expose_value=False,
-    callback=lambda ctx, _param, value: ctx.meta.update({LANG_KEY: value}) if value else None,
-    help="Language for people (default: $DUBAN_LANG or zh).",
-)
+@group_lang_option
 def main() -> None:
     """duban (督办): supervision ledger kept as YAML in Git."""
 
@@ -48,6 +42,7 @@ COMMANDS = (
     record,
     import_tasks,
     export,
+    calendar_group,
     remind,
     build,
     serve,
