@@ -186,3 +186,62 @@ def test_hostile_text_does_not_hang_the_matcher() -> None:
     text = ("ES-2026-" + "9" * 7 + " ") * 20000 + "-" * 100000 + "第2999号内部专项工作事项"
     hit = matcher.named(text)
     assert hit is not None and hit[0].id == "ES-2026-2999"
+
+
+# -- check-change refuses such a change -------------------------------------------------------
+
+
+@pytest.fixture
+def gate_repo(tmp_path: Path) -> Path:
+    """main: the internal task and a public task; branch ``pr`` checked out from it."""
+    from support import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    ledger_with(tmp_path / "repo", task_yaml())
+    repo.commit("base ledger")
+    repo.git("checkout", "-q", "-b", "pr")
+    return repo.path
+
+
+def gate(repo: Path, message: str) -> list[tuple[str, str, int, str]]:
+    from duban.check.change import check_change
+    from support import GitRepo
+
+    GitRepo(repo, init=False).commit(message)
+    problems = check_change(str(repo), "main", "HEAD", None)
+    return [(p.code, p.where.path, p.where.line, p.field) for p in problems]
+
+
+PUBLIC = "ledger/tasks/2026/ES-2026-9001.yaml"
+INTERNAL = f"ledger/tasks/2026/{INTERNAL_ID}.yaml"
+
+
+def test_gate_refuses_public_text_naming_an_internal_task(gate_repo: Path) -> None:
+    text = public_task("es 2026 9002", "note")
+    (gate_repo / PUBLIC).write_text(text, encoding="utf-8")
+    assert gate(gate_repo, "name it") == [
+        ("names-internal-task", PUBLIC, line_of(text, "es 2026"), "$.events[1].note")
+    ]
+
+
+def test_gate_refuses_making_a_named_task_internal(gate_repo: Path) -> None:
+    """The public text was harmless while the other task was public; the change that makes
+    that task internal is refused (at the public text's line)."""
+    from support import GitRepo
+
+    other = "ledger/tasks/2026/ES-2026-9005.yaml"
+    (gate_repo / other).write_text(task_yaml("ES-2026-9005", title="'某项专项整治工作'"), "utf-8")
+    (gate_repo / PUBLIC).write_text(public_task("某项专项整治工作", "standard"), "utf-8")
+    GitRepo(gate_repo, init=False).commit("both public")
+    GitRepo(gate_repo, init=False).git("branch", "-f", "main", "HEAD")
+    path = gate_repo / other
+    path.write_text(path.read_text("utf-8").replace("public", "internal"), "utf-8")
+    assert [(c, p, f) for c, p, _, f in gate(gate_repo, "make it internal")] == [
+        ("names-internal-task", PUBLIC, "$.standard")
+    ]
+
+
+def test_gate_passes_unrelated_and_clean_changes(gate_repo: Path) -> None:
+    text = public_task("信访专项", "note")  # only a part of the internal title
+    (gate_repo / PUBLIC).write_text(text, encoding="utf-8")
+    assert gate(gate_repo, "harmless") == []

@@ -26,6 +26,9 @@ tip of ``base`` would give (``git merge-tree --write-tree``) with ``base``, and 
   who does not maintain its assigning unit (the owner asks for ``extension-approved``);
 - ``task-created-by-non-assigner`` / task problems: a new task file created by someone who
   does not maintain its assigning unit, or not valid (schema and ledger rules);
+- ``names-internal-task``: a public task naming a task that is not public, in the merged
+  tree, when the change wrote that text or made the named task what it is
+  (:mod:`duban.check.disclosure`, the same rule as ``validate``);
 - ``settings-changed``: ``ledger.yaml``, ``units.yaml``, ``rules.yaml`` or the calendar changed by
   someone who maintains no assigning unit (otherwise anyone could add themselves to a roster).
 
@@ -44,7 +47,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from duban.check.backfill import read_backfill
+from duban.check.backfill import EMPTY_TREE, read_backfill
 from duban.check.change_checks import (
     Added,
     Context,
@@ -55,6 +58,7 @@ from duban.check.change_checks import (
     check,
 )
 from duban.check.commits import unreadable_versions
+from duban.check.disclosure import Matcher, Secret, findings, read_task
 from duban.check.paths import check_paths
 from duban.git import (
     BlobReader,
@@ -71,7 +75,7 @@ from duban.git import (
 from duban.load.rules import load_rules_text
 from duban.load.settings import load_config_text, load_roster_text
 from duban.problems import Problem, UserError
-from duban.source import Location
+from duban.source import Document, Location
 from duban.text import Text
 
 
@@ -196,8 +200,41 @@ def _judge(
     tasks = f"{where}/tasks/" if where else "tasks/"
     changes = [classify(entry, tasks, blobs.blob) for entry in content]
     problems += [problem for change in changes for problem in check(change, ctx)]
+    if any(isinstance(change, Added | Modified) for change in changes):
+        touched = {path for entry in content for path in (entry.old_path, entry.path) if path}
+        problems += disclosures(repo, blobs, tree, tasks, touched)
     judged = {entry.new_blob for entry in entries if entry.new_blob}
     return problems + unreadable_versions(repo, f"{base}..{head}", tasks, judged)
+
+
+def disclosures(
+    repo: Repo, blobs: BlobReader, tree: str, tasks: str, touched: set[str]
+) -> list[Problem]:
+    """``names-internal-task`` (:mod:`duban.check.disclosure`) in the merged ``tree``: a
+    public task naming a task that is not public, where the change touched either of them
+    (it wrote the naming text, or made the named task internal, or gave it that title)."""
+    entries = diff_entries(repo, EMPTY_TREE, tree, tasks.rstrip("/"))
+    public: list[tuple[str, Document]] = []
+    secrets: list[Secret] = []
+    for entry in entries:
+        if entry.path is None or not is_task_path(entry.path, tasks):
+            continue
+        doc, secret = read_task(
+            blobs.blob(entry.new_blob), PurePosixPath(entry.path).stem, entry.path
+        )
+        if doc is not None:
+            public.append((entry.path, doc))
+        if secret is not None:
+            secrets.append(secret)
+    if not secrets:
+        return []
+    matcher = Matcher(tuple(secrets))
+    return [
+        problem
+        for path, doc in public
+        for problem, secret in findings(doc, matcher, PurePosixPath(path).stem)
+        if path in touched or secret.path in touched
+    ]
 
 
 def _conflict(path: str, base: str) -> Problem:

@@ -202,35 +202,47 @@ def _problem(doc: Document, keys: tuple[Key, ...], secret: Secret, how: Text) ->
     )
 
 
-def document_problems(doc: Document, matcher: Matcher, own_id: str = "") -> list[Problem]:
-    """``names-internal-task`` problems of one task document (none unless it is public)."""
+def findings(doc: Document, matcher: Matcher, own_id: str = "") -> list[tuple[Problem, Secret]]:
+    """Each ``names-internal-task`` problem of one task document (none unless it is public),
+    with the secret it names."""
     data = doc.data
     if not isinstance(data, dict) or data.get("visibility") != "public":
         return []
-    problems = []
+    found = []
     for keys, text in strings(data):
         hit = matcher.named(text)
         if hit is not None and hit[0].id != own_id:
-            problems.append(_problem(doc, keys, *hit))
-    return problems
+            found.append((_problem(doc, keys, *hit), hit[0]))
+    return found
 
 
-def secret_of(raw: bytes | None, stem: str, display: str) -> Secret | None:
-    """The secret of a task file that did not load as a valid task (its id is its file name,
-    its title as written), or None when it says it is public under its own id (public, merely
-    invalid: nothing secret about it)."""
+def document_problems(doc: Document, matcher: Matcher, own_id: str = "") -> list[Problem]:
+    """``names-internal-task`` problems of one task document (none unless it is public)."""
+    return [problem for problem, _ in findings(doc, matcher, own_id)]
+
+
+def read_task(raw: bytes | None, stem: str, display: str) -> tuple[Document | None, Secret | None]:
+    """A task file's contents as judged here: the document of a file that says it is public
+    under its own id (file name), else the secret of a file that may be internal (its id is
+    its file name, its title as written, even when it does not parse)."""
+    doc, _ = load_text(raw, display) if raw is not None else (None, [])
+    data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+    if doc is not None and data.get("visibility") == "public" and data.get("id") == stem:
+        return doc, None
     text = decode(raw, display)[0] if raw is not None else ""
     if raw is not None and not text:
         text = raw.decode("utf-8", errors="replace")
-    doc, _ = load_text(raw, display) if raw is not None else (None, [])
-    data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
-    if data.get("visibility") == "public" and data.get("id") == stem:
-        return None
     match = _TITLE_LINE.search(text)
     title = data.get("title")
-    return Secret(
-        stem, title if isinstance(title, str) else match.group(1) if match else "", display
-    )
+    if not isinstance(title, str):
+        title = match.group(1) if match else ""
+    return None, Secret(stem, title, display)
+
+
+def secret_of(raw: bytes | None, stem: str, display: str) -> Secret | None:
+    """The secret of a task file that did not load as a valid task, or None when it says it
+    is public under its own id (public, merely invalid: nothing secret about it)."""
+    return read_task(raw, stem, display)[1]
 
 
 def task_secrets(tasks: Iterable[Task]) -> list[Secret]:
@@ -278,10 +290,12 @@ __all__ = [
     "Secret",
     "document_problems",
     "file_secrets",
+    "findings",
     "fold",
     "id_key",
     "ledger_problems",
     "ledger_secrets",
+    "read_task",
     "secret_of",
     "task_secrets",
     "title_key",
