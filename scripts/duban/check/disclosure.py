@@ -50,6 +50,7 @@ _SEP = r"[\s\-_./\\·・\u2010-\u2015\u2212\ufe58\ufe63\uff0d~～]{0,3}"
 _ID_SHAPE = re.compile(
     rf"(?<![A-Za-z0-9])([A-Za-z]{{2,8}}){_SEP}([0-9]{{4}}){_SEP}([0-9]{{1,8}})(?![0-9])"
 )
+_DIGITS = re.compile(r"[0-9]{4}")
 _TITLE_LINE = re.compile(r"^title:[ \t]*['\"]?(.+?)['\"]?[ \t]*$", re.M)
 
 IdKey = tuple[str, str, int]
@@ -64,24 +65,28 @@ class Secret:
     path: str
 
 
-def _fold_char(char: str) -> str:
-    """One character folded for comparison: NFKC (full width → ASCII), invisible format
-    characters (zero-width spaces, joiners, bidirectional marks) dropped."""
-    if unicodedata.category(char) == "Cf":
-        return ""
-    return unicodedata.normalize("NFKC", char)
+#: Invisible format characters (Unicode category Cf: zero-width spaces and joiners, soft
+#: hyphen, bidirectional marks and controls, word joiner, BOM, tags): dropped.
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u0890\u0891\u08e2\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:
-    """``text`` as compared for ids: full-width forms folded, invisible characters gone."""
+    """``text`` as compared for ids: NFKC (full-width forms to ASCII), invisible format
+    characters dropped."""
     if text.isascii():
         return text
-    return "".join(_fold_char(c) for c in text)
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def title_key(text: str) -> str:
     """``text`` as compared for titles: folded, lower case, letters and digits only."""
-    return "".join(c for c in fold(text).casefold() if unicodedata.category(c)[0] in "LN")
+    return _NOT_WORD.sub("", fold(text).casefold())
 
 
 def id_key(text: str) -> IdKey | None:
@@ -147,13 +152,14 @@ class Matcher:
         """The first secret ``text`` names and how (编号 or 标题), or None."""
         if not text or not self.secrets:
             return None
-        if self._ids:
-            for match in _ID_SHAPE.finditer(fold(text)):
+        folded = fold(text)
+        if self._ids and _DIGITS.search(folded) is not None:
+            for match in _ID_SHAPE.finditer(folded):
                 secret = self._ids.get(_key(match))
                 if secret is not None:
                     return secret, Text("编号", "id")
         if self._title_pattern is not None:
-            found = self._title_pattern.search(title_key(text))
+            found = self._title_pattern.search(_NOT_WORD.sub("", folded.casefold()))
             if found is not None:
                 return self._titles[found.group()], Text("标题", "title")
         return None
