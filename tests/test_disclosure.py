@@ -245,3 +245,30 @@ def test_gate_passes_unrelated_and_clean_changes(gate_repo: Path) -> None:
     text = public_task("信访专项", "note")  # only a part of the internal title
     (gate_repo / PUBLIC).write_text(text, encoding="utf-8")
     assert gate(gate_repo, "harmless") == []
+
+
+def test_gate_refuses_naming_the_internal_past_of_a_task_made_public(gate_repo: Path) -> None:
+    """Renamed from the internal id and made public (the gate refuses renaming a task file
+    anyway): its text may not give the old id; its new id is fine."""
+    old = gate_repo / INTERNAL
+    new_id = "ES-2026-9006"
+    text = old.read_text("utf-8").replace(INTERNAL_ID, new_id).replace("internal", "public")
+    note = ev("2026-09-30", "decomposed", "fgw", f"原编号 {INTERNAL_ID.lower()}，现为 {new_id}")
+    text = text.replace("events: []", f"events:\n  - {{{note}}}")
+    old.unlink()
+    (gate_repo / f"ledger/tasks/2026/{new_id}.yaml").write_text(text, encoding="utf-8")
+    found = gate(gate_repo, "publish under a new id")
+    assert ("names-internal-task", "$.events[0].note") in [(c, f) for c, _, _, f in found]
+    assert "task-renamed" in [c for c, _, _, _ in found]
+
+
+def test_gate_refuses_the_old_title_of_a_task_made_public_in_place(gate_repo: Path) -> None:
+    events = [ev("2026-09-30", "reported-to-leader", "fgw", q(f"即{INTERNAL_TITLE}"))]
+    text = task_yaml(INTERNAL_ID, title="'公开后的专项名称'", events=events)
+    (gate_repo / INTERNAL).write_text(text, encoding="utf-8")
+    found = gate(gate_repo, "publish in place")
+    assert [(c, f) for c, _, _, f in found] == [("names-internal-task", "$.events[0].note")]
+    from duban.check.change import check_change
+
+    (problem,) = check_change(str(gate_repo), "main", "HEAD", None)
+    assert "转为公开之前" in problem.zh and "信访" not in problem.zh

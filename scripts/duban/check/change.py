@@ -42,7 +42,7 @@ functions of :mod:`duban.check.change_checks`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -58,7 +58,7 @@ from duban.check.change_checks import (
     check,
 )
 from duban.check.commits import unreadable_versions
-from duban.check.disclosure import Matcher, Secret, findings, read_task
+from duban.check.disclosure import Matcher, Secret, findings, read_task, title_key
 from duban.check.paths import check_paths
 from duban.git import (
     BlobReader,
@@ -202,13 +202,44 @@ def _judge(
     problems += [problem for change in changes for problem in check(change, ctx)]
     if any(isinstance(change, Added | Modified) for change in changes):
         touched = {path for entry in content for path in (entry.old_path, entry.path) if path}
-        problems += disclosures(repo, blobs, tree, tasks, touched)
+        former = former_secrets(content, tasks, blobs.blob)
+        problems += disclosures(repo, blobs, tree, tasks, touched, former)
     judged = {entry.new_blob for entry in entries if entry.new_blob}
     return problems + unreadable_versions(repo, f"{base}..{head}", tasks, judged)
 
 
+def former_secrets(entries: list[RawEntry], tasks: str, read: Read) -> list[Secret]:
+    """The old id (when renamed) and old title of every task the change makes public: its
+    internal past, which its public text may not name either."""
+    out: list[Secret] = []
+    for entry in entries:
+        if entry.status not in "MRT" or not is_task_path(entry.old_path, tasks):
+            continue
+        assert entry.old_path is not None and entry.path is not None
+        old_stem, new_stem = PurePosixPath(entry.old_path).stem, PurePosixPath(entry.path).stem
+        _, old = read_task(read(entry.old_blob), old_stem, entry.old_path)
+        new, _ = read_task(read(entry.new_blob), new_stem, entry.path)
+        if old is None or new is None or not isinstance(new.data, dict):
+            continue
+        same_title = title_key(old.title) == title_key(str(new.data.get("title", "")))
+        secret = Secret(
+            old_stem if old_stem != new_stem else "",
+            "" if same_title else old.title,
+            entry.old_path,
+            former=True,
+        )
+        if secret.id or secret.title:
+            out.append(secret)
+    return out
+
+
 def disclosures(
-    repo: Repo, blobs: BlobReader, tree: str, tasks: str, touched: set[str]
+    repo: Repo,
+    blobs: BlobReader,
+    tree: str,
+    tasks: str,
+    touched: set[str],
+    former: Sequence[Secret] = (),
 ) -> list[Problem]:
     """``names-internal-task`` (:mod:`duban.check.disclosure`) in the merged ``tree``: a
     public task naming a task that is not public, where the change touched either of them
@@ -226,6 +257,7 @@ def disclosures(
             public.append((entry.path, doc))
         if secret is not None:
             secrets.append(secret)
+    secrets += former
     if not secrets:
         return []
     matcher = Matcher(tuple(secrets))

@@ -63,6 +63,9 @@ class Secret:
     id: str
     title: str
     path: str
+    former: bool = False
+    """A public task's own past as an internal task (its old id, if renamed, and old title,
+    known to ``check-change`` from the base): named by its own text, it is still a finding."""
 
 
 #: Invisible format characters (Unicode category Cf: zero-width spaces and joiners, soft
@@ -191,6 +194,21 @@ def _problem(doc: Document, keys: tuple[Key, ...], secret: Secret, how: Text) ->
     name = _field_name(keys)
     zh_name = f"（{name.zh}）" if name.zh else ""
     en_name = f" ({name.en})" if name.en else ""
+    if secret.former:
+        old = f" {secret.id}" if secret.id else ""
+        return Problem(
+            "names-internal-task",
+            doc.loc(*keys),
+            Text(
+                f"公开事项的字段 {path}{zh_name} 提及了本事项转为公开之前作为内部事项时的"
+                f"{how.zh}{old}（{secret.path}）；内部阶段的编号和标题不予公开："
+                "请改写该处文字，不写其旧编号和旧标题",
+                f"field {path}{en_name} of a public task names this task's {how.en}{old} from "
+                f"when it was internal ({secret.path}); its internal past is not published: "
+                "reword it without the old id or title",
+            ),
+            field=path,
+        )
     return Problem(
         "names-internal-task",
         doc.loc(*keys),
@@ -217,7 +235,7 @@ def findings(doc: Document, matcher: Matcher, own_id: str = "") -> list[tuple[Pr
     found = []
     for keys, text in strings(data):
         hit = matcher.named(text)
-        if hit is not None and hit[0].id != own_id:
+        if hit is not None and (hit[0].former or hit[0].id != own_id):
             found.append((_problem(doc, keys, *hit), hit[0]))
     return found
 
