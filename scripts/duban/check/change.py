@@ -42,6 +42,7 @@ functions of :mod:`duban.check.change_checks`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -233,6 +234,11 @@ def former_secrets(entries: list[RawEntry], tasks: str, read: Read) -> list[Secr
     return out
 
 
+#: A task file that says it is public (one line ``visibility: public``): untouched by the
+#: change, it is parsed only when its text may name a task the change touched.
+_SAYS_PUBLIC = re.compile(rb"^visibility:[ \t]*[\"']?public[\"']?[ \t]*(?:#.*)?$", re.M)
+
+
 def disclosures(
     repo: Repo,
     blobs: BlobReader,
@@ -243,29 +249,55 @@ def disclosures(
 ) -> list[Problem]:
     """``names-internal-task`` (:mod:`duban.check.disclosure`) in the merged ``tree``: a
     public task naming a task that is not public, where the change touched either of them
-    (it wrote the naming text, or made the named task internal, or gave it that title)."""
-    entries = diff_entries(repo, EMPTY_TREE, tree, tasks.rstrip("/"))
+    (it wrote the naming text, or made the named task internal, or gave it that title), or
+    naming its own internal past (``former``).
+
+    Every task file of the tree is read (one ``cat-file`` stream), but only the touched ones
+    and those that do not say they are public are parsed; an untouched public file only when
+    its text names a secret the change touched. (An untouched file that says it is public but
+    is not valid is not a secret here; ``validate`` and the build count it as one.)"""
     public: list[tuple[str, Document]] = []
-    secrets: list[Secret] = []
-    for entry in entries:
+    untouched: list[tuple[str, bytes]] = []
+    secrets: list[Secret] = [*former]
+    for entry in diff_entries(repo, EMPTY_TREE, tree, tasks.rstrip("/")):
         if entry.path is None or not is_task_path(entry.path, tasks):
             continue
-        doc, secret = read_task(
-            blobs.blob(entry.new_blob), PurePosixPath(entry.path).stem, entry.path
-        )
-        if doc is not None:
+        raw = blobs.blob(entry.new_blob)
+        if raw is None:
+            continue
+        if entry.path not in touched and _SAYS_PUBLIC.search(raw) is not None:
+            untouched.append((entry.path, raw))
+            continue
+        doc, secret = read_task(raw, PurePosixPath(entry.path).stem, entry.path)
+        if doc is not None and entry.path in touched:
             public.append((entry.path, doc))
         if secret is not None:
             secrets.append(secret)
-    secrets += former
     if not secrets:
         return []
-    matcher = Matcher(tuple(secrets))
+    problems = _named(public, Matcher(tuple(secrets)), None)
+    fresh = Matcher(tuple(s for s in secrets if s.path in touched))
+    if fresh.secrets:
+        suspects = []
+        for path, raw in untouched:
+            if fresh.named(raw.decode("utf-8", errors="replace")) is None:
+                continue
+            doc, _ = read_task(raw, PurePosixPath(path).stem, path)
+            if doc is not None:
+                suspects.append((path, doc))
+        problems += _named(suspects, fresh, touched)
+    return problems
+
+
+def _named(
+    docs: list[tuple[str, Document]], matcher: Matcher, touched: set[str] | None
+) -> list[Problem]:
+    """The findings in ``docs`` (of secrets in ``touched`` only, unless None)."""
     return [
         problem
-        for path, doc in public
+        for path, doc in docs
         for problem, secret in findings(doc, matcher, PurePosixPath(path).stem)
-        if path in touched or secret.path in touched
+        if touched is None or secret.path in touched
     ]
 
 
