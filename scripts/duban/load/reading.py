@@ -60,6 +60,12 @@ def _not_regular(name: str, kind_zh: str, kind_en: str) -> Problem:
     )
 
 
+def symlink(name: str) -> Problem:
+    """The problem of a symbolic link where a file is read (on disk, or committed to Git:
+    its blob is the link's target, never a ledger file)."""
+    return _not_regular(name, "符号链接", "a symbolic link")
+
+
 def _kind(mode: int) -> tuple[str, str]:
     if stat.S_ISDIR(mode):
         return "文件夹", "a folder"
@@ -93,7 +99,7 @@ def read_bounded(path: Path, name: str) -> tuple[bytes | None, Problem | None]:
         fd = os.open(path, _FLAGS)
     except OSError as exc:
         if exc.errno == errno.ELOOP or (exc.errno == errno.EMLINK and path.is_symlink()):
-            return None, _not_regular(name, "符号链接", "a symbolic link")
+            return None, symlink(name)
         if exc.errno == errno.ENXIO:  # a socket, or a FIFO some systems will not open
             return None, _not_regular(name, "特殊文件", "a special file")
         return None, _unreadable(name, exc)
