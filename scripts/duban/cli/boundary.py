@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from duban.git import GitProblem
+from duban.git import GitMissing, GitProblem, git_missing
 from duban.ledger import load_ledger
 from duban.model import Ledger
 from duban.problems import Problem, UserError
@@ -50,7 +50,7 @@ class CannotRun(Exception):
         return "\n".join(parts)
 
 
-STOPPERS = (UserError, CannotRun, GitProblem, OSError)
+STOPPERS = (UserError, CannotRun, GitProblem, GitMissing, OSError)
 """What :func:`explain` can explain (and :class:`DubanGroup` turns into exit 2)."""
 
 
@@ -60,6 +60,8 @@ def explain(exc: BaseException, lang: str) -> str:
         return exc.message(lang)
     if isinstance(exc, GitProblem):
         return report.text([exc.problem], lang)
+    if isinstance(exc, GitMissing):
+        return report.text([git_missing(".").problem], lang)
     if isinstance(exc, OSError) and exc.filename:
         what = f"{exc.filename}: {exc.strerror}"
         return Text(f"无法读写文件: {what}", f"cannot read or write a file: {what}")(lang)

@@ -5,12 +5,18 @@ Every failure is a :class:`GitProblem` carrying a bilingual :class:`~duban.probl
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+# Without this, importing GitPython where no ``git`` is on PATH raises (a traceback before
+# any command runs); with it, the first Git call raises GitCommandNotFound, which the
+# functions below turn into the ``git-missing`` problem.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 
 import git
 
@@ -90,8 +96,22 @@ def open_repo(path: Path) -> git.Repo:
             f"不是 Git 仓库: {path}",
             f"not a Git repository: {path}",
         ) from exc
-    except git.GitCommandNotFound as exc:  # pragma: no cover
-        raise _problem("git-missing", str(path), "找不到 git 命令", "git is not installed") from exc
+    except git.GitCommandNotFound as exc:
+        raise git_missing(str(path)) from exc
+
+
+GitMissing = git.GitCommandNotFound
+"""What a Git call raises when there is no ``git`` to run (the error boundary explains it
+with :func:`git_missing`)."""
+
+
+def git_missing(where: str) -> GitProblem:
+    return _problem(
+        "git-missing",
+        where,
+        "找不到 git 命令；请安装 Git，并确认它在 PATH 中",
+        "git is not installed: install Git and make sure it is on PATH",
+    )
 
 
 def _where(repo: git.Repo) -> str:
@@ -99,10 +119,13 @@ def _where(repo: git.Repo) -> str:
 
 
 def toplevel(path: Path) -> Path | None:
-    """The working tree root of the repository holding ``path``, or None."""
+    """The working tree root of the repository holding ``path``, or None;
+    :class:`GitProblem` when there is no ``git`` to ask."""
     try:
         out = git.Git(str(path)).rev_parse("--show-toplevel")
-    except (git.GitCommandError, git.GitCommandNotFound, OSError):
+    except git.GitCommandNotFound as exc:  # no git at all: not "outside a repository"
+        raise git_missing(str(path)) from exc
+    except (git.GitCommandError, OSError):
         return None
     return Path(out) if out.strip() else None
 

@@ -106,6 +106,7 @@ class HistoryReader:
         _grow_pipe(self._cat_out)
         self._pending: list[bytes] = []
         self._log: Any = None
+        self._finished = False
         self._thread = threading.Thread(target=self._read_log, daemon=True)
 
     def commits(self, prefix: str = TASKS_PREFIX) -> Iterator[RawCommit]:
@@ -115,6 +116,7 @@ class HistoryReader:
             while True:
                 item = self._queue.get()
                 if item is None:
+                    self._finished = True
                     return
                 if isinstance(item, BaseException):
                     raise item
@@ -126,10 +128,21 @@ class HistoryReader:
         return read_object(self._cat_out, self._repo, self._limit)
 
     def close(self) -> None:
-        if self._cat_in and not self._cat_in.closed:
-            self._cat_in.close()
-        self._cat.proc.wait()
+        """Stop both processes. Given up early (a failure, a missing object), the blobs still
+        queued may fill ``cat-file``'s output while the log thread waits to send it more
+        requests: both are killed first, so that neither can hold the other (or us) up."""
         log = self._log
+        early = log is None or log.proc.poll() is None or self._cat.proc.poll() is None
+        if early and not self._finished:
+            for proc in (log.proc if log is not None else None, self._cat.proc):
+                if proc is not None and proc.poll() is None:
+                    proc.kill()
+        try:
+            if self._cat_in and not self._cat_in.closed:
+                self._cat_in.close()
+        except OSError:  # the killed cat-file's pipe
+            pass
+        self._cat.proc.wait()
         if log is not None and log.proc.poll() is None:
             log.proc.kill()  # given up early (a failure): do not read the rest
         self._thread.join(timeout=5)
