@@ -105,6 +105,7 @@ def test_the_corpus_problems_are_named(hostile_repo: GitRepo) -> None:
     assert "SL-2026-9001" in changed.stdout
 
 
+@pytest.mark.slow
 def test_build_runs_over_the_corpus(hostile_repo: GitRepo, tmp_path: Path) -> None:
     repo = hostile_repo.copy(tmp_path / "repo")
     out = tmp_path / "site"
