@@ -136,25 +136,57 @@ def _scalar(out: list[FieldChange], path: str, a: Any, b: Any) -> None:
         out.append(FieldChange(path, "changed", a, b))
 
 
+MAX_MATCH = 250_000
+"""The largest product of list lengths (after the common head and tail are set aside) that
+is matched item by item with :mod:`difflib`, whose matching is quadratic on lists of repeated
+items; beyond it (no real task has hundreds of events rewritten at once) the items are
+compared position by position, so no version in the history can make the audit slow."""
+
+
 def _items(out: list[FieldChange], key: str, a: list[Any], b: list[Any]) -> None:
     """Item-level diff of a list; appending (the usual case) is a quick path."""
     if len(b) >= len(a) and b[: len(a)] == a:
         out.extend(FieldChange(f"$.{key}[{i}]", "added", None, b[i]) for i in range(len(a), len(b)))
         return
-    ka = [json.dumps(x, sort_keys=True, ensure_ascii=False) for x in a]
-    kb = [json.dumps(x, sort_keys=True, ensure_ascii=False) for x in b]
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    if len(mid_a) * len(mid_b) > MAX_MATCH:
+        _by_position(out, key, mid_a, mid_b, head)
+        return
+    ka = [json.dumps(x, sort_keys=True, ensure_ascii=False) for x in mid_a]
+    kb = [json.dumps(x, sort_keys=True, ensure_ascii=False) for x in mid_b]
     matcher = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
         if op == "replace" and i2 - i1 == j2 - j1:
-            out.extend(
-                FieldChange(f"$.{key}[{j1 + n}]", "changed", a[i1 + n], b[j1 + n])
-                for n in range(i2 - i1)
-            )
+            _by_position(out, key, mid_a[i1:i2], mid_b[j1:j2], head + j1)
             continue
-        out.extend(FieldChange(f"$.{key}[{i}]", "removed", a[i], None) for i in range(i1, i2))
-        out.extend(FieldChange(f"$.{key}[{j}]", "added", None, b[j]) for j in range(j1, j2))
+        out.extend(
+            FieldChange(f"$.{key}[{head + i}]", "removed", mid_a[i], None) for i in range(i1, i2)
+        )
+        out.extend(
+            FieldChange(f"$.{key}[{head + j}]", "added", None, mid_b[j]) for j in range(j1, j2)
+        )
+
+
+def _by_position(out: list[FieldChange], key: str, a: list[Any], b: list[Any], at: int) -> None:
+    """``a`` replaced by ``b`` at index ``at``: items at the same position changed, the rest
+    removed or added."""
+    both = min(len(a), len(b))
+    out.extend(
+        FieldChange(f"$.{key}[{at + n}]", "changed", a[n], b[n])
+        for n in range(both)
+        if a[n] != b[n]
+    )
+    removed = range(both, len(a))
+    out.extend(FieldChange(f"$.{key}[{at + n}]", "removed", a[n], None) for n in removed)
+    out.extend(FieldChange(f"$.{key}[{at + n}]", "added", None, b[n]) for n in range(both, len(b)))
 
 
 def _field_key(path: str) -> str:

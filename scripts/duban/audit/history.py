@@ -27,6 +27,7 @@ from duban.git import (
     RawCommit,
     pr_number,
 )
+from duban.load.reading import symlink
 from duban.load.yamlload import MAX_BYTES, load_text
 from duban.problems import Problem
 from duban.source import Document
@@ -117,8 +118,11 @@ APPEND_SHORTCUT = True
 """Parse only the appended lines when a commit just appends events (see ``_parse``)."""
 
 
-def _parse(blob: bytes | None, path: str, prev: _Version | None = None) -> _Version:
-    """Parse a version strictly with ``duban.yamlload``.
+def _parse(
+    blob: bytes | None, path: str, prev: _Version | None = None, link: bool = False
+) -> _Version:
+    """Parse a version strictly with ``duban.yamlload``; a symbolic link committed at the
+    path (``link``) is an unreadable version, whatever its target says.
 
     Most commits append an event line to a valid file whose last line is its last event.
     Then the appended lines, if each starts with that event's prefix, can only be new items
@@ -127,6 +131,8 @@ def _parse(blob: bytes | None, path: str, prev: _Version | None = None) -> _Vers
     else, and any problem, falls back to parsing the whole file."""
     if blob is None:
         return _NOT_PARSED
+    if link:
+        return _Version(None, (symlink(path),), b"", None)
     if (
         APPEND_SHORTCUT
         and prev is not None
@@ -166,13 +172,14 @@ def _apply(state: State, commit: RawCommit, reader: HistoryReader, latest: _Seen
         old = _NOT_PARSED
         if fc.old_path is not None:
             if fc.fetch_old:
-                old = _parse(reader.blob(), fc.old_path)
+                old = _parse(reader.blob(), fc.old_path, link=fc.old_link)
             else:
                 old = latest.get(fc.old_path, _NOT_PARSED)
             latest.pop(fc.old_path, None)
         new = _NOT_PARSED
         if fc.path is not None and fc.fetch_new:
-            new = _parse(reader.blob(), fc.path, old if old.data is not None else None)
+            prev = old if old.data is not None else None
+            new = _parse(reader.blob(), fc.path, prev, link=fc.new_link)
             latest[fc.path] = new
         old_bad = fc.old_path is not None and old.data is None
         _record(

@@ -122,6 +122,11 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return build(trie)
 
 
+MAX_TITLE_KEY = 120
+"""A title is looked for by its first this many letters and digits: still distinctive, and it
+bounds the matcher's size whatever a hostile (or unloadable) file holds."""
+
+
 @dataclass(frozen=True)
 class Matcher:
     """Finds the secrets a text names (built once per ledger)."""
@@ -142,7 +147,7 @@ class Matcher:
         out: dict[str, Secret] = {}
         for secret in self.secrets:
             for words in (secret.title, "" if id_key(secret.id) else secret.id):
-                key = title_key(words)
+                key = title_key(words)[:MAX_TITLE_KEY]
                 if len(key) >= MIN_TITLE_CHARS:
                     out.setdefault(key, secret)
         return out

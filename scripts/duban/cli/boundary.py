@@ -11,13 +11,14 @@ found, or the change refused) or raises. Everything that means the command canno
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
-from duban.git import GitProblem
+from duban.git import GitMissing, GitProblem, git_missing
 from duban.ledger import load_ledger
 from duban.model import Ledger
 from duban.problems import Problem, UserError
@@ -51,7 +52,7 @@ class CannotRun(Exception):
         return "\n".join(parts)
 
 
-STOPPERS = (UserError, CannotRun, GitProblem, OSError)
+STOPPERS = (UserError, CannotRun, GitProblem, GitMissing, OSError)
 """What :func:`explain` can explain (and :class:`DubanGroup` turns into exit 2)."""
 
 
@@ -61,13 +62,33 @@ def explain(exc: BaseException, lang: str) -> str:
         return exc.message(lang)
     if isinstance(exc, GitProblem):
         return report.text([exc.problem], lang)
+    if isinstance(exc, GitMissing):
+        return report.text([git_missing(".").problem], lang)
     if isinstance(exc, OSError) and exc.filename:
-        what = f"{exc.filename}: {exc.strerror}"
-        return Text(f"无法读写文件: {what}", f"cannot read or write a file: {what}")(lang)
+        zh = f"{exc.filename}: {_reason_zh(exc)}"
+        en = f"{exc.filename}: {exc.strerror or exc}"
+        return Text(f"无法读写文件: {zh}", f"cannot read or write a file: {en}")(lang)
     if isinstance(exc, OSError):  # e.g. ``serve --port`` already in use
         what = exc.strerror or str(exc)
-        return Text(f"无法运行: {what}", f"cannot run: {what}")(lang)
+        return Text(f"无法运行: {_reason_zh(exc)}", f"cannot run: {what}")(lang)
     return str(exc)  # pragma: no cover - only the STOPPERS are passed here
+
+
+_REASONS_ZH = {
+    errno.ENOSPC: "磁盘空间已满，请清理磁盘后重试",
+    errno.EDQUOT: "磁盘配额已用完，请清理后重试",
+    errno.EROFS: "文件系统是只读的",
+    errno.EACCES: "没有读写权限",
+    errno.EPERM: "没有读写权限",
+    errno.ENOENT: "文件或目录不存在",
+    errno.ENOTDIR: "路径中有一项不是目录",
+    errno.EISDIR: "这是目录，不是文件",
+}
+
+
+def _reason_zh(exc: OSError) -> str:
+    """The system's reason in Chinese for the common cases (the system's own words else)."""
+    return _REASONS_ZH.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
 class DubanGroup(localised.Group):

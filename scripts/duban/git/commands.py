@@ -5,12 +5,18 @@ Every failure is a :class:`GitProblem` carrying a bilingual :class:`~duban.probl
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+# Without this, importing GitPython where no ``git`` is on PATH raises (a traceback before
+# any command runs); with it, the first Git call raises GitCommandNotFound, which the
+# functions below turn into the ``git-missing`` problem.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 
 import git
 
@@ -33,6 +39,16 @@ GIT_READ_FAILED = frozenset({"git-log-failed", "git-cat-file-failed", "git-diff-
 
 
 _SHA = re.compile(r"[0-9a-f]{40,64}")
+
+
+BLOB_LIMIT = 512 * 1024
+"""The most bytes of one blob kept in memory (``duban.load.reading.MAX_BYTES``, which a test
+checks it equals): a longer blob is read as its first ``BLOB_LIMIT + 1`` bytes, which the
+strict loader refuses as too large, and the rest is skipped without being kept."""
+
+
+LINK_MODE = "120000"
+"""Git's mode of a symbolic link."""
 
 
 def is_task_path(path: str | None, prefix: str = TASKS_PREFIX) -> bool:
@@ -80,8 +96,22 @@ def open_repo(path: Path) -> git.Repo:
             f"不是 Git 仓库: {path}",
             f"not a Git repository: {path}",
         ) from exc
-    except git.GitCommandNotFound as exc:  # pragma: no cover
-        raise _problem("git-missing", str(path), "找不到 git 命令", "git is not installed") from exc
+    except git.GitCommandNotFound as exc:
+        raise git_missing(str(path)) from exc
+
+
+GitMissing = git.GitCommandNotFound
+"""What a Git call raises when there is no ``git`` to run (the error boundary explains it
+with :func:`git_missing`)."""
+
+
+def git_missing(where: str) -> GitProblem:
+    return _problem(
+        "git-missing",
+        where,
+        "找不到 git 命令；请安装 Git，并确认它在 PATH 中",
+        "git is not installed: install Git and make sure it is on PATH",
+    )
 
 
 def _where(repo: git.Repo) -> str:
@@ -89,10 +119,13 @@ def _where(repo: git.Repo) -> str:
 
 
 def toplevel(path: Path) -> Path | None:
-    """The working tree root of the repository holding ``path``, or None."""
+    """The working tree root of the repository holding ``path``, or None;
+    :class:`GitProblem` when there is no ``git`` to ask."""
     try:
         out = git.Git(str(path)).rev_parse("--show-toplevel")
-    except (git.GitCommandError, git.GitCommandNotFound, OSError):
+    except git.GitCommandNotFound as exc:  # no git at all: not "outside a repository"
+        raise git_missing(str(path)) from exc
+    except (git.GitCommandError, OSError):
         return None
     return Path(out) if out.strip() else None
 
@@ -232,25 +265,44 @@ def cat_file_process(repo: git.Repo) -> Any:
     return repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
 
 
-def read_object(out: IO[bytes], repo: git.Repo) -> bytes | None:
+def read_object(out: IO[bytes], repo: git.Repo, limit: int = BLOB_LIMIT) -> bytes | None:
     """The next answer of ``cat-file --batch``: a blob's bytes, None for another type or a
-    name that does not exist; :class:`GitProblem` for an object id that is missing."""
+    name that does not exist; :class:`GitProblem` for an object id that is missing.
+
+    At most ``limit + 1`` bytes are kept: the rest of a longer blob is read in chunks and
+    dropped, so a blob of any size costs no more memory than ``limit``."""
     line = out.readline()
     header = line.split()
     if len(header) == 2 and header[1] == b"missing" and _SHA.fullmatch(header[0].decode()):
         raise failed(repo, "cat-file", f"missing object {header[0].decode()}")
-    if len(header) < 3:
+    if len(header) < 3 or not header[2].isdigit():
         return None
-    data = out.read(int(header[2]) + 1)[:-1]
+    size = int(header[2])
+    kept = min(size, limit + 1)
+    data = _read_exactly(out, kept, repo)
+    left = size - kept + 1  # the rest, and the newline after the object
+    while left > 0:
+        left -= len(_read_exactly(out, min(left, _CHUNK), repo))
     return data if header[1] == b"blob" else None
+
+
+_CHUNK = 1 << 16
+
+
+def _read_exactly(out: IO[bytes], size: int, repo: git.Repo) -> bytes:
+    data = out.read(size)
+    if len(data) != size:  # cat-file died under us
+        raise failed(repo, "cat-file", "the object stream ended early")
+    return data
 
 
 class BlobReader:
     """Blobs by id or by ``rev:path`` through one ``git cat-file --batch`` (a context
     manager). A path that does not exist (or is not a file) reads as None."""
 
-    def __init__(self, repo: git.Repo) -> None:
+    def __init__(self, repo: git.Repo, limit: int = BLOB_LIMIT) -> None:
         self._repo = repo
+        self._limit = limit
         self._cat = cat_file_process(repo)
 
     def __enter__(self) -> BlobReader:
@@ -269,7 +321,7 @@ class BlobReader:
     def _ask(self, name: str) -> bytes | None:
         self._cat.proc.stdin.write(f"{name}\n".encode())
         self._cat.proc.stdin.flush()
-        return read_object(self._cat.proc.stdout, self._repo)
+        return read_object(self._cat.proc.stdout, self._repo, self._limit)
 
 
 def decode_path(raw: bytes) -> str:

@@ -6,7 +6,9 @@ read their output as a stream instead of walking objects in Python. The log is r
 bytes allowed) plus the blob ids of both sides, so no tree is ever looked up again. A reader
 thread parses the log and queues blob requests for ``cat-file``; the caller reads the blobs
 in the same order while ``git log`` keeps computing diffs on another core. A failing ``git
-log`` (a missing tree object, say) or a missing blob raises :class:`GitProblem`.
+log`` (a missing tree object, say) or a missing blob raises :class:`GitProblem`. A blob is
+kept to at most ``limit + 1`` bytes (:func:`~duban.git.commands.read_object`), so a huge blob
+anywhere in the history costs no memory; a symbolic link is marked as one.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import queue
 import re
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any
 
 import git
 
 from duban.git.commands import (
+    BLOB_LIMIT,
+    LINK_MODE,
     TASKS_PREFIX,
     RawEntry,
     cat_file_process,
@@ -44,7 +48,9 @@ _SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
 @dataclass(frozen=True, slots=True)
 class FileChange:
     """One task file touched by a commit: ``status`` is A, M, R or D (renames keep both
-    paths); ``fetch_old`` / ``fetch_new`` say which blobs the reader streams for it."""
+    paths); ``fetch_old`` / ``fetch_new`` say which blobs the reader streams for it;
+    ``old_link`` / ``new_link`` that a side is a symbolic link committed to Git (its blob is
+    the link's target, streamed like any other, never a task)."""
 
     status: str
     old_path: str | None
@@ -53,6 +59,8 @@ class FileChange:
     new_blob: str | None
     fetch_old: bool = False
     fetch_new: bool = False
+    old_link: bool = False
+    new_link: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +94,9 @@ class HistoryReader:
     :class:`GitProblem`.
     """
 
-    def __init__(self, repo: git.Repo, rev_range: str) -> None:
+    def __init__(self, repo: git.Repo, rev_range: str, limit: int = BLOB_LIMIT) -> None:
         self._repo = repo
+        self._limit = limit
         self._range = rev_range
         self._prefix = TASKS_PREFIX
         self._queue: queue.Queue[Any] = queue.Queue()
@@ -97,6 +106,7 @@ class HistoryReader:
         _grow_pipe(self._cat_out)
         self._pending: list[bytes] = []
         self._log: Any = None
+        self._finished = False
         self._thread = threading.Thread(target=self._read_log, daemon=True)
 
     def commits(self, prefix: str = TASKS_PREFIX) -> Iterator[RawCommit]:
@@ -106,6 +116,7 @@ class HistoryReader:
             while True:
                 item = self._queue.get()
                 if item is None:
+                    self._finished = True
                     return
                 if isinstance(item, BaseException):
                     raise item
@@ -114,13 +125,24 @@ class HistoryReader:
             self.close()
 
     def blob(self) -> bytes | None:
-        return read_object(self._cat_out, self._repo)
+        return read_object(self._cat_out, self._repo, self._limit)
 
     def close(self) -> None:
-        if self._cat_in and not self._cat_in.closed:
-            self._cat_in.close()
-        self._cat.proc.wait()
+        """Stop both processes. Given up early (a failure, a missing object), the blobs still
+        queued may fill ``cat-file``'s output while the log thread waits to send it more
+        requests: both are killed first, so that neither can hold the other (or us) up."""
         log = self._log
+        early = log is None or log.proc.poll() is None or self._cat.proc.poll() is None
+        if early and not self._finished:
+            for proc in (log.proc if log is not None else None, self._cat.proc):
+                if proc is not None and proc.poll() is None:
+                    proc.kill()
+        try:
+            if self._cat_in and not self._cat_in.closed:
+                self._cat_in.close()
+        except OSError:  # the killed cat-file's pipe
+            pass
+        self._cat.proc.wait()
         if log is not None and log.proc.poll() is None:
             log.proc.kill()  # given up early (a failure): do not read the rest
         self._thread.join(timeout=5)
@@ -196,11 +218,7 @@ def _with_fetches(commit: RawCommit, latest: dict[str, str]) -> tuple[RawCommit,
             requests.append(f"{fc.old_blob}\n".encode())
         if fetch_new:
             requests.append(f"{fc.new_blob}\n".encode())
-        files.append(
-            FileChange(
-                fc.status, fc.old_path, fc.path, fc.old_blob, fc.new_blob, fetch_old, fetch_new
-            )
-        )
+        files.append(replace(fc, fetch_old=fetch_old, fetch_new=fetch_new))
     commit = RawCommit(
         commit.sha, commit.parents, commit.author, commit.time, commit.subject, tuple(files)
     )
@@ -222,7 +240,7 @@ def _merge_change(fc: FileChange, latest: dict[str, str]) -> FileChange | None:
         return None
     if seen is None:
         return fc
-    return FileChange("M", fc.path, fc.path, seen, fc.new_blob, False, True)
+    return FileChange("M", fc.path, fc.path, seen, fc.new_blob, False, True, False, fc.new_link)
 
 
 def _tokens(stream: IO[bytes], before_read: Callable[[], None]) -> Iterator[bytes]:
@@ -274,7 +292,16 @@ def _parse_log(
 
 def _task_change(entry: RawEntry, prefix: str) -> FileChange | None:
     """Keep task files only; a rename across the tasks folder's boundary becomes an
-    addition or a deletion, a copy an addition."""
+    addition or a deletion, a copy an addition. A side that is a symbolic link is marked."""
+    change = _task_paths(entry, prefix)
+    if change is None:
+        return None
+    old_link = change.old_path is not None and entry.old_mode == LINK_MODE
+    new_link = change.path is not None and entry.new_mode == LINK_MODE
+    return replace(change, old_link=old_link, new_link=new_link)
+
+
+def _task_paths(entry: RawEntry, prefix: str) -> FileChange | None:
     status, old_path, path, old_blob, new_blob = (
         entry.status,
         entry.old_path,

@@ -32,18 +32,18 @@ _FLAGS = (
 _CHUNK = 64 * 1024
 
 
-def too_large(name: str, size: int) -> Problem:
-    """The problem of a file (or blob) over :data:`MAX_BYTES` (``size``: its length, or
-    ``MAX_BYTES + 1`` from a bounded read, which stops there)."""
+def too_large(name: str, size: int, limit: int = MAX_BYTES) -> Problem:
+    """The problem of a file (or blob) over ``limit`` (``size``: its length, or ``limit + 1``
+    from a bounded read, which stops there)."""
     zh, en = f"{size} 字节", f"{size} bytes"
-    if size == MAX_BYTES + 1:
+    if size == limit + 1:
         zh, en = f"至少 {size} 字节", f"at least {size} bytes"
     return Problem(
         "file-too-large",
         Location(name, 1, 1),
         Text(
-            f"文件过大（{zh}），上限 {MAX_BYTES} 字节；请拆分或删减内容",
-            f"file too large ({en}), limit is {MAX_BYTES} bytes: split or shorten it",
+            f"文件过大（{zh}），上限 {limit} 字节；请拆分或删减内容",
+            f"file too large ({en}), limit is {limit} bytes: split or shorten it",
         ),
     )
 
@@ -58,6 +58,12 @@ def _not_regular(name: str, kind_zh: str, kind_en: str) -> Problem:
             "commit the contents as a regular file",
         ),
     )
+
+
+def symlink(name: str) -> Problem:
+    """The problem of a symbolic link where a file is read (on disk, or committed to Git:
+    its blob is the link's target, never a ledger file)."""
+    return _not_regular(name, "符号链接", "a symbolic link")
 
 
 def _kind(mode: int) -> tuple[str, str]:
@@ -86,14 +92,17 @@ def _unreadable(name: str, exc: OSError) -> Problem:
     )
 
 
-def read_bounded(path: Path, name: str) -> tuple[bytes | None, Problem | None]:
-    """The bytes of the regular file ``path`` (at most :data:`MAX_BYTES`), or the problem
-    that stops it being read (``name`` is how messages show the path)."""
+def read_bounded(
+    path: Path, name: str, limit: int = MAX_BYTES
+) -> tuple[bytes | None, Problem | None]:
+    """The bytes of the regular file ``path`` (at most ``limit``: :data:`MAX_BYTES` for a
+    ledger file), or the problem that stops it being read (``name`` is how messages show the
+    path)."""
     try:
         fd = os.open(path, _FLAGS)
     except OSError as exc:
         if exc.errno == errno.ELOOP or (exc.errno == errno.EMLINK and path.is_symlink()):
-            return None, _not_regular(name, "符号链接", "a symbolic link")
+            return None, symlink(name)
         if exc.errno == errno.ENXIO:  # a socket, or a FIFO some systems will not open
             return None, _not_regular(name, "特殊文件", "a special file")
         return None, _unreadable(name, exc)
@@ -103,8 +112,8 @@ def read_bounded(path: Path, name: str) -> tuple[bytes | None, Problem | None]:
             return None, _not_regular(name, *_kind(mode))
         chunks: list[bytes] = []
         total = 0
-        while total <= MAX_BYTES:
-            chunk = os.read(fd, min(_CHUNK, MAX_BYTES + 1 - total))
+        while total <= limit:
+            chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -113,8 +122,8 @@ def read_bounded(path: Path, name: str) -> tuple[bytes | None, Problem | None]:
         return None, _unreadable(name, exc)
     finally:
         os.close(fd)
-    if total > MAX_BYTES:
-        return None, too_large(name, total)
+    if total > limit:
+        return None, too_large(name, total, limit)
     return b"".join(chunks), None
 
 
