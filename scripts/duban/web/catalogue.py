@@ -8,10 +8,11 @@ from collections.abc import Sequence
 
 from duban.calendar.rules import Rule
 from duban.model import EVENT_LABELS, PRIORITY_LABELS
+from duban.render.text import safe_url
 from duban.text import label
 from duban.web.blocks import notice
 from duban.web.context import PageContext
-from duban.web.markup import esc, front, hesc, safe_url, table
+from duban.web.markup import esc, front, hesc, table
 
 RULES_INTRO = (
     "台账中的每一项时限都来自《关于提高全州政府系统执行力的十七项措施》, 下列规则逐条"

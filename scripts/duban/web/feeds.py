@@ -22,8 +22,9 @@ from pathlib import Path
 from icalendar import Calendar, Event, vText
 
 from duban.render.status import task_record
+from duban.render.text import safe_url
 from duban.status.records import LIGHT_LABELS, STATE_LABELS
-from duban.web.markup import json_text, plain_text, safe_url
+from duban.web.markup import json_text, plain_text
 from duban.web.public import PublicView
 
 SCHEMA = "duban-site-tasks/2"

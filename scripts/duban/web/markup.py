@@ -38,23 +38,14 @@ def esc(text: Any) -> str:
     spaces: a heading, a table row or a raw HTML block never ends inside ledger text."""
     value = " ".join(str(text).split())
     digits = len(value) - len(value.lstrip(string.digits))  # ``12.`` starts a list too
-    start = value[digits : digits + 1].translate(_ESCAPE_ALL)
+    start = value[digits : digits + 1]
+    if not digits or start in ".)":
+        start = start.translate(_ESCAPE_ALL)
     return value[:digits] + start + value[digits + 1 :].translate(_ESCAPE_MIDDLE)
 
 
 #: The same escape (:func:`esc`): safe in Markdown, raw HTML and attribute values alike.
 hesc = esc
-
-
-def safe_url(url: str) -> str:
-    """``url`` when it is an ``http(s)`` address with nothing that could end an attribute or
-    become markup; "" otherwise (``javascript:``, ``data:``, quotes, spaces, brackets)."""
-    if not _SAFE_URL.fullmatch(url):
-        return ""
-    return url
-
-
-_SAFE_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&*+,;=%-]+")
 
 
 def json_text(payload: Any) -> str:

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from duban.problems import Problem, Severity
+from duban.render.text import safe_url
 from duban.source import Location
 from duban.text import Text
-from duban.web.markup import esc, safe_url, yaml_text
+from duban.web.markup import esc, yaml_text
 from duban.web.pages import nav
 
 
