@@ -24,8 +24,6 @@ import yaml
 from support import need, need_module
 from support.site import Built, build, site_git
 
-pytestmark = pytest.mark.slow
-
 #: What a hostile clerk might type; each sets ``window.__pwned`` if it ever runs.
 PAYLOADS = (
     "<script>window.__pwned=1</script>",
@@ -110,6 +108,69 @@ def poison(repo: Path) -> None:
     git.commit(COMMIT_MESSAGES[1], when="2026-12-22T17:30:00+08:00")
 
 
+#: Markdown the site uses (mkdocs.yml), and more that a site's owner might turn on.
+EXTENSIONS = ["attr_list", "admonition", "tables", "toc", "footnotes", "abbr", "def_list"]
+MORE_PAYLOADS = (
+    *PAYLOADS,
+    "# 标题",
+    "- 列表",
+    "1. 列表",
+    "---",
+    "!!! warning 警告",
+    "??? note 详情",
+    "a | b\n--|--\nc | d",
+    "[[维基链接]]",
+    "==高亮== ~~删除~~ ^^上^^",
+    "脚注[^1]\n\n[^1]: 注",
+    "*[HTML]: 缩写",
+    "`代码` <b>粗</b> &amp; &lt;",
+    "<!-- 注释 --> <style>body{}</style>",
+    "第一行\n\n<div onclick=x>第二段</div>",
+    "DUBANHTML0X",
+)
+
+
+@pytest.mark.parametrize("payload", MORE_PAYLOADS)
+def test_esc_makes_no_markup_in_any_place_a_page_puts_text(payload: str) -> None:
+    import html
+
+    import markdown
+    from duban.web.markup import esc, html_table
+
+    one_line = " ".join(payload.split())
+    for place in (
+        f"# {esc(payload)}\n",
+        f"{esc(payload)}\n",
+        f"说明: {esc(payload)} 完\n",
+        f"| 项目 | 内容 |\n|---|---|\n| {esc(payload)} | {esc(payload)} |\n",
+        f'!!! warning "示例"\n    {esc(payload)}\n',
+        "\n" + html_table(["项目"], [[esc(payload)]]),
+        f'<p class="duban-lead">{esc(payload)}</p>\n',
+    ):
+        out = markdown.markdown(place, extensions=EXTENSIONS)
+        tags = set(re.findall(r"</?([a-z0-9]+)", out))
+        allowed = {"h1", "p", "table", "thead", "tbody", "tr", "th", "td", "div"}
+        assert tags <= allowed, (place, out)
+        assert not re.search(r"<[a-z0-9]+ [^>]*(on\w+|href|src)=", out), out
+        text = html.unescape(re.sub(r"<[^>]+>", " ", out))
+        assert one_line in " ".join(text.split()), (place, out)
+
+
+def test_json_yaml_and_calendar_text_are_safe() -> None:
+    import json
+
+    from duban.web.markup import front, json_text, plain_text
+
+    payload = {"title": "</script><script>x</script>\u2028&"}
+    text = json_text(payload)
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == payload
+    meta = front("标题: {x} \n- [a] </title>'\"", "navigation")
+    data = yaml.safe_load(meta.strip().strip("-"))
+    assert "<" not in data["title"] and data["hide"] == ["navigation"]
+    assert plain_text("<b>粗</b>\n第二行") == "＜b＞粗＜/b＞ 第二行"
+
+
 @pytest.fixture(scope="module")
 def hostile_site(site_repo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     base = tmp_path_factory.mktemp("hostile-site")
@@ -118,12 +179,14 @@ def hostile_site(site_repo_template: Path, tmp_path_factory: pytest.TempPathFact
     return build(repo, base / "out")
 
 
+@pytest.mark.slow
 def test_the_hostile_ledger_is_valid_and_builds(hostile_site: Built) -> None:
     errors = [p for p in hostile_site.problems if p.severity == "error"]
     assert hostile_site.result is not None and errors == [], errors
     assert hostile_site.result.tasks >= 8
 
 
+@pytest.mark.slow
 def test_no_built_file_carries_payload_markup(hostile_site: Built) -> None:
     site = hostile_site.site
     scanned = 0
@@ -148,6 +211,7 @@ def test_no_built_file_carries_payload_markup(hostile_site: Built) -> None:
     assert "<" not in ics
 
 
+@pytest.mark.slow
 def test_titles_and_site_name_are_escaped_in_every_page_head(hostile_site: Built) -> None:
     for path in hostile_site.site.rglob("*.html"):
         head = path.read_text(encoding="utf-8").split("</head>")[0]
@@ -230,6 +294,7 @@ def task_urls(site: Path) -> list[str]:
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_no_payload_runs_on_any_page(page: Any, served: str, hostile_site: Built) -> None:
     pages = ["", "overdue/", "due-soon/", "closed/", "units/", "rules/", "data/", "404.html"]
     pages += [f"units/{p.name}/" for p in (hostile_site.site / "units").iterdir() if p.is_dir()]
@@ -242,6 +307,7 @@ def test_no_payload_runs_on_any_page(page: Any, served: str, hostile_site: Built
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_payloads_show_as_text(page: Any, served: str, hostile_site: Built) -> None:
     page.goto(served)
     assert LEDGER_NAME in page.title()
@@ -264,6 +330,7 @@ def test_payloads_show_as_text(page: Any, served: str, hostile_site: Built) -> N
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_search_results_are_inert(page: Any, served: str) -> None:
     page.goto(served)
     page.locator("label.md-search__icon, .md-search__input").first.click()
