@@ -4,6 +4,7 @@ problem at that file, line and field (``text-bidi-control``), in Chinese with ho
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,31 @@ def test_validate_exits_1_naming_file_line_and_field(tmp_path: Path) -> None:
     assert f"ES-2026-9001.yaml:{line}" in result.output
     assert "text-bidi-control" in result.output and "$.title" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "data:text/html,x", 'https://a.example/"><svg onload=x>', "ftp://a"],
+)
+def test_an_address_the_site_would_not_link_is_refused(tmp_path: Path, url: str) -> None:
+    ledger = make_ledger(tmp_path / "ledger")
+    settings = ledger / "ledger.yaml"
+    text = settings.read_text(encoding="utf-8") + f"repo_url: {json.dumps(url)}\n"
+    settings.write_text(text, encoding="utf-8")
+    _, problems = load_ledger(ledger)
+    found = [p for p in problems if p.code == "url-unsafe"]
+    assert [p.field for p in found] == ["$.repo_url"], problems
+    assert found[0].where.line == line_of(text, "repo_url")
+    assert "https://" in found[0].message("zh")
+
+
+def test_a_plain_address_passes(tmp_path: Path) -> None:
+    ledger = make_ledger(tmp_path / "ledger")
+    settings = ledger / "ledger.yaml"
+    text = settings.read_text(encoding="utf-8") + "repo_url: https://git.example.gov.cn/a/b\n"
+    settings.write_text(text, encoding="utf-8")
+    _, problems = load_ledger(ledger)
+    assert problems == []
 
 
 def test_clean_text_passes(tmp_path: Path) -> None:

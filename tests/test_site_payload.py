@@ -46,6 +46,8 @@ RAW_TAG = re.compile(r"<(?:script|img|svg|/title)\b", re.I)
 LEDGER_NAME = "测试州督办台账</title><script>window.__pwned=1</script>"
 CONTACT = '[纠错](javascript:window.__pwned=1) <img src=x onerror="window.__pwned=1">'
 NOTICE = "虚构数据<script>window.__pwned=1</script>"
+#: Refused by validation (``url-unsafe``), and shown as text if built anyway.
+REPO_URL = "javascript:window.__pwned=1"
 UNIT_NAMES = {
     "zfb": '测试州政府办<img src=x onerror="window.__pwned=1">',
     "fgw": '测试州发改委"><svg onload=window.__pwned=1>',
@@ -88,7 +90,7 @@ def poison(repo: Path) -> None:
     git = site_git(repo)
     ledger = repo / "ledger"
     settings = yaml.safe_load((ledger / "ledger.yaml").read_text(encoding="utf-8"))
-    settings.update(name=LEDGER_NAME, contact=CONTACT, notice=NOTICE)
+    settings.update(name=LEDGER_NAME, contact=CONTACT, notice=NOTICE, repo_url=REPO_URL)
     (ledger / "ledger.yaml").write_text(_dump(settings), encoding="utf-8")
     units = yaml.safe_load((ledger / "units.yaml").read_text(encoding="utf-8"))
     for unit in units["units"]:
@@ -182,7 +184,8 @@ def hostile_site(site_repo_template: Path, tmp_path_factory: pytest.TempPathFact
 @pytest.mark.slow
 def test_the_hostile_ledger_is_valid_and_builds(hostile_site: Built) -> None:
     errors = [p for p in hostile_site.problems if p.severity == "error"]
-    assert hostile_site.result is not None and errors == [], errors
+    assert hostile_site.result is not None
+    assert [(p.code, p.field) for p in errors] == [("url-unsafe", "$.repo_url")], errors
     assert hostile_site.result.tasks >= 8
 
 
@@ -326,6 +329,7 @@ def test_payloads_show_as_text(page: Any, served: str, hostile_site: Built) -> N
     assert UNIT_NAMES["fgw"] in page.title()
     page.goto(served + "data/")
     assert CONTACT in page.locator("article").inner_text()
+    assert REPO_URL in page.locator("article").inner_text()  # as text, not a link
     assert_inert(page, "data/")
 
 

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from duban.calendar.rules import Rule
 from duban.calendar.workdays import CalendarError, CalendarRangeError, Due, Period, WorkCalendar
 from duban.check import tasks as validate
-from duban.check.hygiene import bidi_problems
+from duban.check.hygiene import bidi_problems, url_problems
 from duban.check.pipeline import load_task
 from duban.check.roster import roster_problems
 from duban.load.calendar import load_calendar
@@ -52,8 +52,9 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
 
 
 def _hygiene_problems(layout: Layout) -> list[Problem]:
-    """Bidirectional controls in the settings, the roster, the rules and the calendar
-    (:mod:`duban.check.hygiene`; task files get the same check in their pipeline). Each file
+    """Bidirectional controls in the settings, the roster, the rules and the calendar, and
+    addresses in the settings that would not be linked (:mod:`duban.check.hygiene`; task
+    files get the same check in their pipeline). Each file
     is read again, bounded like the first time; what cannot be read was reported then."""
     calendar = sorted(layout.calendar.glob("*.yaml")) if layout.calendar.is_dir() else []
     problems: list[Problem] = []
@@ -61,6 +62,7 @@ def _hygiene_problems(layout: Layout) -> list[Problem]:
         doc, _ = load_file(path, layout.display(path))
         if doc is not None:
             problems += bidi_problems(doc)
+            problems += url_problems(doc) if path == layout.config else []
     return problems
 
 

@@ -8,10 +8,15 @@ every kind of ledger file: tasks (:mod:`duban.check.pipeline`), ``ledger.yaml``,
 ``units.yaml``, ``rules.yaml`` and the calendar (:func:`duban.ledger.load_ledger`).
 Codes and ids are held to more (no invisible character at all, ``check_codes`` in
 :mod:`duban.check.tasks`).
+
+The addresses of ``ledger.yaml`` (``site_url``, ``repo_url``) must be plain ``http(s)``
+addresses (:func:`url_problems`); the site and the reminders link nothing else
+(:func:`duban.render.text.safe_url`).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -24,6 +29,13 @@ from duban.text import Text
 BIDI_CONTROLS = frozenset(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 )
+
+
+#: A plain ``http(s)`` address: nothing that could end an HTML attribute or a Markdown link
+#: (quotes, spaces, brackets, parentheses), no other scheme (``javascript:``, ``data:``).
+SAFE_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&*+,;=%-]+")
+#: The fields of ``ledger.yaml`` that the site and the reminders turn into links.
+URL_FIELDS = ("site_url", "repo_url")
 
 
 def _texts(node: object, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
@@ -70,4 +82,32 @@ def bidi_problems(doc: Document) -> list[Problem]:
     return problems
 
 
-__all__ = ["BIDI_CONTROLS", "bidi_problems"]
+def url_problems(doc: Document) -> list[Problem]:
+    """A ``url-unsafe`` problem for each address of ``ledger.yaml`` (:data:`URL_FIELDS`)
+    that is not a plain ``http(s)`` address: the site and the reminders would not link it."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    problems = []
+    for name in URL_FIELDS:
+        value = data.get(name)
+        if not isinstance(value, str) or not value or SAFE_URL.fullmatch(value):
+            continue
+        field = json_path((name,))
+        problems.append(
+            Problem(
+                "url-unsafe",
+                doc.loc(name),
+                Text(
+                    f"字段 {field} 应是以 http:// 或 https:// 开头的网址，且不含空格、引号、"
+                    "尖括号、方括号或圆括号（如 https://duban.example.gov.cn/）；"
+                    "网站和催办提醒不会链接其他形式的地址",
+                    f"field {field} must be an http:// or https:// address without spaces, "
+                    "quotes or brackets (such as https://duban.example.gov.cn/); the site "
+                    "and the reminders link nothing else",
+                ),
+                field=field,
+            )
+        )
+    return problems
+
+
+__all__ = ["BIDI_CONTROLS", "SAFE_URL", "URL_FIELDS", "bidi_problems", "url_problems"]

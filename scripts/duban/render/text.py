@@ -9,6 +9,8 @@ import string
 import unicodedata
 from collections.abc import Sequence
 
+from duban.check.hygiene import SAFE_URL
+
 #: U+2060 WORD JOINER: invisible, and it keeps ``@name`` and ``#12`` from being mentions or
 #: references, and ``https://`` or ``www.`` from being links, in the forge's Markdown.
 _JOIN = "\u2060"
@@ -18,7 +20,6 @@ _LINE_START_ONLY = frozenset(",-./;%?")
 _MD_ESCAPE_ALL = str.maketrans({c: "\\" + c for c in string.punctuation})
 _MD_ESCAPES = str.maketrans({c: "\\" + c for c in string.punctuation if c not in _LINE_START_ONLY})
 _AUTOLINKS = re.compile(r"(?<=[@#:])|(?<=w)(?=ww)", re.I)
-_SAFE_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&*+,;=%-]+")
 
 
 def one_line(text: object) -> str:
@@ -48,7 +49,7 @@ def safe_url(url: str) -> str:
     """``url`` when it is an ``http(s)`` address with nothing that could end an attribute or
     a Markdown link or become markup; "" otherwise (``javascript:``, ``data:``, quotes,
     spaces, brackets, parentheses)."""
-    return url if _SAFE_URL.fullmatch(url) else ""
+    return url if SAFE_URL.fullmatch(url) else ""
 
 
 def width(text: str) -> int:
