@@ -324,6 +324,7 @@ def test_payloads_show_as_text(page: Any, served: str, hostile_site: Built) -> N
     assert h1.split(" ", 1)[1] in page.title()
     body = page.locator("article").inner_text()
     assert sum(p in body for p in PAYLOADS) >= 4, body
+    assert COMMIT_MESSAGES[1] in body  # the audit trail's commit message, as text
     page.goto(served + "units/fgw/")
     assert page.locator("article h1").inner_text() == UNIT_NAMES["fgw"]
     assert UNIT_NAMES["fgw"] in page.title()
