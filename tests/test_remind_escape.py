@@ -146,3 +146,21 @@ def test_the_helpers() -> None:
     assert safe_url("https://a.example/b?c=1") == "https://a.example/b?c=1"
     for bad in ("javascript:alert(1)", 'https://a/"><x', "https://a/ b", "data:text/html,x"):
         assert safe_url(bad) == ""
+
+
+def test_audit_text_has_no_line_a_title_or_subject_started(tmp_path: Path) -> None:
+    from duban.audit.trail import audit_all
+    from duban.render.audit import trail_text
+    from support import GitRepo, audit_task
+
+    repo = GitRepo(tmp_path / "repo", init=True)
+    path = "ledger/tasks/2026/ES-2026-0001.yaml"
+    repo.write(path, audit_task("ES-2026-0001", title="制定方案", deadline="2026-06-30"))
+    repo.commit("新增任务", "督查室", "2026-03-02T01:00:00+00:00")
+    hostile = json.dumps("改名\n::error file=x::injected\n::add-mask::x", ensure_ascii=False)
+    repo.edit(path, "title: 制定方案", f"title: {hostile}")
+    repo.commit("改标题", "督查室\n::warning::author", "2026-03-03T01:00:00+00:00")
+    trail = audit_all(repo.path)[0]["ES-2026-0001"]
+    text = trail_text(trail)
+    assert "::error file=x::injected" in text  # shown, inside a line
+    assert not any(line.lstrip().startswith("::") for line in text.splitlines()), text
