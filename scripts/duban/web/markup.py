@@ -1,4 +1,8 @@
-"""Small markup helpers for the site's pages: escaping, dates, badges, tables, front matter."""
+"""Small markup helpers for the site's pages: escaping, dates, badges, tables, front matter.
+
+The one place where ledger text becomes page text: :func:`esc` for Markdown and HTML (page
+titles and ``site_name`` too), :func:`json_text` for JSON, :func:`plain_text` for iCalendar,
+:func:`yaml_text` for the front matter and the generated ``mkdocs.yml``."""
 
 from __future__ import annotations
 
@@ -13,8 +17,8 @@ import yaml
 
 from duban.status.records import LIGHT_LABELS, STATE_LABELS, TaskStatus
 
-#: ASCII characters that are never syntax in ledger text's place, whatever follows them:
-#: everything else of ASCII punctuation becomes a character reference (:func:`esc`).
+#: ASCII punctuation that is syntax only where a line starts (``-``, ``1.``, ``???``): left
+#: as it is inside a text (``ES-2026-0001``); the rest always becomes a character reference.
 _PLAIN_PUNCTUATION = frozenset(",-./;%?")
 _NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 #: Each ASCII punctuation character and what :func:`esc` writes for it.
