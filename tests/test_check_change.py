@@ -320,3 +320,53 @@ def test_appended_event_must_be_valid(repo: Path) -> None:
     done = run(repo, "--base", "main", "--actor", "fgw-clerk", "--lang", "en")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"{F1}:16:" in done.stdout
+
+
+# -- the working tree (no --head): a clerk's check before committing -------------------------
+
+
+def test_without_head_the_working_tree_is_judged_and_left_alone(repo: Path) -> None:
+    before = git(repo, "status", "--porcelain=v1", "-uall"), git(repo, "rev-parse", "HEAD")
+    append(repo, "date: 2026-03-09, type: plan-reported, by: fgw")  # legal, not committed
+    legal = run(repo, "--base", "main", "--actor", "fgw-clerk", "--as-of", "2026-03-10")
+    assert legal.returncode == 0, legal.output
+    assert "检查的是工作区" in legal.stderr
+    # the same edit by another unit's clerk is refused, at its line
+    refused = run(repo, "--base", "main", "--actor", "czj-clerk", "--as-of", "2026-03-10")
+    assert refused.returncode == 1
+    assert f"{F1}:16:" in refused.stdout and "event-not-actor" in refused.stdout
+    # an untracked new task file is judged too (only the assigning unit creates tasks)
+    (repo / TASKS / "ES-2026-0003.yaml").write_text(
+        OPEN.replace("ES-2026-0001", "ES-2026-0003"), encoding="utf-8"
+    )
+    refused = run(repo, "--base", "main", "--actor", "fgw-clerk", "--as-of", "2026-03-10")
+    assert "task-created-by-non-assigner" in refused.stdout, refused.output
+    # with --head, only the commit is judged: HEAD is the base's tree, nothing to refuse
+    committed = run(repo, "--base", "main", "--head", "HEAD", "--actor", "czj-clerk")
+    assert committed.returncode == 0, committed.output
+    assert "检查的是工作区" not in committed.stderr
+    # the clerk's index, HEAD and files are as they were (apart from the edits made above)
+    (repo / TASKS / "ES-2026-0003.yaml").unlink()
+    git(repo, "checkout", "--", TASKS)
+    assert (git(repo, "status", "--porcelain=v1", "-uall"), git(repo, "rev-parse", "HEAD")) == (
+        before
+    )
+
+
+def test_without_head_a_deleted_file_in_the_working_tree_is_refused(repo: Path) -> None:
+    task(repo).unlink()
+    refused = run(repo, "--base", "main", "--actor", "zfb-clerk")
+    assert refused.returncode == 1 and "task-deleted" in refused.stdout, refused.output
+
+
+def test_staged_judges_what_git_commit_would_commit(repo: Path) -> None:
+    append(repo, "date: 2026-03-09, type: plan-reported, by: fgw")
+    git(repo, "add", TASKS)
+    append(repo, "date: 2026-03-09, type: progress-reported, by: czj")  # not staged
+    args = ("--base", "main", "--actor", "fgw-clerk", "--as-of", "2026-03-10")
+    staged = run(repo, *args, "--staged")
+    assert staged.returncode == 0, staged.output
+    assert "检查的是暂存区" in staged.stderr
+    assert run(repo, *args).returncode == 1  # the working tree has czj's line
+    both = run(repo, *args, "--staged", "--head", "HEAD")
+    assert both.returncode == 2 and "--staged" in both.stderr

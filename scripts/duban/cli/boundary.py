@@ -24,6 +24,7 @@ from duban.problems import Problem, UserError
 from duban.render import problems as report
 from duban.text import Text
 
+from . import help as localised
 from .options import chosen_lang
 
 OK = 0
@@ -69,12 +70,21 @@ def explain(exc: BaseException, lang: str) -> str:
     return str(exc)  # pragma: no cover - only the STOPPERS are passed here
 
 
-class DubanGroup(click.Group):
-    """The ``duban`` group: runs a command, and is its error boundary."""
+class DubanGroup(localised.Group):
+    """The ``duban`` group: runs a command, and is its error boundary; its help, and the
+    usage errors of its commands, are in the reader's language (:mod:`duban.cli.help`)."""
+
+    context_class = localised.HelpContext
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta.setdefault(localised.ARGV_KEY, tuple(args))
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             code = super().invoke(ctx)
+        except click.UsageError as exc:
+            raise localised.localise(exc) from None
         except STOPPERS as exc:
             message = explain(exc, chosen_lang(ctx))
             if message:

@@ -59,9 +59,15 @@ def build_once(
 
 site_options = apply_all(
     [
-        ledger_option(help=None),
+        ledger_option(),
         as_of_option("Status date YYYY-MM-DD (default: today)."),
-        click.option("--out", default="site", type=click.Path(path_type=Path)),
+        click.option(
+            "--out",
+            default="site",
+            show_default=True,
+            type=click.Path(path_type=Path),
+            help="Output folder (empty, or a site duban built before).",
+        ),
         click.option(
             "--repo",
             type=click.Path(path_type=Path),
@@ -96,7 +102,7 @@ def build(
 
 @click.command()
 @site_options
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=int, help="Port on 127.0.0.1.")
 def serve(
     ledger: Path,
     as_of: str | None,

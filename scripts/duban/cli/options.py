@@ -12,20 +12,19 @@ import click
 
 from duban.text import Lang, pick_lang
 
-F = TypeVar("F", bound=Callable[..., Any])
+from .help import LANG_KEY, context_lang
 
-LANG_KEY = "duban.lang"
-"""Where ``--lang`` leaves the chosen language in ``ctx.meta`` for the error boundary."""
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def chosen_lang(ctx: click.Context) -> Lang:
     """The language the command was asked for (``--lang``, ``DUBAN_LANG``, else Chinese)."""
-    lang = ctx.meta.get(LANG_KEY)
-    return lang if lang in ("zh", "en") else pick_lang(None)
+    return context_lang(ctx)
 
 
 def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> Lang:
-    lang = pick_lang(value)
+    """``--lang`` of a command, else ``duban --lang``, else ``DUBAN_LANG``, else Chinese."""
+    lang = pick_lang(value) if value else context_lang(ctx)
     ctx.meta[LANG_KEY] = lang
     return lang
 
@@ -39,6 +38,23 @@ lang_option = click.option(
     help="Language for people (default: $DUBAN_LANG or zh).",
 )
 """``--lang``: the command receives the picked language, never None."""
+
+
+def _remember_group_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.meta[LANG_KEY] = pick_lang(value)
+
+
+group_lang_option = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    is_eager=True,
+    expose_value=False,
+    callback=_remember_group_lang,
+    help="Language for people (default: $DUBAN_LANG or zh).",
+)
+"""``--lang`` of a command group (``duban --lang en status``): for its commands."""
 
 
 def ledger_option(
@@ -59,7 +75,14 @@ def as_of_option(help: str) -> Callable[[F], F]:
 
 def format_option(choices: Sequence[str], default: str) -> Callable[[F], F]:
     """``--format`` with the command's own choices."""
-    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
 
 
 unit_option = click.option("--unit", help="Only tasks this unit owns or co-handles.")

@@ -31,11 +31,13 @@ from duban.git.commands import (
     toplevel,
 )
 from duban.git.history import FileChange, HistoryReader, RawCommit, pr_number
+from duban.git.worktree import WORKTREE, worktree_commit
 
 __all__ = [
     "GIT_READ_FAILED",
     "NULL_SHA",
     "TASKS_PREFIX",
+    "WORKTREE",
     "BlobReader",
     "FileChange",
     "GitProblem",
@@ -57,4 +59,5 @@ __all__ = [
     "resolve_commit",
     "tasks_prefix",
     "toplevel",
+    "worktree_commit",
 ]
