@@ -15,12 +15,14 @@ from duban.calendar.rules import Rule
 from duban.calendar.workdays import CalendarError, CalendarRangeError, Due, Period, WorkCalendar
 from duban.check import disclosure
 from duban.check import tasks as validate
+from duban.check.hygiene import bidi_problems, url_problems
 from duban.check.pipeline import load_task
 from duban.check.roster import roster_problems
 from duban.load.calendar import load_calendar
 from duban.load.layout import Layout
 from duban.load.rules import load_rules
 from duban.load.settings import load_config, load_units
+from duban.load.yamlload import load_file
 from duban.model import Ledger, LedgerConfig, Task, Unit
 from duban.problems import Problem
 from duban.source import Location
@@ -36,6 +38,7 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     calendar, calendar_problems = load_calendar(layout.calendar)
     task_files, misnamed, irregular = layout.scan()
     problems += unit_problems + roster_problems(units) + rule_problems + calendar_problems
+    problems += _hygiene_problems(layout)
     problems += _layout_problems(layout, misnamed)
     problems += [layout.irregular_problem(path) for path in irregular]
     tasks, task_problems = _load_tasks(layout, task_files, config, units, rules, calendar)
@@ -48,6 +51,21 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
         root, config, MappingProxyType(units), MappingProxyType(rules), calendar, tuple(tasks)
     )
     return ledger, problems
+
+
+def _hygiene_problems(layout: Layout) -> list[Problem]:
+    """Bidirectional controls in the settings, the roster, the rules and the calendar, and
+    addresses in the settings that would not be linked (:mod:`duban.check.hygiene`; task
+    files get the same check in their pipeline). Each file
+    is read again, bounded like the first time; what cannot be read was reported then."""
+    calendar = sorted(layout.calendar.glob("*.yaml")) if layout.calendar.is_dir() else []
+    problems: list[Problem] = []
+    for path in (layout.config, layout.units, layout.rules, *calendar):
+        doc, _ = load_file(path, layout.display(path))
+        if doc is not None:
+            problems += bidi_problems(doc)
+            problems += url_problems(doc) if path == layout.config else []
+    return problems
 
 
 def _layout_problems(layout: Layout, misnamed: Sequence[Path]) -> list[Problem]:

@@ -1,5 +1,6 @@
-"""One task file through every stage: strict YAML → codes → schema → ledger rules (with no
-personal data in a public task, :mod:`duban.check.privacy`) → record.
+"""One task file through every stage: strict YAML → codes and text hygiene
+(:mod:`duban.check.hygiene`) → schema → ledger rules (with no personal data in a public task,
+:mod:`duban.check.privacy`) → record.
 
 The same steps serve ``validate`` (files on disk, :func:`load_task`) and ``check-change``
 (Git blobs, :func:`load_task_text`), so the two can never judge a task file differently.
@@ -11,6 +12,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
 
 from duban.check import tasks as validate
+from duban.check.hygiene import bidi_problems
 from duban.check.privacy import personal_data
 from duban.load import schema
 from duban.load.layout import Layout
@@ -22,8 +24,11 @@ from duban.source import Document
 
 
 def shape_problems(doc: Document) -> list[Problem]:
-    """Invisible characters in codes, then the task schema (one problem per field)."""
+    """Invisible characters in codes, bidirectional controls in any text
+    (:mod:`duban.check.hygiene`), then the task schema (one problem per field)."""
     problems = validate.check_codes(doc)
+    coded = {p.field for p in problems}
+    problems += [p for p in bidi_problems(doc) if p.field not in coded]
     bad = {p.field for p in problems}
     return problems + [p for p in schema.check(doc, "task") if p.field not in bad]
 

@@ -19,6 +19,10 @@ names them — no id, no title, no link: it says only how many internal items ar
 soon, and the unit's clerks look them up in the ledger (``duban overdue --unit CODE``). Leaving
 them out altogether would let an internal task go unreminded; a count reminds without
 disclosing.
+
+**Ledger text is text.** Titles and unit names reach the forge's Markdown through
+:func:`duban.render.text.md_text` (no link, mention, issue reference, Markdown or HTML made
+from them), issue titles on one line; the only links are to the site's task pages.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from datetime import date
 from duban.model import Ledger
 from duban.problems import Problem, UserError
 from duban.render.status import late_phrase
-from duban.render.text import md_cell
+from duban.render.text import md_cell, md_text, one_line, safe_url
 from duban.status.records import Obligation, TaskStatus
 from duban.status.select import items_for_unit
 from duban.text import Text
@@ -63,13 +67,14 @@ class Reminder:
 
 
 def task_url(ledger: Ledger, task_id: str) -> str:
-    base = ledger.config.site_url.rstrip("/")
+    """The task's page on the site; "" without a plain ``http(s)`` ``site_url``."""
+    base = safe_url(ledger.config.site_url).rstrip("/")
     return f"{base}/tasks/{task_id}/" if base else ""
 
 
 def _row(ledger: Ledger, s: TaskStatus, o: Obligation, overdue: bool) -> str:
     task = s.task
-    name = md_cell(f"{task.id} {task.title}")
+    name = md_text(f"{task.id} {task.title}")
     url = task_url(ledger, task.id)
     link = f"[{name}]({url})" if url else name
     due = o.due.isoformat() + ("（暂定）" if o.provisional else "")
@@ -91,7 +96,7 @@ def _body(
     public_overdue = [(s, o) for s, o in overdue if s.task.public]
     public_soon = [(s, o) for s, o in soon if s.task.public]
     internal = len(overdue) - len(public_overdue) + len(soon) - len(public_soon)
-    name = ledger.units[code].name if code in ledger.units else code
+    name = md_text(ledger.units[code].name if code in ledger.units else code)
     lines = [MARKER.format(unit=code), ""]
     if mentions:
         lines += [" ".join(mentions), ""]
@@ -133,7 +138,7 @@ def plan(ledger: Ledger, statuses: Sequence[TaskStatus], as_of: date) -> list[Re
             parts.append(f"逾期 {len(overdue)} 项")
         if soon:
             parts.append(f"即将到期 {len(soon)} 项")
-        title = f"【{LABEL}】{unit.label}：{'，'.join(parts)}"
+        title = f"【{LABEL}】{one_line(unit.label)}：{'，'.join(parts)}"
         out.append(
             Reminder(
                 code,
@@ -253,7 +258,7 @@ def _apply_one(gh: str, label: str, r: Reminder, issue: Issue | None) -> str | N
         if not issue:
             return None
         number = str(issue["number"])
-        comment = f"{r.unit_name}：已无逾期或即将到期事项，自动关闭。"
+        comment = f"{md_text(r.unit_name)}：已无逾期或即将到期事项，自动关闭。"
         _gh(gh, "issue", "close", number, "--comment", comment)
         return f"closed #{number} {r.unit}"
     if issue is None:

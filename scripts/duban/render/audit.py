@@ -8,6 +8,7 @@ from typing import Any
 
 from duban.audit.records import Change, Trail
 from duban.problems import Problem
+from duban.render.text import one_line
 from duban.text import Text, label
 
 KIND_LABELS: dict[str, Text] = {
@@ -84,13 +85,14 @@ def trail_text(trail: Trail, lang: str = "zh") -> str:
         via = f"PR #{c.pr}" if c.pr is not None else ""
         if not c.reviewed:
             via = NOT_REVIEWED(lang)
-        lines.append(f"{when}  {c.author}  {via}  {c.short_sha}  {c.subject}")
+        author, subject = one_line(c.author), one_line(c.subject)
+        lines.append(f"{when}  {author}  {via}  {c.short_sha}  {subject}")
         where = change.path
         if change.kind == "renamed" and change.old_path:
             where = f"{change.old_path} → {change.path}"
         lines.append(f"    {label(KIND_LABELS, change.kind, lang)}: {where}")
-        lines += [f"    {f.text(lang)}" for f in change.fields]
-        lines += [f"    {p.where}: {p.message(lang)}" for p in change.problems]
+        lines += ["    " + one_line(f.text(lang)) for f in change.fields]
+        lines += ["    " + one_line(f"{p.where}: {p.message(lang)}") for p in change.problems]
     return "\n".join(lines)
 
 
@@ -103,4 +105,4 @@ def audit_json(trail: Trail, problems: Sequence[Problem], lang: str = "zh") -> s
 
 def problem_lines(problems: Sequence[Problem], lang: str = "zh") -> str:
     """Problems met reading the history, one ``severity: message`` a line."""
-    return "\n".join(f"{p.severity}: {p.message(lang)}" for p in problems)
+    return "\n".join(one_line(f"{p.severity}: {p.message(lang)}") for p in problems)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from duban.problems import Problem
+from duban.render.text import one_line
 from duban.text import Text
 
 FORMATS = ("text", "json", "github")
@@ -46,7 +47,7 @@ def text(problems: Sequence[Problem], lang: str) -> str:
     lines = []
     for p in problems:
         field = f" [{p.field}]" if p.field and p.field not in p.message(lang) else ""
-        lines.append(f"{p.where}: {p.code}: {p.message(lang)}{field}")
+        lines.append(one_line(f"{p.where}: {p.code}: {p.message(lang)}{field}"))
     return "\n".join(lines)
 
 

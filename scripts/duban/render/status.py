@@ -18,7 +18,7 @@ from datetime import date
 
 from duban.model import PRIORITY_LABELS, Ledger
 from duban.render.problems import annotation
-from duban.render.text import clip, md_table, table
+from duban.render.text import clip, md_table, one_line, table
 from duban.status.records import LIGHT_LABELS, Obligation, TaskStatus
 from duban.status.select import Item, due_soon_items, overdue_items
 from duban.text import Text, label
@@ -50,19 +50,21 @@ def _mark(o: Obligation, lang: str) -> str:
 def item_message(s: TaskStatus, o: Obligation, lang: str) -> str:
     """One overdue item in one line, starting with how late it is."""
     task, late, mark = s.task, late_phrase(o.days_late, lang), _mark(o, lang)
+    title = one_line(task.title)
     return Text(
-        f"{late}：{task.id}「{task.title}」{o.label}（措施{o.measure}），期限 {o.due}{mark}；"
+        f"{late}：{task.id}「{title}」{o.label}（措施{o.measure}），期限 {o.due}{mark}；"
         f"{explained_phrase(o, lang)}",
-        f"{late}: {task.id} {task.title} — {o.label_en} (measure {o.measure}), due {o.due}"
+        f"{late}: {task.id} {title} — {o.label_en} (measure {o.measure}), due {o.due}"
         f"{mark}; {explained_phrase(o, lang)}",
     )(lang)
 
 
 def soon_message(s: TaskStatus, o: Obligation, lang: str) -> str:
     task, mark = s.task, _mark(o, lang)
+    title = one_line(task.title)
     return Text(
-        f"即将到期：{task.id}「{task.title}」{o.label}（措施{o.measure}），期限 {o.due}{mark}",
-        f"due soon: {task.id} {task.title} — {o.label_en} (measure {o.measure}), due {o.due}{mark}",
+        f"即将到期：{task.id}「{title}」{o.label}（措施{o.measure}），期限 {o.due}{mark}",
+        f"due soon: {task.id} {title} — {o.label_en} (measure {o.measure}), due {o.due}{mark}",
     )(lang)
 
 

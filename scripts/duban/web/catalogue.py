@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from duban.calendar.rules import Rule
 from duban.model import EVENT_LABELS, PRIORITY_LABELS
+from duban.render.text import safe_url
 from duban.text import label
 from duban.web.blocks import notice
 from duban.web.context import PageContext
@@ -85,11 +86,11 @@ def data(ctx: PageContext) -> str:
     how = []
     if config.contact:
         how.append(f"联系: {esc(config.contact)}")
-    if config.repo_url:
-        how.append(
-            f'在台账仓库 <a href="{hesc(config.repo_url)}">{hesc(config.repo_url)}</a>'
-            " 提出问题(issue)"
-        )
+    repo_url = safe_url(config.repo_url)
+    if repo_url:
+        how.append(f'在台账仓库 <a href="{hesc(repo_url)}">{hesc(repo_url)}</a> 提出问题(issue)')
+    elif config.repo_url:
+        how.append(f"在台账仓库 {esc(config.repo_url)} 提出问题(issue)")
     how.append("请注明任务编号和有误的内容; 核实后在台账中登记更正记录, 本站随之更新")
     out.append("; ".join(how) + "。\n")
     return "".join(out)

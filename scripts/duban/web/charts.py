@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
-from html import escape
 from pathlib import Path
 from typing import NamedTuple
 
 from duban.status.records import LIGHT_LABELS, LIGHTS, TaskStatus
+from duban.web.markup import esc as escape
 from duban.web.public import PublicView
 
 

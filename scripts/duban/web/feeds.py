@@ -15,15 +15,16 @@ unit (open or overdue) and for the deadline of every live task it leads, built w
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from duban.render.status import task_record
+from duban.render.text import safe_url
 from duban.status.records import LIGHT_LABELS, STATE_LABELS
+from duban.web.markup import json_text, plain_text
 from duban.web.public import PublicView
 
 SCHEMA = "duban-site-tasks/2"
@@ -43,7 +44,7 @@ def tasks_json(view: PublicView, commit: str, base_url: str, page_url: Callable[
             for s in sorted(view.statuses, key=lambda s: s.task.id)
         ],
     }
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json_text(payload) + "\n"
 
 
 def unit_calendar(
@@ -54,14 +55,14 @@ def unit_calendar(
     cal.add("prodid", "-//duban//督办台账//ZH")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{ledger.unit_label(code)} 督办时限")
+    cal.add("x-wr-calname", plain_text(f"{ledger.unit_label(code)} 督办时限"))
     cal.add("x-wr-timezone", ledger.config.timezone)
     stamp = datetime.combine(view.as_of, datetime.min.time(), tzinfo=UTC)
     for s in sorted(view.statuses, key=lambda s: s.task.id):
         if not s.live:
             continue
         t = s.task
-        url = base_url + page_url(f"tasks/{t.id}.md") if base_url else ""
+        url = base_url + page_url(f"tasks/{t.id}.md") if safe_url(base_url) else ""
         items: list[tuple[str, str, date, bool, str]] = [
             (o.key, o.label, o.due, o.provisional, o.state)
             for o in s.obligations
@@ -82,9 +83,18 @@ def unit_calendar(
             event.add("description", f"任务状态: {light}; 本项: {state_zh}")
             if url:
                 event.add("url", url)
+            _plain(event)
             cal.add_component(event)
     ical: bytes = cal.to_ical()
     return ical
+
+
+def _plain(event: Event) -> None:
+    """The event's text properties as plain text (:func:`duban.web.markup.plain_text`): a
+    calendar client may render HTML in them. icalendar escapes the rest (RFC 5545)."""
+    for name in ("summary", "description"):
+        if name in event:
+            event[name] = vText(plain_text(str(event[name])))
 
 
 def write_feeds(

@@ -1,30 +1,77 @@
-"""Small markup helpers for the site's pages: escaping, dates, badges, tables, front matter."""
+"""Small markup helpers for the site's pages: escaping, dates, badges, tables, front matter.
+
+The one place where ledger text becomes page text: :func:`esc` for Markdown and HTML (page
+titles and ``site_name`` too), :func:`json_text` for JSON, :func:`plain_text` for iCalendar,
+:func:`yaml_text` for the front matter and the generated ``mkdocs.yml``."""
 
 from __future__ import annotations
 
-import html
 import json
 import re
+import string
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
+import yaml
+
 from duban.status.records import LIGHT_LABELS, STATE_LABELS, TaskStatus
+
+#: ASCII punctuation that is syntax only where a line starts (``-``, ``1.``, ``???``): left
+#: as it is inside a text (``ES-2026-0001``); the rest always becomes a character reference.
+_PLAIN_PUNCTUATION = frozenset(",-./;%?")
+_NAMED = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+#: Each ASCII punctuation character and what :func:`esc` writes for it.
+_REFS = {c: _NAMED.get(c, f"&#{ord(c)};") for c in string.punctuation}
+_ESCAPE_MIDDLE = str.maketrans({c: ref for c, ref in _REFS.items() if c not in _PLAIN_PUNCTUATION})
+_ESCAPE_ALL = str.maketrans(_REFS)
 
 
 def esc(text: Any) -> str:
-    """Text for Markdown (tables included): HTML-escaped, Markdown specials and line ends
-    neutralised."""
-    value = html.escape(str(text), quote=False)
-    value = value.replace("\\", "\\\\")
-    for char in "`*_[]|#":
-        value = value.replace(char, "\\" + char)
-    return " ".join(value.split())
+    """Ledger text as text, wherever a page puts it: a Markdown paragraph, heading or table
+    cell, raw HTML, an attribute value, a page title in the front matter. The one escape of
+    the site: every page producer passes ledger text through it.
+
+    Every ASCII punctuation character that is syntax anywhere (HTML's ``& < > " '``,
+    Markdown's links, emphasis, code, tables, headings, raw HTML, ``[[``, attribute lists
+    ``{: }``, footnotes ``[^``, admonitions ``!!!``, and the extensions' ``==``, ``~~``,
+    ``^^``, ``++``, ``:emoji:``, ``$math$``) becomes a character reference, which Markdown
+    passes through untouched and a browser shows as the character; so do the few harmless
+    ones (``, - . / ; % ?``) where a line could start with them (a list item ``-`` or
+    ``1.``, a rule ``---``, ``???``). White space, line ends included, becomes single
+    spaces: a heading, a table row or a raw HTML block never ends inside ledger text."""
+    value = " ".join(str(text).split())
+    digits = len(value) - len(value.lstrip(string.digits))  # ``12.`` starts a list too
+    start = value[digits : digits + 1]
+    if not digits or start in ".)":
+        start = start.translate(_ESCAPE_ALL)
+    return value[:digits] + start + value[digits + 1 :].translate(_ESCAPE_MIDDLE)
 
 
-def hesc(text: Any) -> str:
-    """Text inside raw HTML."""
-    return html.escape(str(text), quote=True)
+#: The same escape (:func:`esc`): safe in Markdown, raw HTML and attribute values alike.
+hesc = esc
+
+
+def json_text(payload: Any) -> str:
+    """``payload`` as compact JSON that is safe to embed in HTML: ``<``, ``>`` and ``&`` (and
+    the JavaScript line separators) written as ``\\u`` escapes, so no value can close a
+    ``<script>`` element or open a comment. Values are not HTML-escaped: a JSON reader gets
+    the ledger text exactly."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(_JSON_UNSAFE)
+
+
+_JSON_UNSAFE = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
+
+
+def plain_text(text: Any) -> str:
+    """Ledger text for a client that may render markup (iCalendar SUMMARY and DESCRIPTION,
+    which the ``icalendar`` package escapes per RFC 5545): one line, and ``<``, ``>`` as the
+    full-width ``＜``, ``＞``, so that no tag can form."""
+    return " ".join(str(text).split()).translate(_NO_TAGS)
+
+
+_NO_TAGS = str.maketrans({"<": "＜", ">": "＞"})
 
 
 def day(d: date | None, provisional: bool = False) -> str:
@@ -92,12 +139,20 @@ def html_table(head: Sequence[str], rows: Iterable[Sequence[str]], search: bool 
 
 
 def front(title: str, *hide: str, search: bool = True) -> str:
-    """Front matter. ``search=False`` keeps a list page out of the search index: searches
-    should land on the task itself, and long lists would only slow the build."""
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    """Front matter. The title is ledger text: MkDocs Material writes it into ``<title>`` and
+    the header as it is (its templates do not escape), so it is escaped (:func:`esc`) and
+    written by a YAML emitter. ``search=False`` keeps a list page out of the search index:
+    searches should land on the task itself, and long lists would only slow the build."""
+    meta: dict[str, Any] = {"title": esc(title)}
     if hide:
-        lines.append("hide:")
-        lines += [f"  - {h}" for h in hide]
+        meta["hide"] = list(hide)
     if not search:
-        lines += ["search:", "  exclude: true"]
-    return "\n".join([*lines, "---", ""])
+        meta["search"] = {"exclude": True}
+    return "---\n" + yaml_text(meta) + "---\n"
+
+
+def yaml_text(data: Any) -> str:
+    """``data`` as YAML (the front matter, the generated ``mkdocs.yml``): written by PyYAML's
+    emitter, which quotes and escapes whatever a string holds."""
+    text: str = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1 << 16)
+    return text

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import secrets
 import shutil
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -42,8 +43,11 @@ _BLOCK = re.compile(
     re.S,
 )
 _EXCLUDED_BLOCK = "<table data-search-exclude>"
-_PLACEHOLDER = re.compile(r"<p>DUBANHTML(\d+)X</p>")
-_EXCLUDED = re.compile(r"<p data-search-exclude>DUBANHTML(\d+)X</p>")
+#: Placeholders carry a token drawn once per build process: ledger text (escaped, but free
+#: to spell letters and digits) cannot write one and have a block put in its place.
+_TOKEN = secrets.token_hex(8)
+_PLACEHOLDER = re.compile(rf"<p>DUBANHTML(\d+)X{_TOKEN}</p>")
+_EXCLUDED = re.compile(rf"<p data-search-exclude>DUBANHTML(\d+)X{_TOKEN}</p>")
 
 
 class _Block(NamedTuple):
@@ -68,7 +72,7 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
         in_excluded_section = heading_start >= 0 and "data-search-exclude" in heading
         excluded = in_excluded_section or match.group(0).startswith(_EXCLUDED_BLOCK)
         blocks.append(_Block(match.group(0).rstrip("\n"), excluded))
-        return f"DUBANHTML{len(blocks) - 1}X\n"
+        return f"DUBANHTML{len(blocks) - 1}X{_TOKEN}\n"
 
     result = _BLOCK.sub(keep, markdown)
     if blocks:
@@ -85,7 +89,7 @@ def on_page_content(html: str, page: Any, **_: Any) -> str:
     def put_back(match: re.Match[str]) -> str:
         n = int(match.group(1))
         block, excluded = blocks[n]
-        return f"<p data-search-exclude>DUBANHTML{n}X</p>" if excluded else block + "\n"
+        return f"<p data-search-exclude>DUBANHTML{n}X{_TOKEN}</p>" if excluded else block + "\n"
 
     return _PLACEHOLDER.sub(put_back, html)
 
