@@ -19,6 +19,7 @@ from duban.check.roster import roster_problems
 from duban.load.calendar import load_calendar
 from duban.load.layout import Layout
 from duban.load.rules import load_rules
+from duban.load.scoring import load_scoring
 from duban.load.settings import load_config, load_units
 from duban.model import Ledger, LedgerConfig, Task, Unit
 from duban.problems import Problem
@@ -35,6 +36,7 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     calendar, calendar_problems = load_calendar(layout.calendar)
     task_files, misnamed, irregular = layout.scan()
     problems += unit_problems + roster_problems(units) + rule_problems + calendar_problems
+    problems += load_scoring(root)[1]  # optional; duban stats reads it again to score
     problems += _layout_problems(layout, misnamed)
     problems += [layout.irregular_problem(path) for path in irregular]
     tasks, task_problems = _load_tasks(layout, task_files, config, units, rules, calendar)

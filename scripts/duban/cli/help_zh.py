@@ -72,4 +72,17 @@ ZH: dict[str, str] = {
     ),
     "The Git repository of the ledger (default: current folder).": "台账的 Git 仓库（默认为当前目录）。",
     "Read the whole history (ignore .duban-cache/).": "读取全部历史（不用 .duban-cache/ 缓存）。",
+    # stats
+    "Per-unit figures, scores and ranks for a period (measure 九), or --weekly trends.": (
+        "各单位某统计期内的办理情况、得分和排名（措施九），或用 --weekly 按周看趋势。"
+    ),
+    "Month 2026-11, quarter 2026-Q4 or year 2026 (default: the month of --as-of).": (
+        "统计期：月份 2026-11、季度 2026-Q4 或年份 2026（默认为 --as-of 所在月份）。"
+    ),
+    "First day of the period (YYYY-MM-DD), with --to.": "统计期的第一天（YYYY-MM-DD），与 --to 同用。",
+    "Last day of the period (YYYY-MM-DD), with --from.": "统计期的最后一天（YYYY-MM-DD），与 --from 同用。",
+    "Count internal tasks too (not public).": "同时统计内部任务（不公开）。",
+    "The trend: status as of each Sunday of a year.": "趋势：一年中截至每个星期日的办理情况。",
+    "The year of --weekly (default: that of --as-of).": "--weekly 统计的年份（默认为 --as-of 所在年份）。",
+    "Write to this file (required for xlsx) instead of printing.": "写入该文件而不是输出到屏幕（xlsx 格式必须给出）。",
 }

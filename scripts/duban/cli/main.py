@@ -14,6 +14,7 @@ from .check_change import check_change
 from .due import due
 from .help import LANG_KEY, HelpContext, commands_of
 from .remind import remind
+from .stats import stats
 from .status import overdue, status
 from .validate import validate
 
@@ -33,7 +34,7 @@ def main() -> None:
     """duban (督办): supervision ledger kept as YAML in Git."""
 
 
-for command in (validate, due, status, overdue, check_change, remind, build, serve, audit):
+for command in (validate, due, status, overdue, check_change, remind, build, serve, audit, stats):
     main.add_command(command)
 for command in commands_of(main):
     command.context_class = HelpContext  # help in the reader's language
