@@ -216,6 +216,11 @@ def render_table(stats: Stats, ledger: Ledger, lang: str, markdown: bool = False
     return "\n".join(out)
 
 
+def _csv(value: object) -> object:
+    """A number as people write it (81, not 81.0)."""
+    return f"{value:g}" if isinstance(value, float) else value
+
+
 def render_csv(stats: Stats, lang: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -227,7 +232,7 @@ def render_csv(stats: Stats, lang: str) -> str:
             [
                 *(rec[k] if rec[k] is not None else "" for k in ("unit", "name", "role")),
                 *("" if rec[k] is None else rec[k] for k in FIGURE_KEYS),
-                *("" if rec[k] is None else rec[k] for k in ("score", "rank", "action")),
+                *("" if rec[k] is None else _csv(rec[k]) for k in ("score", "rank", "action")),
                 points,
             ]
         )
