@@ -513,3 +513,27 @@ def test_sample_stats_runs_in_every_format(tmp_path: Path) -> None:
         == 0
     )
     assert out.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("kind", ["folder", "symlink", "huge", "garbage", "list", "deep"])
+def test_a_hostile_scoring_file_is_a_problem_never_a_crash(ledger: Ledger, kind: str) -> None:
+    path = ledger.root / "scoring.yaml"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "symlink":
+        path.symlink_to(SAMPLE.resolve() / "scoring.yaml")
+    elif kind == "huge":
+        path.write_text("base: 1\n" + "# x\n" * 3_000_000, encoding="utf-8")
+    elif kind == "garbage":
+        path.write_bytes(bytes(range(256)) * 10)
+    elif kind == "list":
+        path.write_text("- 1\n- 2\n", encoding="utf-8")
+    else:
+        path.write_text("base: " + "[" * 200 + "]" * 200 + "\n", encoding="utf-8")
+    _, problems = load_scoring(ledger.root)
+    assert problems and all("scoring.yaml" in p.where.path for p in problems)
+    result = run_cli("stats", "--ledger", str(ledger.root), "--period", "2026-11")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert run_cli("validate", str(ledger.root)).exit_code == 1
+    if kind == "symlink":
+        assert path.is_symlink()  # left as it was
