@@ -42,7 +42,7 @@ from duban.ledger import load_ledger
 from duban.load.scoring import DEFAULT_SCORING, load_scoring
 from duban.model import Ledger
 from duban.render.stats import FIGURE_KEYS, render_stats
-from duban.stats.figures import rate, unit_stats
+from duban.stats.figures import ledger_stats, rate, unit_stats
 from duban.stats.periods import month, parse_period, quarter, span, year
 from duban.stats.records import Stats, UnitStats
 from duban.stats.trend import week_ends, weekly
@@ -537,3 +537,18 @@ def test_a_hostile_scoring_file_is_a_problem_never_a_crash(ledger: Ledger, kind:
     assert run_cli("validate", str(ledger.root)).exit_code == 1
     if kind == "symlink":
         assert path.is_symlink()  # left as it was
+
+
+def test_ledger_stats_scores_by_the_ledgers_own_file(ledger: Ledger) -> None:
+    sample = (SAMPLE / "scoring.yaml").read_text("utf-8")
+    (ledger.root / "scoring.yaml").write_text(
+        sample.replace("sent_back: 3 ", "sent_back: 10"), encoding="utf-8"
+    )
+    stats, problems = ledger_stats(ledger, NOVEMBER, AS_OF)
+    assert not problems and stats.scoring.sent_back == 10
+    fgw = stats.unit("fgw")
+    assert fgw is not None and fgw.score == 74  # 81 with 3 for the one sent-back; 10 now
+    assert fgw.action == "interview"  # below 80
+    (ledger.root / "scoring.yaml").write_text("base: -1\n", encoding="utf-8")
+    stats, problems = ledger_stats(ledger, NOVEMBER, AS_OF)
+    assert problems and stats.scoring == DEFAULT_SCORING

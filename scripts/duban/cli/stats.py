@@ -10,11 +10,10 @@ from pathlib import Path
 import click
 
 from duban.calendar.clock import parse_date, today
-from duban.load.scoring import load_scoring
 from duban.problems import UserError
 from duban.render.problems import errors
 from duban.render.stats import FORMATS, render_stats, render_trend
-from duban.stats.figures import unit_stats
+from duban.stats.figures import ledger_stats
 from duban.stats.periods import Period, month, parse_period, span
 from duban.stats.trend import weekly
 from duban.text import Text
@@ -126,12 +125,10 @@ def stats(
         if year is not None:
             raise UserError(Text("--year 只用于 --weekly", "--year goes with --weekly"))
         chosen_period = choose_period(period, start, end, month(day.year, day.month))
-        scoring, bad = load_scoring(loaded.root)
+        result, bad = ledger_stats(loaded, chosen_period, day, internal=internal)
         if bad:
-            raise CannotRun(
-                bad, Text("评分规则 scoring.yaml 有错误, 无法计分", "scoring.yaml is invalid")
-            )
-        result = unit_stats(loaded, chosen_period, day, scoring=scoring, internal=internal)
+            text = Text("评分规则 scoring.yaml 有错误, 无法计分", "scoring.yaml is invalid")
+            raise CannotRun(bad, text)
         data = render_stats(result, loaded, fmt, lang)
     if out is not None:
         write_out(out, data)

@@ -30,8 +30,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from duban.load.scoring import DEFAULT_SCORING, Scoring
+from duban.load.scoring import DEFAULT_SCORING, Scoring, load_scoring
 from duban.model import Ledger
+from duban.problems import Problem
 from duban.stats.periods import Period, counted_on
 from duban.stats.records import Figures, Outcome, Rate, Role, Stats, TaskFigure
 from duban.stats.scoring import ranked
@@ -132,4 +133,21 @@ def unit_stats(
     return Stats(period, as_of, internal, scoring, units, summary)
 
 
-__all__ = ["counted", "outcome", "rate", "tally", "task_figure", "unit_stats"]
+def ledger_stats(
+    ledger: Ledger,
+    period: Period,
+    as_of: date,
+    *,
+    internal: bool = False,
+    statuses: Sequence[TaskStatus] | None = None,
+) -> tuple[Stats, list[Problem]]:
+    """:func:`unit_stats` scored by the ledger's own ``scoring.yaml`` (the documented
+    defaults without one), and the problems of that file: when it is invalid, the figures are
+    scored by the defaults and its problems returned (``duban stats`` refuses to go on; a
+    page may show the figures and say so)."""
+    scoring, problems = load_scoring(ledger.root)
+    stats = unit_stats(ledger, period, as_of, scoring=scoring, internal=internal, statuses=statuses)
+    return stats, problems
+
+
+__all__ = ["counted", "ledger_stats", "outcome", "rate", "tally", "task_figure", "unit_stats"]
