@@ -300,6 +300,7 @@ def test_cli_json_matches_the_schema_and_the_library(ledger: Ledger) -> None:
     fgw = next(u for u in data["units"] if u["unit"] == "fgw" and u["role"] == "owner")
     assert {k: fgw[k] for k in FGW_OWNER} == FGW_OWNER
     assert (fgw["score"], fgw["rank"], fgw["action"]) == (81, 2, "criticism")
+    assert '"score": 81,' in result.stdout  # a whole score is written whole
     assert {"rule": "sent-back", "count": 1, "points": -3} in fgw["points"]
     assert data["scoring"]["file"] is None  # no scoring.yaml: the documented defaults
     assert "ES-2026-0008" not in result.stdout  # internal

@@ -75,6 +75,13 @@ def _rate(value: float | None) -> float | None:
     return round(value, 4) if value is not None else None
 
 
+def _n(value: float | None) -> float | int | None:
+    """A score as JSON writes it best: ``81``, ``88.5`` (never ``81.0``)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def figures_record(f: Figures) -> dict[str, Any]:
     record: dict[str, Any] = {key: getattr(f, key) for key in FIGURE_KEYS}
     record["on_time_rate"] = _rate(f.on_time_rate)
@@ -88,10 +95,10 @@ def unit_record(u: UnitStats) -> dict[str, Any]:
         "name": u.name,
         "role": u.role,
         **figures_record(u),
-        "score": u.score,
+        "score": _n(u.score),
         "rank": u.rank,
         "action": u.action,
-        "points": [{"rule": p.rule, "count": p.count, "points": p.points} for p in u.points],
+        "points": [{"rule": p.rule, "count": p.count, "points": _n(p.points)} for p in u.points],
         "tasks": [
             {
                 "id": t.id,
