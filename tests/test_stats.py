@@ -42,10 +42,10 @@ from duban.ledger import load_ledger
 from duban.load.scoring import DEFAULT_SCORING, load_scoring
 from duban.model import Ledger
 from duban.render.stats import FIGURE_KEYS, render_stats
-from duban.stats.figures import ledger_stats, rate, unit_stats
-from duban.stats.periods import month, parse_period, quarter, span, year
+from duban.stats.figures import ledger_stats, outcome, rate, unit_stats
+from duban.stats.periods import counted_on, month, parse_period, quarter, span, year
 from duban.stats.records import Stats, UnitStats
-from duban.stats.trend import week_ends, weekly
+from duban.stats.trend import standing, week_ends, weekly
 from duban.status.select import ledger_status
 from duban.web.markup import rate as site_rate
 from support import ROOT, SAMPLE, SCHEMAS, ev, make_ledger, run_cli, write_task
@@ -396,14 +396,13 @@ def test_weekly_trend(ledger: Ledger) -> None:
     # as of 11-15: T1 (still due 11-13, open) and T3 (late) are due so far
     w46 = by_end[date(2026, 11, 15)]
     assert w46.week == "2026-W46" and w46.open_overdue == 1
-    f = w46.figures
-    assert (f.due, f.completed, f.on_time, f.late, f.on_time_rate) == (2, 1, 0, 1, 0.0)
+    assert (w46.due, w46.completed, w46.on_time, w46.late, w46.on_time_rate) == (2, 1, 0, 1, 0.0)
     # as of 11-22: T1 is due 11-30 now (extended 11-16); T3 late; T4, T5 overdue
     w47 = by_end[date(2026, 11, 22)]
-    assert w47.open_overdue == 2 and (w47.figures.due, w47.figures.late) == (3, 1)
+    assert w47.open_overdue == 2 and (w47.due, w47.late) == (3, 1)
     # as of 11-29: T2 done on time 11-25 (due 11-27) joins
     w48 = by_end[date(2026, 11, 29)]
-    assert (w48.figures.due, w48.figures.on_time, w48.figures.on_time_rate) == (4, 1, 0.25)
+    assert (w48.due, w48.on_time, w48.on_time_rate) == (4, 1, 0.25)
 
 
 def test_weekly_cli_json_matches_the_schema(ledger: Ledger) -> None:
@@ -553,3 +552,29 @@ def test_ledger_stats_scores_by_the_ledgers_own_file(ledger: Ledger) -> None:
     (ledger.root / "scoring.yaml").write_text("base: -1\n", encoding="utf-8")
     stats, problems = ledger_stats(ledger, NOVEMBER, AS_OF)
     assert problems and stats.scoring == DEFAULT_SCORING
+
+
+@pytest.mark.parametrize("internal", [False, True])
+def test_the_weekly_shortcut_equals_the_full_status(internal: bool) -> None:
+    """The trend decides deadline and outcome without the other obligations: for every task
+    of the sample and every week of 2026 they equal those of the full status, and each week's
+    figures equal ``unit_stats`` for 1 January to its Sunday."""
+    loaded, _ = load_ledger(SAMPLE)
+    assert loaded is not None
+    trend = weekly(loaded, 2026, AS_OF, internal=internal)
+    for w in trend.weeks[::5]:
+        statuses = ledger_status(loaded, w.end)
+        for s in statuses:
+            assert standing(s.task, loaded, w.end) == (counted_on(s), outcome(s)), s.task.id
+        chosen = [s for s in statuses if internal or s.task.public]
+        summary = unit_stats(
+            loaded, span(date(2026, 1, 1), w.end), w.end, internal=internal, statuses=chosen
+        ).summary
+        assert (w.due, w.completed, w.on_time, w.late, w.on_time_rate) == (
+            summary.due,
+            summary.completed,
+            summary.on_time,
+            summary.late,
+            summary.on_time_rate,
+        )
+        assert w.open_overdue == sum(1 for s in chosen if outcome(s) == "open-overdue")

@@ -328,11 +328,11 @@ def trend_record(trend: Trend, ledger: Ledger) -> dict[str, Any]:
                 "week": w.week,
                 "end": w.end.isoformat(),
                 "open_overdue": w.open_overdue,
-                "due": w.figures.due,
-                "completed": w.figures.completed,
-                "on_time": w.figures.on_time,
-                "late": w.figures.late,
-                "on_time_rate": _rate(w.figures.on_time_rate),
+                "due": w.due,
+                "completed": w.completed,
+                "on_time": w.on_time,
+                "late": w.late,
+                "on_time_rate": _rate(w.on_time_rate),
             }
             for w in trend.weeks
         ],

@@ -40,12 +40,23 @@ from duban.status.records import TaskStatus
 from duban.status.select import ledger_status
 
 
+def outcome_of(completed_on: date | None, judged_by: date, deadline: date, now: date) -> Outcome:
+    """The one rule of a task's outcome: completed by ``judged_by`` (on time) or after it
+    (late); not completed and ``now`` (the status date, or the closing date) past the
+    ``deadline`` in force (open overdue), or not (open)."""
+    if completed_on is not None:
+        return "on-time" if completed_on <= judged_by else "late"
+    return "open-overdue" if now > deadline else "open"
+
+
 def outcome(status: TaskStatus) -> Outcome:
     """How a task stands for the statistics on its status date (see the module's docs)."""
-    if status.on_time is not None:
-        return "on-time" if status.on_time else "late"
-    now = status.closed_on or status.as_of
-    return "open-overdue" if now > status.deadline else "open"
+    return outcome_of(
+        status.completed_on,
+        status.judged_by or status.deadline,
+        status.deadline,
+        status.closed_on or status.as_of,
+    )
 
 
 def rate(statuses: Iterable[TaskStatus]) -> Rate:
@@ -150,4 +161,13 @@ def ledger_stats(
     return stats, problems
 
 
-__all__ = ["counted", "ledger_stats", "outcome", "rate", "tally", "task_figure", "unit_stats"]
+__all__ = [
+    "counted",
+    "ledger_stats",
+    "outcome",
+    "outcome_of",
+    "rate",
+    "tally",
+    "task_figure",
+    "unit_stats",
+]

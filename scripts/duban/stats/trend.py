@@ -18,11 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from duban.model import Ledger
-from duban.stats.figures import counted, outcome, tally, task_figure
-from duban.stats.periods import span
-from duban.stats.records import Figures
-from duban.status.select import ledger_status
+from duban.model import Ledger, Task
+from duban.stats.figures import outcome_of
+from duban.stats.records import Outcome
+from duban.status.clock import clock, completion, effective_deadline
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +34,16 @@ class Week:
     """Its Sunday: the status date."""
     open_overdue: int
     """Tasks open past their deadline in force on :attr:`end` (any deadline)."""
-    figures: Figures
-    """The year to date: tasks due from 1 January to :attr:`end`, as of :attr:`end`."""
+    due: int
+    """Year to date: tasks whose deadline in force on :attr:`end` falls from 1 January to
+    :attr:`end`."""
+    completed: int
+    """Of those, completed (on time or late)."""
+    on_time: int
+    late: int
+    on_time_rate: float | None
+    """Of those, on time / (completed + open overdue); None when that is 0 (the rule of
+    ``duban stats``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +57,16 @@ class Trend:
         """One row per week: week, end, open_overdue, due, completed, on_time, late, rate."""
         rows = []
         for w in self.weeks:
-            f = w.figures
-            rate = round(f.on_time_rate, 4) if f.on_time_rate is not None else None
+            rate = round(w.on_time_rate, 4) if w.on_time_rate is not None else None
             rows.append(
                 (
                     w.week,
                     w.end.isoformat(),
                     w.open_overdue,
-                    f.due,
-                    f.completed,
-                    f.on_time,
-                    f.late,
+                    w.due,
+                    w.completed,
+                    w.on_time,
+                    w.late,
                     rate,
                 )
             )
@@ -78,18 +84,52 @@ def week_ends(year: int, as_of: date) -> list[date]:
     return out
 
 
+def standing(task: Task, ledger: Ledger, day: date) -> tuple[date, Outcome]:
+    """A task's deadline in force and outcome as of ``day``: the steps of
+    :func:`duban.status.task.task_status` that decide them (clock, deadline, completion)
+    without the other obligations, so that a year of weeks stays cheap. Equal to
+    ``counted_on`` and ``outcome`` of the full status (``tests/test_stats.py``)."""
+    now = clock(task, day)
+    deadline = effective_deadline(task, ledger, day)
+    done = completion(task, ledger, now)
+    completed = done.standing.date if done.standing is not None else None
+    return deadline.due.date, outcome_of(completed, deadline.judged_by, deadline.due.date, now.now)
+
+
+def week(ledger: Ledger, tasks: list[Task], end: date) -> Week:
+    """The figures of the week ending ``end``."""
+    first = date(end.year, 1, 1)
+    overdue = due = on_time = late = due_overdue = 0
+    for task in tasks:
+        if task.received > end:
+            continue  # not assigned yet: nothing due
+        deadline, kind = standing(task, ledger, end)
+        overdue += kind == "open-overdue"
+        if first <= deadline <= end:
+            due += 1
+            on_time += kind == "on-time"
+            late += kind == "late"
+            due_overdue += kind == "open-overdue"
+    judged = on_time + late + due_overdue
+    iso = end.isocalendar()
+    return Week(
+        week=f"{iso.year:04d}-W{iso.week:02d}",
+        end=end,
+        open_overdue=overdue,
+        due=due,
+        completed=on_time + late,
+        on_time=on_time,
+        late=late,
+        on_time_rate=on_time / judged if judged else None,
+    )
+
+
 def weekly(ledger: Ledger, year: int, as_of: date, internal: bool = False) -> Trend:
     """The trend of ``year``: one :class:`Week` per Sunday up to ``as_of``; public tasks only
     unless ``internal``."""
-    weeks = []
-    first = date(year, 1, 1)
-    for end in week_ends(year, as_of):
-        statuses = [s for s in ledger_status(ledger, end) if internal or s.task.public]
-        overdue = sum(1 for s in statuses if outcome(s) == "open-overdue")
-        figures = tally([task_figure(s) for s in counted(statuses, span(first, end), internal)])
-        iso = end.isocalendar()
-        weeks.append(Week(f"{iso.year:04d}-W{iso.week:02d}", end, overdue, figures))
-    return Trend(year, as_of, internal, tuple(weeks))
+    tasks = [t for t in ledger.tasks if internal or t.public]
+    weeks = tuple(week(ledger, tasks, end) for end in week_ends(year, as_of))
+    return Trend(year, as_of, internal, weeks)
 
 
-__all__ = ["Trend", "Week", "week_ends", "weekly"]
+__all__ = ["Trend", "Week", "standing", "week", "week_ends", "weekly"]
