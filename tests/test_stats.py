@@ -354,6 +354,8 @@ def test_a_formula_in_ledger_text_stays_text(tmp_path: Path) -> None:
     (tmp_path / "x.xlsx").write_bytes(data)
     cell = openpyxl.load_workbook(tmp_path / "x.xlsx")["各单位"]["B2"]
     assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
+    raw = render_stats(stats, loaded, "csv", "zh")
+    assert isinstance(raw, str) and ",'=HYPERLINK(1)," in raw
 
 
 def test_cli_refuses_a_broken_scoring_file(ledger: Ledger) -> None:

@@ -223,6 +223,13 @@ def render_table(stats: Stats, ledger: Ledger, lang: str, markdown: bool = False
     return "\n".join(out)
 
 
+def _text_cell(value: object) -> str:
+    """Ledger text in a CSV cell: one that a spreadsheet would run as a formula (``=``, ``+``,
+    ``-``, ``@``) gets a leading apostrophe (OWASP's CSV-injection advice)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def _csv(value: object) -> object:
     """A number as people write it (81, not 81.0)."""
     return f"{value:g}" if isinstance(value, float) else value
@@ -237,7 +244,7 @@ def render_csv(stats: Stats, lang: str) -> str:
         points = ";".join(f"{p.rule}:{p.count}:{p.points:g}" for p in u.points)
         writer.writerow(
             [
-                *(rec[k] if rec[k] is not None else "" for k in ("unit", "name", "role")),
+                *(_text_cell(rec[k]) for k in ("unit", "name", "role")),
                 *("" if rec[k] is None else rec[k] for k in FIGURE_KEYS),
                 *("" if rec[k] is None else _csv(rec[k]) for k in ("score", "rank", "action")),
                 points,
