@@ -357,3 +357,16 @@ def test_without_head_a_deleted_file_in_the_working_tree_is_refused(repo: Path) 
     task(repo).unlink()
     refused = run(repo, "--base", "main", "--actor", "zfb-clerk")
     assert refused.returncode == 1 and "task-deleted" in refused.stdout, refused.output
+
+
+def test_staged_judges_what_git_commit_would_commit(repo: Path) -> None:
+    append(repo, "date: 2026-03-09, type: plan-reported, by: fgw")
+    git(repo, "add", TASKS)
+    append(repo, "date: 2026-03-09, type: progress-reported, by: czj")  # not staged
+    args = ("--base", "main", "--actor", "fgw-clerk", "--as-of", "2026-03-10")
+    staged = run(repo, *args, "--staged")
+    assert staged.returncode == 0, staged.output
+    assert "检查的是暂存区" in staged.stderr
+    assert run(repo, *args).returncode == 1  # the working tree has czj's line
+    both = run(repo, *args, "--staged", "--head", "HEAD")
+    assert both.returncode == 2 and "--staged" in both.stderr

@@ -195,6 +195,47 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "找不到台账目录",
         "no such ledger folder",
     ),
+    "demo missing folder": (
+        ["demo", "--ledger", "{missing}"],
+        "找不到台账目录",
+        "no such ledger folder",
+    ),
+    "demo broken ledger": (
+        ["demo", "--ledger", "{broken}", "--out", "{missing}"],
+        "台账有错误",
+        "the ledger has errors",
+    ),
+    "new missing title": (["new", "--ledger", "{ledger}"], "缺少督办事项", "missing the title"),
+    "import missing folder": (
+        ["import", "{file}", "--ledger", "{missing}"],
+        "找不到台账目录",
+        "no such ledger folder",
+    ),
+    "record unknown type": (
+        ["record", "ES-2026-0001", "nope", "--by", "fgw", "--ledger", "{ledger}"],
+        "未知的办理环节",
+        "unknown event type",
+    ),
+    "record unknown task": (
+        ["record", "ES-2026-9999", "deployed", "--by", "fgw", "--ledger", "{ledger}"],
+        "没有编号为",
+        "no task ES-2026-9999",
+    ),
+    "export unknown unit": (
+        ["export", "--ledger", "{ledger}", "--out", "{outside}/t.xlsx", "--unit", "nosuch"],
+        "未知的单位代码",
+        "unknown unit code",
+    ),
+    "export out is a folder": (
+        ["export", "--ledger", "{ledger}", "--out", "{outside}", "--as-of", "2026-03-02"],
+        "无法读写文件",
+        "cannot read or write a file",
+    ),
+    "calendar parse missing notice": (
+        ["calendar", "parse", "{missing}"],
+        "无法读取文件",
+        "cannot read file",
+    ),
 }
 
 

@@ -13,6 +13,7 @@ import gzip
 import html
 import json
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import pytest
 from support import git
@@ -22,9 +23,12 @@ from support.site import (
     CANARY_MARKERS,
     CLERK,
     OTHER_CLERK,
+    Built,
     build,
     site_git,
+    site_task,
 )
+from support.tasks import ev
 
 pytestmark = pytest.mark.slow  # the site is built (once per session, see conftest.built_site)
 
@@ -121,27 +125,97 @@ def test_scanner_finds_what_is_there(built_site, tmp_path: Path) -> None:  # typ
     assert len(scan(tmp_path, (CANARY_ID,))) == 2
 
 
-def test_public_task_naming_the_canary_is_redacted(built_site) -> None:  # type: ignore[no-untyped-def]
-    page = (built_site.site / "tasks" / "ES-2026-0108" / "index.html").read_text("utf-8")
-    assert page.count("〔不公开事项〕") >= 2  # the two event notes that named it
-    assert "完善重点项目调度机制" in page
+#: An internal title with every character that HTML or Markdown escapes: the old redaction,
+#: run on escaped text, never found such a title.
+ESCAPED_TITLE = "绝密<b>&\"ESCCANARY'*_`#[链接](x)事项"
+ESCAPED_ID = "ES-2026-0667"
+#: An internal task later renamed to a public id: its id, title and commits are its past.
+PAST_ID = "ES-2026-0777"
+PAST_TITLE = "前身事项PASTCANARY"
+PUBLISHED_ID = "ES-2026-0778"
+PAST_MARKERS = (ESCAPED_ID, ESCAPED_TITLE, PAST_ID, PAST_TITLE, "PASTCOMMIT99", "PASTNOTE42")
+#: A public task naming an internal one: left out of the site until reworded.
+NAMING_ID = "ES-2026-0109"
 
 
-def test_redaction_rules(built_site) -> None:  # type: ignore[no-untyped-def]
-    """Ids are redacted as whole ids only; titles wherever they appear."""
-    from datetime import date
+def forms(markers: tuple[str, ...]) -> tuple[str, ...]:
+    """Each marker raw, HTML-escaped and URL-encoded (a file may hold any of them)."""
+    out: list[str] = []
+    for m in markers:
+        out += [m, html.escape(m), html.escape(m, quote=False), quote(m), quote_plus(m)]
+    return tuple(dict.fromkeys(out))
 
-    from duban.ledger import load_ledger
-    from duban.status.select import ledger_status
-    from duban.web.public import REDACTED, public_view
 
-    ledger, _ = load_ledger(built_site.repo / "ledger")
-    as_of = date(2026, 12, 23)
-    view = public_view(ledger, ledger_status(ledger, as_of), as_of)
-    assert CANARY_ID not in {s.task.id for s in view.statuses}
-    assert view.redact(f"见{CANARY_ID}。") == f"见{REDACTED}。"
-    assert view.redact(f"{CANARY_ID}1 ES-2026-0101") == f"{CANARY_ID}1 ES-2026-0101"
-    assert view.redact("参照金丝雀绝密事项演练的做法") == f"参照{REDACTED}的做法"
+@pytest.fixture(scope="module")
+def past_site(site_repo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The site repository with more history: an internal task whose title needs escaping, an
+    internal task renamed to a new id and made public, and a public task naming the canary."""
+    base = tmp_path_factory.mktemp("past-site")
+    git = site_git(site_repo_template).copy(base / "repo")
+    folder = "ledger/tasks/2026"
+    title = ESCAPED_TITLE.replace("'", "''")
+    escaped = site_task(ESCAPED_ID, f"'{title}'", "fgw", "2026-12-01", [], "2027-03-31")
+    git.write(f"{folder}/{ESCAPED_ID}.yaml", escaped.replace("public", "internal"))
+    notes = [ev("2026-12-01", "reported-to-leader", "czj", "PASTNOTE42 内部阶段")]
+    past = site_task(PAST_ID, PAST_TITLE, "czj", "2026-12-01", notes, "2027-03-31")
+    git.write(
+        f"{folder}/{PAST_ID}.yaml", past.replace("visibility: public", "visibility: internal")
+    )
+    git.commit(f"交办 {PAST_ID} PASTCOMMIT99", when="2026-12-14T10:00:00+08:00")
+    (git.path / folder / f"{PAST_ID}.yaml").unlink()
+    published = site_task(
+        PUBLISHED_ID, "转为公开的专项工作", "czj", "2026-12-01", notes[:0], "2027-03-31"
+    )
+    git.write(f"{folder}/{PUBLISHED_ID}.yaml", published)
+    naming = site_task(
+        NAMING_ID,
+        "提及内部事项的公开任务",
+        "fgw",
+        "2026-12-01",
+        [ev("2026-12-01", "reported-to-leader", "fgw", f"'NAMINGNOTE 参照{title}'")],
+        "2027-03-31",
+        description=f"'与 {CANARY_ID.lower().replace('-', ' ')} 统筹'",
+    )
+    git.write(f"{folder}/{NAMING_ID}.yaml", naming)
+    git.commit("事项转为公开", author=OTHER_CLERK, when="2026-12-15T10:00:00+08:00")
+    return build(git.path, base / "out")
+
+
+def test_new_canaries_are_in_the_history(past_site: Built) -> None:  # type: ignore[no-untyped-def]
+    log = git(past_site.repo, "log", "--format=%s%n%an <%ae>", "--stat", "-M")
+    assert "PASTCOMMIT99" in log and PAST_ID in log and OTHER_CLERK in log
+    source = (past_site.repo / "ledger" / "tasks" / "2026" / f"{ESCAPED_ID}.yaml").read_text()
+    assert "ESCCANARY" in source and "internal" in source
+
+
+def test_naming_an_internal_task_is_refused_and_left_out(past_site: Built) -> None:  # type: ignore[no-untyped-def]
+    """The public task whose description names the canary (as ``es 2026 0666``) and whose
+    note names the escaped title is a validation error and has no page; nothing was
+    rewritten."""
+    refused = [p for p in past_site.problems if p.code == "names-internal-task"]
+    assert sorted(p.field for p in refused) == ["$.description", "$.events[0].note"]
+    assert past_site.result is not None
+    assert not (past_site.site / "tasks" / NAMING_ID).exists()
+    assert scan(past_site.site, ("NAMINGNOTE", NAMING_ID, "〔不公开事项〕")) == []
+
+
+def test_no_file_of_the_site_has_the_new_canaries(past_site: Built) -> None:  # type: ignore[no-untyped-def]
+    """Escaped internal titles, the internal past of a task made public (its old id, title,
+    commit messages and notes of that time are in its events, which are public now: only
+    the note is allowed), Git authors: in no form, in no file."""
+    markers = forms((*CANARY_MARKERS, *PAST_MARKERS[:-1], *AUTHOR_MARKERS))
+    assert scan(past_site.site, markers) == []
+    assert scan(past_site.repo / ".duban-build", markers) == []
+    page = (past_site.site / "tasks" / PUBLISHED_ID / "index.html").read_text("utf-8")
+    assert "此前为内部事项" in page and "只增不改" in page and "转为公开事项" in page
+
+
+def test_forms_are_searched(tmp_path: Path) -> None:
+    """The scan finds a marker escaped or URL-encoded in a file."""
+    (tmp_path / "a.html").write_text(f"<a href='/s?q={quote(ESCAPED_TITLE)}'>", "utf-8")
+    (tmp_path / "b.txt").write_text(html.escape(html.escape(ESCAPED_TITLE)), "utf-8")
+    found = scan(tmp_path, forms((ESCAPED_TITLE,)))
+    assert {hit.split(":", 1)[0] for hit in found} == {"a.html", "b.txt"}
 
 
 def test_invalid_internal_task_and_paraphrasing_commits_stay_secret(

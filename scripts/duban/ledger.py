@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from duban.calendar.rules import Rule
 from duban.calendar.workdays import CalendarError, CalendarRangeError, Due, Period, WorkCalendar
+from duban.check import disclosure
 from duban.check import tasks as validate
 from duban.check.pipeline import load_task
 from duban.check.roster import roster_problems
@@ -41,6 +42,7 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     problems += [layout.irregular_problem(path) for path in irregular]
     tasks, task_problems = _load_tasks(layout, task_files, config, units, rules, calendar)
     problems += task_problems
+    problems += disclosure.ledger_problems(tasks, disclosure.ledger_secrets(root, tasks))
     problems.sort(key=Problem.sort_key)
     if config is None:
         return None, problems

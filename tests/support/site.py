@@ -191,8 +191,8 @@ def tasks() -> dict[str, str]:
             "2026-12-01",
             [
                 ev("2026-12-01", "reported-to-leader", "jtj"),
-                ev("2026-12-02", "decomposed", "jtj", f"与 {CANARY_ID} 统筹推进"),
-                ev("2026-12-03", "deployed", "jtj", f"参照{CANARY_TITLE}的做法"),
+                ev("2026-12-02", "decomposed", "jtj", "与相关专项统筹推进"),
+                ev("2026-12-03", "deployed", "jtj", "参照既有调度做法"),
                 ev("2026-12-07", "plan-reported", "jtj"),
             ],
             deadline="2027-01-29",

@@ -12,7 +12,14 @@ from duban.problems import Problem
 
 TZ = ZoneInfo("Asia/Shanghai")
 
-ChangeKind = Literal["created", "modified", "renamed", "deleted", "invalid", "repaired"]
+ChangeKind = Literal[
+    "created", "modified", "renamed", "deleted", "invalid", "repaired", "published", "internal"
+]
+"""What a change did. The public trail (:func:`duban.web.public.public_trails`) adds two kinds
+that the audit itself never records: ``published``, the first version of a run in which the
+task is public after versions that were not (shown without fields: they would compare with
+the internal version), and ``internal``, one placeholder standing for a run of versions that
+were not public (no commit, no values)."""
 
 
 CACHE_DIR = ".duban-cache"

@@ -26,6 +26,9 @@ tip of ``base`` would give (``git merge-tree --write-tree``) with ``base``, and 
   who does not maintain its assigning unit (the owner asks for ``extension-approved``);
 - ``task-created-by-non-assigner`` / task problems: a new task file created by someone who
   does not maintain its assigning unit, or not valid (schema and ledger rules);
+- ``names-internal-task``: a public task naming a task that is not public, in the merged
+  tree, when the change wrote that text or made the named task what it is
+  (:mod:`duban.check.disclosure`, the same rule as ``validate``);
 - ``settings-changed``: ``ledger.yaml``, ``units.yaml``, ``rules.yaml`` or the calendar changed by
   someone who maintains no assigning unit (otherwise anyone could add themselves to a roster).
 
@@ -39,12 +42,13 @@ functions of :mod:`duban.check.change_checks`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from duban.check.backfill import read_backfill
+from duban.check.backfill import EMPTY_TREE, read_backfill
 from duban.check.change_checks import (
     Added,
     Context,
@@ -55,6 +59,7 @@ from duban.check.change_checks import (
     check,
 )
 from duban.check.commits import unreadable_versions
+from duban.check.disclosure import Matcher, Secret, findings, read_task, title_key
 from duban.check.paths import check_paths
 from duban.git import (
     BlobReader,
@@ -72,7 +77,7 @@ from duban.git import (
 from duban.load.rules import load_rules_text
 from duban.load.settings import load_config_text, load_roster_text
 from duban.problems import Problem, UserError
-from duban.source import Location
+from duban.source import Document, Location
 from duban.text import Text
 
 
@@ -149,12 +154,14 @@ def check_change(
     actor: str | None = None,
     ledger: str = "ledger",
     today: date | None = None,
+    staged: bool = False,
 ) -> list[Problem]:
     """Every refusal for merging ``head`` into ``base``: the tree the merge would give,
     compared with ``base``; every path it touches; every task version of every commit.
 
     ``head`` None judges the working tree (uncommitted and untracked edits included, as if
-    committed on top of HEAD: :func:`duban.git.worktree_commit`).
+    committed on top of HEAD: :func:`duban.git.worktree_commit`); with ``staged``, the index
+    (what ``git commit`` would commit: the pre-commit hook).
     ``today`` (in the ledger's time zone), when given, refuses new events dated after it.
 
     Raises :class:`CheckError` when it cannot run.
@@ -169,7 +176,9 @@ def check_change(
     with repo, BlobReader(repo) as blobs:
         try:
             base_sha = resolve_commit(repo, base)
-            head_sha = worktree_commit(repo) if head is None else resolve_commit(repo, head)
+            head_sha = (
+                worktree_commit(repo, staged=staged) if head is None else resolve_commit(repo, head)
+            )
             merge_base(repo, base_sha, head_sha)  # no common history: cannot run
             ctx = _context(blobs, base_sha, base, root, actor, today)
             if today is not None:  # backfill_days on the base's calendar (check/backfill.py)
@@ -200,8 +209,104 @@ def _judge(
     tasks = f"{where}/tasks/" if where else "tasks/"
     changes = [classify(entry, tasks, blobs.blob) for entry in content]
     problems += [problem for change in changes for problem in check(change, ctx)]
+    if any(isinstance(change, Added | Modified) for change in changes):
+        touched = {path for entry in content for path in (entry.old_path, entry.path) if path}
+        former = former_secrets(content, tasks, blobs.blob)
+        problems += disclosures(repo, blobs, tree, tasks, touched, former)
     judged = {entry.new_blob for entry in entries if entry.new_blob}
     return problems + unreadable_versions(repo, f"{base}..{head}", tasks, judged)
+
+
+def former_secrets(entries: list[RawEntry], tasks: str, read: Read) -> list[Secret]:
+    """The old id (when renamed) and old title of every task the change makes public: its
+    internal past, which its public text may not name either."""
+    out: list[Secret] = []
+    for entry in entries:
+        if entry.status not in "MRT" or not is_task_path(entry.old_path, tasks):
+            continue
+        assert entry.old_path is not None and entry.path is not None
+        old_stem, new_stem = PurePosixPath(entry.old_path).stem, PurePosixPath(entry.path).stem
+        _, old = read_task(read(entry.old_blob), old_stem, entry.old_path)
+        new, _ = read_task(read(entry.new_blob), new_stem, entry.path)
+        if old is None or new is None or not isinstance(new.data, dict):
+            continue
+        same_title = title_key(old.title) == title_key(str(new.data.get("title", "")))
+        secret = Secret(
+            old_stem if old_stem != new_stem else "",
+            "" if same_title else old.title,
+            entry.old_path,
+            former=True,
+        )
+        if secret.id or secret.title:
+            out.append(secret)
+    return out
+
+
+#: A task file that says it is public (one line ``visibility: public``): untouched by the
+#: change, it is parsed only when its text may name a task the change touched.
+_SAYS_PUBLIC = re.compile(rb"^visibility:[ \t]*[\"']?public[\"']?[ \t]*(?:#.*)?$", re.M)
+
+
+def disclosures(
+    repo: Repo,
+    blobs: BlobReader,
+    tree: str,
+    tasks: str,
+    touched: set[str],
+    former: Sequence[Secret] = (),
+) -> list[Problem]:
+    """``names-internal-task`` (:mod:`duban.check.disclosure`) in the merged ``tree``: a
+    public task naming a task that is not public, where the change touched either of them
+    (it wrote the naming text, or made the named task internal, or gave it that title), or
+    naming its own internal past (``former``).
+
+    Every task file of the tree is read (one ``cat-file`` stream), but only the touched ones
+    and those that do not say they are public are parsed; an untouched public file only when
+    its text names a secret the change touched. (An untouched file that says it is public but
+    is not valid is not a secret here; ``validate`` and the build count it as one.)"""
+    public: list[tuple[str, Document]] = []
+    untouched: list[tuple[str, bytes]] = []
+    secrets: list[Secret] = [*former]
+    for entry in diff_entries(repo, EMPTY_TREE, tree, tasks.rstrip("/")):
+        if entry.path is None or not is_task_path(entry.path, tasks):
+            continue
+        raw = blobs.blob(entry.new_blob)
+        if raw is None:
+            continue
+        if entry.path not in touched and _SAYS_PUBLIC.search(raw) is not None:
+            untouched.append((entry.path, raw))
+            continue
+        doc, secret = read_task(raw, PurePosixPath(entry.path).stem, entry.path)
+        if doc is not None and entry.path in touched:
+            public.append((entry.path, doc))
+        if secret is not None:
+            secrets.append(secret)
+    if not secrets:
+        return []
+    problems = _named(public, Matcher(tuple(secrets)), None)
+    fresh = Matcher(tuple(s for s in secrets if s.path in touched))
+    if fresh.secrets:
+        suspects = []
+        for path, raw in untouched:
+            if fresh.named(raw.decode("utf-8", errors="replace")) is None:
+                continue
+            doc, _ = read_task(raw, PurePosixPath(path).stem, path)
+            if doc is not None:
+                suspects.append((path, doc))
+        problems += _named(suspects, fresh, touched)
+    return problems
+
+
+def _named(
+    docs: list[tuple[str, Document]], matcher: Matcher, touched: set[str] | None
+) -> list[Problem]:
+    """The findings in ``docs`` (of secrets in ``touched`` only, unless None)."""
+    return [
+        problem
+        for path, doc in docs
+        for problem, secret in findings(doc, matcher, PurePosixPath(path).stem)
+        if touched is None or secret.path in touched
+    ]
 
 
 def _conflict(path: str, base: str) -> Problem:

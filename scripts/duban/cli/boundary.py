@@ -70,7 +70,7 @@ def explain(exc: BaseException, lang: str) -> str:
     return str(exc)  # pragma: no cover - only the STOPPERS are passed here
 
 
-class DubanGroup(click.Group):
+class DubanGroup(localised.Group):
     """The ``duban`` group: runs a command, and is its error boundary; its help, and the
     usage errors of its commands, are in the reader's language (:mod:`duban.cli.help`)."""
 
@@ -79,17 +79,6 @@ class DubanGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta.setdefault(localised.ARGV_KEY, tuple(args))
         return super().parse_args(ctx, args)
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        lang = chosen_lang(ctx)
-        rows = [
-            (name, localised.short_help(command, lang))
-            for name, command in self.commands.items()
-            if not command.hidden
-        ]
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -6,12 +6,17 @@ import click
 
 from duban.calendar.clock import parse_date, today
 from duban.check.change import check_change as run_check
+from duban.problems import UserError
 from duban.render import problems as report
 from duban.text import Text
 
 from .boundary import OK, PROBLEMS
 from .options import as_of_option, format_option, lang_option, ledger_option
 
+STAGED = Text(
+    "注意：检查的是暂存区（git commit 将要提交的内容）",
+    "note: what is staged was checked (what git commit would commit)",
+)
 WORKING_TREE = Text(
     "注意：未给出 --head，检查的是工作区（包括尚未提交的修改）",
     "note: no --head given; the working tree was checked (uncommitted edits included)",
@@ -25,6 +30,11 @@ WORKING_TREE = Text(
     default=None,
     help="The revision to check (default: the working tree, uncommitted edits included).",
 )
+@click.option(
+    "--staged",
+    is_flag=True,
+    help="Without --head: check what is staged (what git commit would commit), as a hook.",
+)
 @click.option("--actor", help="Platform handle of who made the change (the PR author).")
 @click.option("--repo", default=".", show_default=True, help="The Git repository.")
 @ledger_option("Ledger folder in the repository.", dest="ledger_dir", as_path=False)
@@ -34,6 +44,7 @@ WORKING_TREE = Text(
 def check_change(
     base: str,
     head: str | None,
+    staged: bool,
     actor: str | None,
     repo: str,
     ledger_dir: str,
@@ -43,10 +54,14 @@ def check_change(
 ) -> int:
     """Refuse illegal changes to the ledger from BASE to HEAD (exit 1, one reason a line)."""
     day = parse_date(as_of) if as_of else today()
-    problems = run_check(repo, base, head, actor, ledger_dir, day)
+    if staged and head is not None:
+        raise UserError(
+            Text("--staged 与 --head 不能同时使用", "--staged and --head exclude each other")
+        )
+    problems = run_check(repo, base, head, actor, ledger_dir, day, staged=staged)
     if fmt == "text":
         if head is None:
-            click.echo(WORKING_TREE(lang), err=True)
+            click.echo((STAGED if staged else WORKING_TREE)(lang), err=True)
         if not actor:
             click.echo(report.NO_ACTOR(lang), err=True)
     out = report.REPORTERS[fmt](problems, lang)

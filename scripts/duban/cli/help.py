@@ -174,8 +174,27 @@ def localise(exc: click.UsageError) -> UsageError:
 
 def short_help(command: click.Command, lang: Lang) -> str:
     """The first sentence of a command's help, in ``lang``, for the list of commands."""
-    text = translate(command.help or "", lang).strip().splitlines()
-    return text[0] if text else ""
+    paragraph = translate(command.help or "", lang).strip().split("\n\n")[0]
+    first = paragraph.split("。")[0] + "。" if "。" in paragraph else paragraph
+    return " ".join(first.split()) if lang == "en" else first.replace("\n", "")
+
+
+class Group(click.Group):
+    """A command group whose list of commands shows each one's first line in the reader's
+    language (click would cut the English short)."""
+
+    context_class = HelpContext
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        lang = context_lang(ctx)
+        rows = [
+            (name, short_help(command, lang))
+            for name, command in self.commands.items()
+            if not command.hidden
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 def commands_of(group: click.Group) -> Iterable[click.Command]:

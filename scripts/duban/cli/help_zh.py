@@ -39,6 +39,7 @@ ZH: dict[str, str] = {
     ),
     "The trusted revision (the PR's base branch).": "可信的基准版本（合并请求的目标分支）。",
     "The revision to check (default: the working tree, uncommitted edits included).": "要检查的版本（默认为工作区，包括尚未提交的修改）。",
+    "Without --head: check what is staged (what git commit would commit), as a hook.": "不给 --head 时：检查暂存区（git commit 将要提交的内容），供提交前钩子使用。",
     "Platform handle of who made the change (the PR author).": "修改人的平台账号（合并请求的发起人）。",
     "The Git repository.": "Git 仓库。",
     "Today (YYYY-MM-DD; default: today in Asia/Shanghai).": "今天的日期（YYYY-MM-DD；默认为北京时间的今天）。",
@@ -72,6 +73,69 @@ ZH: dict[str, str] = {
     ),
     "The Git repository of the ledger (default: current folder).": "台账的 Git 仓库（默认为当前目录）。",
     "Read the whole history (ignore .duban-cache/).": "读取全部历史（不用 .duban-cache/ 缓存）。",
+    # demo
+    "Build the sample site from a generated Git history (pull requests by each unit's\nclerks), dated 2026-11-30, so its task pages show real audit trails.": "用生成的 Git 历史（各单位经办人的合并请求）生成示例网站，统计日期固定为 2026-11-30，任务页面显示真实的办理痕迹。",
+    "Also keep the generated Git repository in this new folder (to explore it).": "把生成的 Git 仓库另存到这个新目录（便于查看）。",
+    # new
+    "Create a task file with the next free id of its year (prompts when at a terminal).": "新建一个任务文件，编号取当年下一个空号（在终端中运行时逐项询问）。",
+    "What is to be done (督办事项).": "督办事项：要办的事。",
+    "Responsible unit: its code (or its exact name in units.yaml).": "责任单位：单位代码（或 units.yaml 中的准确名称）。",
+    "Co-handling units, comma separated (codes or exact names).": "协办单位，用逗号分隔（代码或准确名称）。",
+    "First responsible, a post, never a name (default 主要负责同志).": "第一责任人：写职务，不写姓名（默认“主要负责同志”）。",
+    "Date received, YYYY-MM-DD (default: today in the ledger's zone).": "收到日期，YYYY-MM-DD（默认为台账所在时区的今天）。",
+    "Deadline, YYYY-MM-DD (or --rule).": "完成时限，YYYY-MM-DD（或用 --rule）。",
+    "Deadline rule of rules.yaml counted from --received (or --deadline).": "按 rules.yaml 中的时限规则从收到日期起算（或用 --deadline）。",
+    "Work standard: what counts as done (工作标准).": "工作标准：怎样才算办结。",
+    "Priority (一般 normal, 重要 important, 紧急 urgent).": "紧急程度（normal 一般、important 重要、urgent 紧急）。",
+    "internal: kept off the public site.": "internal（内部）：不在公开网站上显示。",
+    "Where the task comes from (交办来源), e.g. a meeting.": "交办来源，例如某次会议。",
+    "Assigning unit (default: the only one in units.yaml).": "交办单位（默认为 units.yaml 中唯一的交办单位）。",
+    "Print the task file instead of writing it.": "只显示任务文件内容，不写入。",
+    # import
+    "Create one task file per row of a 交办单 sheet (.xlsx or .csv): all rows or none.": "按交办单（.xlsx 或 .csv）每行新建一个任务文件：要么全部写入，要么一个也不写。",
+    "Priority of rows without a 紧急程度 column or value.": "没有“紧急程度”列或该格为空时的紧急程度。",
+    "Visibility of rows without a 公开范围 column or value.": "没有“公开范围”列或该格为空时的公开范围。",
+    "Encoding of a .csv file (default: UTF-8, else GB18030).": ".csv 文件的编码（默认先按 UTF-8，不行再按 GB18030）。",
+    "Print the task files instead of writing them.": "只显示任务文件内容，不写入。",
+    # record
+    "Append one event of TYPE (code or Chinese name) to task ID, checked as validate and\n"
+    "check-change would; refused with the problems (exit 1), nothing written.": (
+        "给任务 ID 追加一条办理记录 TYPE（英文代码或中文名称），按 validate 和 check-change "
+        "的规则检查；不合规则列出问题并拒绝（退出码 1），不写入任何内容。"
+    ),
+    "Code of the unit recording the event (e.g. fgw).": "登记办理记录的单位代码（如 fgw）。",
+    "Date of the event (YYYY-MM-DD; default: today there).": (
+        "办理日期 YYYY-MM-DD（默认为台账所在时区的今天）。"
+    ),
+    "What was done (reasons, measures, how verified).": "说明（办理情况、延误原因和措施、核实方式等）。",
+    "The new deadline of an extension-approved (YYYY-MM-DD).": "同意延期后的新时限 YYYY-MM-DD。",
+    "The milestone title a milestone-reported reports.": "所反馈的阶段节点名称。",
+    "The new responsible unit of a reassigned.": "改派后的责任单位代码。",
+    "The new co-units of a reassigned (a,b; '' none).": (
+        "改派后的协办单位代码（用逗号分隔；写 '' 表示不再有协办单位）。"
+    ),
+    "Platform account committing it (default: first maintainer).": (
+        "提交这次修改的平台账号（默认为该单位的第一个维护人）。"
+    ),
+    "Today (YYYY-MM-DD; default: today in the ledger's zone).": (
+        "检查当日 YYYY-MM-DD（默认为台账所在时区的今天）。"
+    ),
+    "Check only; write nothing.": "只检查，不写入。",
+    "List the event types and exit.": "列出全部办理环节后退出。",
+    # export
+    "The ledger (台账) as an Excel workbook or a CSV file: one row per task, with status.": (
+        "把台账导出为 Excel 工作簿或 CSV 文件：每项任务一行，附办理状态。"
+    ),
+    "File to write.": "输出文件。",
+    "The day of the status columns (default: today there).": (
+        "状态各列的统计日期（默认为台账所在时区的今天）。"
+    ),
+    "Include internal tasks (not for publication).": "包括内部任务（不得对外公开）。",
+    # calendar
+    "The working-day calendar: ledger/calendar/YYYY.yaml from the holiday notice.": "工作日日历：由国务院办公厅节假日安排通知生成 ledger/calendar/YYYY.yaml。",
+    "The year's calendar file from the text of the holiday notice NOTICE (copied from a\nweb page into a text file) and the notices amending it, in order. Nothing is written\nwhen anything cannot be read with certainty (exit 1).": "由节假日安排通知 NOTICE 的文字（从网页复制到文本文件）及其后的补充、调整通知（按先后顺序）生成当年的日历文件。有任何一处不能确定的内容，就不写入（退出码为 1）。",
+    "Write the calendar file here (e.g. ledger/calendar/2027.yaml); default: stdout.": "把日历文件写到这里（如 ledger/calendar/2027.yaml）；默认输出到屏幕。",
+    "Overwrite an existing --out file.": "覆盖已有的 --out 文件。",
     # stats
     "Per-unit figures, scores and ranks for a period (measure 九), or --weekly trends.": (
         "各单位某统计期内的办理情况、得分和排名（措施九），或用 --weekly 按周看趋势。"

@@ -10,9 +10,16 @@ from duban import __version__
 from .audit import audit
 from .boundary import DubanGroup
 from .build import build, serve
+from .calendar_cmd import calendar_group
 from .check_change import check_change
+from .demo import demo
 from .due import due
-from .help import LANG_KEY, HelpContext, commands_of
+from .export import export
+from .help import HelpContext, commands_of
+from .import_cmd import import_tasks
+from .new import new
+from .options import group_lang_option
+from .record import record
 from .remind import remind
 from .stats import stats
 from .status import overdue, status
@@ -21,20 +28,32 @@ from .validate import validate
 
 @click.group(cls=DubanGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="duban")
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default=None,
-    is_eager=True,
-    expose_value=False,
-    callback=lambda ctx, _param, value: ctx.meta.update({LANG_KEY: value}) if value else None,
-    help="Language for people (default: $DUBAN_LANG or zh).",
-)
+@group_lang_option
 def main() -> None:
     """duban (督办): supervision ledger kept as YAML in Git."""
 
 
-for command in (validate, due, status, overdue, check_change, remind, build, serve, audit, stats):
+COMMANDS = (
+    validate,
+    due,
+    status,
+    overdue,
+    check_change,
+    new,
+    record,
+    import_tasks,
+    export,
+    calendar_group,
+    remind,
+    build,
+    serve,
+    audit,
+    demo,
+    stats,
+)
+"""Every command, in the order ``duban --help`` lists them."""
+
+for command in COMMANDS:
     main.add_command(command)
 for command in commands_of(main):
     command.context_class = HelpContext  # help in the reader's language

@@ -40,6 +40,23 @@ lang_option = click.option(
 """``--lang``: the command receives the picked language, never None."""
 
 
+def _remember_group_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.meta[LANG_KEY] = pick_lang(value)
+
+
+group_lang_option = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    is_eager=True,
+    expose_value=False,
+    callback=_remember_group_lang,
+    help="Language for people (default: $DUBAN_LANG or zh).",
+)
+"""``--lang`` of a command group (``duban --lang en status``): for its commands."""
+
+
 def ledger_option(
     help: str | None = "Ledger folder.", dest: str = "ledger", as_path: bool = True
 ) -> Callable[[F], F]:

@@ -76,8 +76,7 @@ def unit_calendar(
             event.add("dtstamp", stamp)
             event.add("dtstart", due)  # a date: an all-day event (no DTEND needed, RFC 5545)
             mark = "（暂定）" if provisional else ""
-            # Redacted before serialising: iCalendar folds long lines, which could split a name.
-            event.add("summary", view.redact(f"【{label}{mark}】{t.id} {t.title}"))
+            event.add("summary", f"【{label}{mark}】{t.id} {t.title}")
             light = LIGHT_LABELS[s.light].zh
             state_zh = STATE_LABELS[state].zh if state in STATE_LABELS else light
             event.add("description", f"任务状态: {light}; 本项: {state_zh}")

@@ -19,11 +19,23 @@ from duban.git import GIT_READ_FAILED, TASKS_PREFIX
 from duban.model import Ledger
 from duban.problems import Problem
 from duban.render.audit import KIND_LABELS
-from duban.text import label
+from duban.text import Text, label
 from duban.web.markup import hesc
-from duban.web.public import public_trails
+from duban.web.public import INTERNAL_PAST, public_trails
 
 MAX_FIELDS = 12
+
+#: The kinds of change the public trail adds (:func:`duban.web.public.public_trails`).
+PUBLIC_KIND_LABELS = {
+    **KIND_LABELS,
+    "published": Text("转为公开事项", "made public"),
+    "internal": Text(INTERNAL_PAST, "internal until then"),
+}
+#: Under the trail of a task with an internal past: why its events show more than its trail.
+KEPT_EVENTS = (
+    "本事项转为公开事项之前为内部事项，其间的变更记录不予公开；办理记录只增不改，"
+    "转为公开之前登记的办理记录仍予保留，列于上方“办理记录”中。\n"
+)
 
 
 def when(iso: str) -> str:
@@ -37,7 +49,7 @@ def via(change: Change) -> str:
 
 
 def what(change: Change, esc: Callable[[Any], str]) -> str:
-    lines = [esc(label(KIND_LABELS, change.kind))]
+    lines = [esc(label(PUBLIC_KIND_LABELS, change.kind))]
     fields = [f.text("zh") for f in change.fields]
     if len(fields) > MAX_FIELDS:
         fields = [*fields[:MAX_FIELDS], f"等 {len(fields)} 处"]
@@ -52,7 +64,7 @@ def change_units(change: Change, assigner: str) -> tuple[str, ...]:
     it adds; the assigning unit for creating the task and for any other change of its file
     (only the assigning unit may change task fields); none for a version that does not parse.
     """
-    if change.kind == "invalid":
+    if change.kind in ("invalid", "internal"):
         return ()
     if change.kind == "created":
         return (assigner,)
@@ -88,6 +100,11 @@ def render_trail(
     ]
     for change in trail.changes:
         c = change.commit
+        if change.kind == "internal":  # a run of versions that were not public: one line
+            rows.append(
+                f'<tr class="duban-internal-past"><td colspan="6">{esc(INTERNAL_PAST)}</td></tr>'
+            )
+            continue
         rows.append(
             f'<tr><td class="duban-date">{when(c.time)}</td>'
             f'<td class="duban-sha">{c.short_sha}</td>'
@@ -101,6 +118,8 @@ def render_trail(
         "直接写入主分支的修改; “登记单位”为该次变更所登记办理记录的单位, "
         "修改任务本身 (只能由交办单位进行) 记为交办单位。\n"
     )
+    if any(change.kind == "internal" for change in trail.changes):
+        note += "\n" + KEPT_EVENTS
     return "\n".join(rows) + note
 
 

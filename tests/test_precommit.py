@@ -1,0 +1,144 @@
+"""`.pre-commit-hooks.yaml`, run by the real pre-commit in a scratch ledger repository: a bad
+commit is blocked, a legal one goes through, a commit outside the ledger runs no hook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from support import ROOT, GitRepo, git_env, make_ledger, need, task_yaml
+
+pytestmark = [pytest.mark.slow, pytest.mark.packaging]
+
+TASK = "ledger/tasks/2026/ES-2026-0001.yaml"
+TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def _hook_repo(dest: Path) -> str:
+    """This repository as it is on disk (uncommitted edits included), committed in ``dest``:
+    pre-commit installs hooks from a commit of a repository."""
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, (f.decode() for f in files)):
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    repo = GitRepo(dest)
+    repo.commit("duban, for the pre-commit test")
+    return repo.git("rev-parse", "HEAD")
+
+
+@pytest.fixture(scope="module")
+def hooks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Path]:
+    """(hook repository, its commit, PRE_COMMIT_HOME shared by the tests of this module)."""
+    need(shutil.which("pre-commit"), "pre-commit", "pip install -e '.[test]'")
+    base = tmp_path_factory.mktemp("precommit")
+    sha = _hook_repo(base / "duban")
+    return base / "duban", sha, base / "home"
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = git_env()
+    env["PRE_COMMIT_HOME"] = str(home)
+    env["PATH"] = os.environ["PATH"]
+    return env
+
+
+@pytest.fixture
+def ledger_repo(tmp_path: Path, hooks: tuple[Path, str, Path]) -> GitRepo:
+    """A ledger repository with one open task on ``main``, a branch ``work`` for the clerk,
+    and both hooks installed (judging as fgw's clerk against ``main``)."""
+    hook_repo, sha, home = hooks
+    repo = GitRepo(tmp_path / "ledger-repo")
+    make_ledger(repo.path / "ledger")
+    task = repo.path / TASK
+    task.parent.mkdir(parents=True)
+    task.write_text(
+        task_yaml(
+            "ES-2026-0001",
+            received="2026-09-01",
+            events=["date: 2026-09-02, type: decomposed, by: zfb"],
+        ),
+        encoding="utf-8",
+    )
+    (repo.path / "README.md").write_text("示例台账\n", encoding="utf-8")
+    (repo.path / ".pre-commit-config.yaml").write_text(
+        f"""repos:
+  - repo: {hook_repo}
+    rev: {sha}
+    hooks:
+      - id: duban-validate
+      - id: duban-check-change
+        args: [--base, main, --actor, fgw-clerk]
+""",
+        encoding="utf-8",
+    )
+    repo.commit("ledger")
+    repo.git("checkout", "-q", "-b", "work")
+    done = subprocess.run(
+        ["pre-commit", "install"], cwd=repo.path, env=_env(home), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return repo
+
+
+def _commit(repo: GitRepo, home: Path, message: str) -> subprocess.CompletedProcess[str]:
+    repo.git("add", "-A")
+    return subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", "commit", "-q", "-m", message],
+        cwd=repo.path,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=900,  # the first commit builds the hook's environment
+    )
+
+
+def _append(repo: GitRepo, line: str) -> None:
+    path = repo.path / TASK
+    path.write_text(path.read_text(encoding="utf-8") + f"  - {{{line}}}\n", encoding="utf-8")
+
+
+def test_a_legal_commit_passes_and_a_bad_one_is_blocked(
+    ledger_repo: GitRepo, hooks: tuple[Path, str, Path]
+) -> None:
+    home = hooks[2]
+    _append(ledger_repo, f"date: {TODAY}, type: deployed, by: fgw")
+    done = _commit(ledger_repo, home, "fgw deployed")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert ledger_repo.git("log", "-1", "--format=%s") == "fgw deployed"
+
+    head = ledger_repo.git("rev-parse", "HEAD")
+    _append(ledger_repo, f"date: {TODAY}, type: progress-reported, by: czj")  # not fgw's part
+    done = _commit(ledger_repo, home, "czj's event by fgw's clerk")
+    assert done.returncode != 0
+    assert "event-not-actor" in done.stdout + done.stderr
+    assert ledger_repo.git("rev-parse", "HEAD") == head  # blocked
+
+    ledger_repo.git("checkout", "--", TASK)
+    (ledger_repo.path / TASK).write_text("id: ES-2026-0001\ntitle：全角冒号\n", encoding="utf-8")
+    done = _commit(ledger_repo, home, "broken YAML")
+    assert done.returncode != 0
+    shown = done.stdout + done.stderr  # git shows the hook's output on stderr
+    assert "duban validate" in shown and "Failed" in shown and "yaml-syntax" in shown
+    assert ledger_repo.git("rev-parse", "HEAD") == head
+
+
+def test_a_commit_outside_the_ledger_runs_no_duban(
+    ledger_repo: GitRepo, hooks: tuple[Path, str, Path]
+) -> None:
+    (ledger_repo.path / "README.md").write_text("示例台账（说明）\n", encoding="utf-8")
+    done = _commit(ledger_repo, hooks[2], "readme")
+    assert done.returncode == 0, done.stdout + done.stderr
+    shown = done.stdout + done.stderr
+    assert shown.count("(no files to check)Skipped") == 2, shown
