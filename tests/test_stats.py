@@ -43,7 +43,7 @@ from duban.load.scoring import DEFAULT_SCORING, load_scoring
 from duban.model import Ledger
 from duban.render.stats import FIGURE_KEYS, render_stats
 from duban.stats.figures import ledger_stats, outcome, rate, unit_stats
-from duban.stats.periods import counted_on, month, parse_period, quarter, span, year
+from duban.stats.periods import counted_on, following, month, parse_period, quarter, span, year
 from duban.stats.records import Stats, UnitStats
 from duban.stats.trend import standing, week_ends, weekly
 from duban.status.select import ledger_status
@@ -275,6 +275,16 @@ def test_the_period_is_that_of_the_deadline_in_force(ledger: Ledger) -> None:
 def test_periods(text: str, start: date, end: date) -> None:
     period = parse_period(text)
     assert (period.start, period.end) == (start, end)
+
+
+def test_the_following_period() -> None:
+    assert following(month(2026, 11)) == month(2026, 12)
+    assert following(month(2026, 12)) == month(2027, 1)
+    assert following(quarter(2026, 4)) == quarter(2027, 1)
+    assert following(quarter(2026, 2)) == quarter(2026, 3)
+    assert following(year(2026)) == year(2027)
+    nov = span(date(2026, 11, 1), date(2026, 11, 10))
+    assert following(nov) == span(date(2026, 11, 11), date(2026, 11, 20))
 
 
 def test_period_labels() -> None:

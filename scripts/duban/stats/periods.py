@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar as _cal
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from duban.problems import UserError
 from duban.status.records import TaskStatus
@@ -93,6 +93,22 @@ def parse_period(text: str) -> Period:
     )
 
 
+def following(period: Period) -> Period:
+    """The next period of the same kind (the bulletin's 下期到期): the next month, quarter or
+    year; after a span, the span of the same length that follows it."""
+    if m := _MONTH.match(period.code):
+        y, n = int(m[1]), int(m[2])
+        return month(y + n // 12, n % 12 + 1)
+    if m := _QUARTER.match(period.code):
+        y, n = int(m[1]), int(m[2])
+        return quarter(y + n // 4, n % 4 + 1)
+    if _YEAR.match(period.code):
+        return year(int(period.code) + 1)
+    length = period.end - period.start
+    start = period.end + timedelta(days=1)
+    return span(start, start + length)
+
+
 def counted_on(status: TaskStatus) -> date:
     """The day that decides a task's period: its deadline in force on the status date."""
     return status.deadline
@@ -102,4 +118,14 @@ def in_period(status: TaskStatus, period: Period) -> bool:
     return counted_on(status) in period
 
 
-__all__ = ["Period", "counted_on", "in_period", "month", "parse_period", "quarter", "span", "year"]
+__all__ = [
+    "Period",
+    "counted_on",
+    "following",
+    "in_period",
+    "month",
+    "parse_period",
+    "quarter",
+    "span",
+    "year",
+]
