@@ -105,6 +105,16 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "找不到台账目录",
         "no such ledger folder",
     ),
+    "stats bad period": (
+        ["stats", "--ledger", "{ledger}", "--period", "2026-13"],
+        "无法识别的统计期",
+        "unknown period",
+    ),
+    "stats xlsx without out": (
+        ["stats", "--ledger", "{ledger}", "--format", "xlsx"],
+        "--out",
+        "needs --out",
+    ),
     "status unknown unit": (
         ["status", "--ledger", "{ledger}", "--unit", "zzz"],
         "未知的单位代码",

@@ -21,6 +21,7 @@ from duban.check.roster import roster_problems
 from duban.load.calendar import load_calendar
 from duban.load.layout import Layout
 from duban.load.rules import load_rules
+from duban.load.scoring import load_scoring
 from duban.load.settings import load_config, load_units
 from duban.load.yamlload import load_file
 from duban.model import Ledger, LedgerConfig, Task, Unit
@@ -39,6 +40,7 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     task_files, misnamed, irregular = layout.scan()
     problems += unit_problems + roster_problems(units) + rule_problems + calendar_problems
     problems += _hygiene_problems(layout)
+    problems += load_scoring(root)[1]  # optional; duban stats reads it again to score
     problems += _layout_problems(layout, misnamed)
     problems += [layout.irregular_problem(path) for path in irregular]
     tasks, task_problems = _load_tasks(layout, task_files, config, units, rules, calendar)

@@ -45,6 +45,10 @@ CLICK_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"^No such option:? '?([^'\s]+?)'?\.?$", r"没有选项 \1。"),
         (r"^No such command '(.*)'\. Did you mean (.*)\?$", r"没有命令“\1”（是否想用 \2？）。"),
+        (
+            r"^No such command '(.*)'\. \(Did you mean one of: (.*)\?\)$",
+            r"没有命令“\1”（是否想用 \2 之一？）。",
+        ),
         (r"^No such command '(.*)'\.$", r"没有命令“\1”。"),
         (r"^Missing option '(.*)'\.?$", r"缺少选项 \1。"),
         (r"^Missing argument '(.*)'\.?$", r"缺少参数 \1。"),

@@ -136,4 +136,17 @@ ZH: dict[str, str] = {
     "The year's calendar file from the text of the holiday notice NOTICE (copied from a\nweb page into a text file) and the notices amending it, in order. Nothing is written\nwhen anything cannot be read with certainty (exit 1).": "由节假日安排通知 NOTICE 的文字（从网页复制到文本文件）及其后的补充、调整通知（按先后顺序）生成当年的日历文件。有任何一处不能确定的内容，就不写入（退出码为 1）。",
     "Write the calendar file here (e.g. ledger/calendar/2027.yaml); default: stdout.": "把日历文件写到这里（如 ledger/calendar/2027.yaml）；默认输出到屏幕。",
     "Overwrite an existing --out file.": "覆盖已有的 --out 文件。",
+    # stats
+    "Per-unit figures, scores and ranks for a period (measure 九), or --weekly trends.": (
+        "各单位某统计期内的办理情况、得分和排名（措施九），或用 --weekly 按周看趋势。"
+    ),
+    "Month 2026-11, quarter 2026-Q4 or year 2026 (default: the month of --as-of).": (
+        "统计期：月份 2026-11、季度 2026-Q4 或年份 2026（默认为 --as-of 所在月份）。"
+    ),
+    "First day of the period (YYYY-MM-DD), with --to.": "统计期的第一天（YYYY-MM-DD），与 --to 同用。",
+    "Last day of the period (YYYY-MM-DD), with --from.": "统计期的最后一天（YYYY-MM-DD），与 --from 同用。",
+    "Count internal tasks too (not public).": "同时统计内部任务（不公开）。",
+    "The trend: status as of each Sunday of a year.": "趋势：一年中截至每个星期日的办理情况。",
+    "The year of --weekly (default: that of --as-of).": "--weekly 统计的年份（默认为 --as-of 所在年份）。",
+    "Write to this file (required for xlsx) instead of printing.": "写入该文件而不是输出到屏幕（xlsx 格式必须给出）。",
 }

@@ -21,6 +21,7 @@ from .new import new
 from .options import group_lang_option
 from .record import record
 from .remind import remind
+from .stats import stats
 from .status import overdue, status
 from .validate import validate
 
@@ -48,6 +49,7 @@ COMMANDS = (
     serve,
     audit,
     demo,
+    stats,
 )
 """Every command, in the order ``duban --help`` lists them."""
 

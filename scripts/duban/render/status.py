@@ -118,6 +118,7 @@ def task_record(
         "completed_on": _d(s.completed_on),
         "closed_on": _d(s.closed_on),
         "on_time": s.on_time,
+        "extended_after_deadline": s.extended_after_deadline,
         "days_overdue": s.days_overdue,
         "obligations": [obligation_record(o) for o in items],
     }

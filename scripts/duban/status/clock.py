@@ -49,31 +49,73 @@ def clock(task: Task, as_of: date) -> Clock:
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    """The completion deadline in force, and the task field that sets it."""
+    """The completion deadline in force, the task field that sets it, and the deadline the
+    completion is judged by (measures 八, 九).
+
+    An extension approved while the deadline in force had not passed moves both. One approved
+    after it had passed (逾期后延期) moves the deadline in force (the work goes on, the lights
+    follow it) but not :attr:`judged_by`: the completion counts as late (超时办结: 超过办结时限
+    才提出延期申请的按超时办结), and no later extension relieves it."""
 
     due: Due
-    """The date, and whether it is provisional."""
+    """The date in force, and whether it is provisional."""
     field: tuple[str | int, ...]
     """``("deadline",)``, ``("deadline_rule",)`` or ``("events", i, "deadline")``."""
+    judged: date | None = None
+    """The deadline the completion is judged by (None: :attr:`due`)."""
+    extended: bool = False
+    """Extended in time only: every extension was approved by the deadline then in force."""
+    extended_after_deadline: bool = False
+    """An extension was approved after the deadline then in force had passed (逾期后延期)."""
+
+    @property
+    def judged_by(self) -> date:
+        """The deadline the completion is judged by: on time when completed by it."""
+        return self.judged or self.due.date
 
 
 def effective_deadline(task: Task, ledger: Ledger, as_of: date) -> Deadline:
-    """The deadline in force on ``as_of`` and the field that sets it.
+    """The deadline in force on ``as_of``, the field that sets it, and the deadline the
+    completion is judged by.
 
     The latest ``extension-approved`` event up to ``as_of`` wins; else the explicit deadline;
-    else the ``deadline_rule`` (``ledger/rules.yaml``) applied to ``received``.
+    else the ``deadline_rule`` (``ledger/rules.yaml``) applied to ``received``. Extensions are
+    taken in order: one dated on or before the deadline then in force is in time (it moves the
+    judged deadline too); one dated after it is late (逾期后延期): from then on the judged
+    deadline stays the one that had passed.
     """
-    calendar = ledger.calendar
+    original = _original_deadline(task, ledger)
     extensions = [
         e
         for e in task.events
         if e.type == "extension-approved" and e.date <= as_of and e.deadline is not None
     ]
-    if extensions:
-        last = extensions[-1]
-        assert last.deadline is not None
-        due = Due(last.deadline, calendar.is_estimated(last.deadline))
-        return Deadline(due, ("events", last.index, "deadline"))
+    if not extensions:
+        return original
+    in_force = judged = original.due.date
+    late = False
+    for event in extensions:
+        assert event.deadline is not None
+        if event.date > in_force:
+            late = True
+        elif not late:
+            judged = event.deadline
+        in_force = event.deadline
+    last = extensions[-1]
+    assert last.deadline is not None
+    due = Due(last.deadline, ledger.calendar.is_estimated(last.deadline))
+    return Deadline(
+        due,
+        ("events", last.index, "deadline"),
+        judged=judged,
+        extended=not late,
+        extended_after_deadline=late,
+    )
+
+
+def _original_deadline(task: Task, ledger: Ledger) -> Deadline:
+    """The deadline as assigned: the explicit one, else the ``deadline_rule``'s."""
+    calendar = ledger.calendar
     if task.deadline is not None:
         return Deadline(Due(task.deadline, calendar.is_estimated(task.deadline)), ("deadline",))
     rule = ledger.rules.get(task.deadline_rule or "")

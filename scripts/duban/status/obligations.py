@@ -63,20 +63,25 @@ class Judge:
     now: date
     """The day unmet duties are judged on (a closed task's closing date)."""
     warning_days: int
-    explanations: tuple[date, ...]
-    """The dates of the task's ``delay-explained`` events up to the status date."""
+    explanations: tuple[Event, ...]
+    """The task's ``delay-explained`` events up to the status date."""
 
     def late(self, due: date, when: date) -> int:
         """Working days from ``due`` to ``when`` (0 when not after)."""
         return max(0, self.calendar.working_days_between(due, when)) if when > due else 0
 
-    def explained(self, due: date) -> bool:
-        """An explanation was given once the item was due soon (within ``warning_days``
-        working days of ``due``) or late (measure 六)."""
-        if not self.explanations:
-            return False
+    def explained(self, due: date, met: Event | None = None) -> bool:
+        """An explanation covers the item due on ``due`` (met by ``met``, None while unmet):
+        it was recorded while the item was still unmet (before ``met`` in the task's events)
+        and due soon (within ``warning_days`` working days of ``due``) or overdue (measure
+        六: 对未按照要求完成的，及时说明原因). An explanation recorded after the item was met,
+        or long before it fell due, covers nothing."""
         within = self.calendar.working_days_between
-        return any(d >= due or within(d, due) <= self.warning_days for d in self.explanations)
+        return any(
+            (met is None or e.index < met.index)
+            and (e.date >= due or within(e.date, due) <= self.warning_days)
+            for e in self.explanations
+        )
 
     def __call__(self, duty: Duty) -> Obligation:
         """The obligation ``duty`` as it stands on :attr:`now`."""
@@ -104,7 +109,7 @@ class Judge:
             met_on=met_on,
             days_late=late,
             field=duty.field,
-            explained=state in ("overdue", "met-late") and self.explained(due),
+            explained=state in ("overdue", "met-late") and self.explained(due, met),
             unit=duty.unit,
             implied=implied,
         )
@@ -116,7 +121,7 @@ def judge(ledger: Ledger, clock: Clock) -> Judge:
         calendar=ledger.calendar,
         now=clock.now,
         warning_days=ledger.config.warning_days,
-        explanations=tuple(e.date for e in clock.events if e.type == "delay-explained"),
+        explanations=tuple(e for e in clock.events if e.type == "delay-explained"),
     )
 
 

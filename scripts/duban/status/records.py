@@ -127,9 +127,25 @@ class TaskStatus:
     """The standing completion report (not undone by a ``sent-back``)."""
     closed_on: date | None
     on_time: bool | None
-    """Completed by the deadline; None while not completed."""
+    """Completed by the deadline it is judged by (:attr:`judged_by`); None while not
+    completed."""
     soon_until: date | None = None
     """The last day of the warning window."""
+    judged_by: date | None = None
+    """The deadline the completion is judged by (measure 九): :attr:`deadline`, unless an
+    extension was approved after the deadline then in force had passed (the one that passed
+    then stays the judge). None: :attr:`deadline`."""
+    extended: bool = False
+    """The deadline was extended, each time in time (延期; on time when met: 延期办结)."""
+    extended_after_deadline: bool = False
+    """An extension was approved after the deadline then in force had passed (逾期后延期):
+    the completion counts as late (超时办结)."""
+    days_late: int = 0
+    """Working days the completion was late (after :attr:`judged_by`), or, not completed, how
+    far the task is past its deadline in force; 0 when neither."""
+    delay_explained: bool = False
+    """Late or past its deadline, and a ``delay-explained`` recorded while the completion was
+    unmet and due soon or overdue covers it (measure 六)."""
     overdue: tuple[Obligation, ...] = field(init=False)
     due_soon: tuple[Obligation, ...] = field(init=False)
     days_overdue: int = field(init=False)

@@ -29,6 +29,13 @@ Decisions, and why:
 
 - **Deadline.** The explicit ``deadline``, or its ``deadline_rule`` applied to ``received``;
   the latest ``extension-approved`` event (by the assigning unit) replaces it.
+- **An extension approved after the deadline had passed does not make the task on time**
+  (settled policy, issue 14): the obligations and the light follow the new deadline (the
+  work goes on), but the completion is judged by the deadline that had passed
+  (:attr:`TaskStatus.judged_by`): it counts as late (超时办结; 超过办结时限才提出延期申请的按
+  超时办结), and the task is marked ``extended_after_deadline`` (逾期后延期). An extension
+  approved by the deadline then in force moves both, and a task completed by it is on time
+  (``extended``: 延期办结, counted apart by ``duban stats``).
 - **progress-feedback is not asked of short tasks.** When the task's deadline is on or before
   the progress-feedback due date, the completion report *is* the progress report (measure 七
   asks for feedback on tasks still running after 10 working days), so the obligation is left
@@ -55,9 +62,12 @@ Decisions, and why:
   is not asked when its rule has no period for the task's priority.
 - Events dated after ``as_of`` are ignored: the status is the one of that day.
 - ``explained``: for an overdue or late item, a ``delay-explained`` event (measure 六: reason
-  and catch-up measures) was recorded once the item was due soon or late — dated at most
-  ``warning_days`` working days before its due date, or later. One explanation covers every
-  item of the task in that state at its date.
+  and catch-up measures) was recorded while the item was unmet and due soon or late — dated
+  at most ``warning_days`` working days before its due date, or later, and before the event
+  that met it. One explanation covers every item of the task in that state at its date; an
+  explanation recorded after an item was met covers nothing of it (it cannot excuse a delay
+  already over). :attr:`TaskStatus.delay_explained` is the same judgment for the completion
+  against :attr:`TaskStatus.judged_by`.
 
 The steps, each a function of its own: :func:`~duban.status.clock.clock` (events up to
 ``as_of``, the current cycle), :func:`~duban.status.clock.effective_deadline`,
@@ -142,6 +152,14 @@ def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
     )
     soon_until = window_end(ledger.calendar, as_of, ledger.config.warning_days)
     completed = done.standing
+    judged_by = deadline.judged_by
+    days_late, explained = 0, False
+    if completed is not None and completed.date > judged_by:
+        days_late = assess.late(judged_by, completed.date)
+        explained = assess.explained(judged_by, completed)
+    elif completed is None and now.now > deadline.due.date:
+        days_late = assess.late(deadline.due.date, now.now)
+        explained = assess.explained(deadline.due.date)
     return TaskStatus(
         task=task,
         as_of=as_of,
@@ -151,6 +169,11 @@ def task_status(task: Task, ledger: Ledger, as_of: date) -> TaskStatus:
         obligations=tuple(obligations),
         completed_on=completed.date if completed else None,
         closed_on=now.closed_on,
-        on_time=(completed.date <= deadline.due.date) if completed else None,
+        on_time=(completed.date <= judged_by) if completed else None,
         soon_until=soon_until,
+        judged_by=judged_by,
+        extended=deadline.extended,
+        extended_after_deadline=deadline.extended_after_deadline,
+        days_late=days_late,
+        delay_explained=explained,
     )

@@ -4,8 +4,10 @@ Three charts, each a standalone ``.svg`` file shown with ``<img>``:
 
 - ``by-light.svg``: how many public tasks have each light;
 - ``by-unit.svg``: per responsible unit, its tasks stacked by light;
-- ``by-month.svg``: per month of deadline (last 12 months up to the as-of date), tasks
-  completed on time, completed late, and past their deadline without completion.
+- ``by-month.svg``: per month of deadline in force (last 12 months up to the as-of date),
+  tasks completed on time, completed late, and past their deadline without completion — the
+  period rule and outcomes of ``duban stats`` (:mod:`duban.stats.periods`,
+  :func:`duban.stats.figures.outcome`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from duban.stats.figures import outcome
+from duban.stats.periods import counted_on
 from duban.status.records import LIGHT_LABELS, LIGHTS, TaskStatus
 from duban.web.markup import esc as escape
 from duban.web.public import PublicView
@@ -144,14 +148,13 @@ def by_month(statuses: Sequence[TaskStatus], as_of: date) -> str:
     months = _months(as_of)
     index = {ym: i for i, ym in enumerate(months)}
     series = {key: [0] * len(months) for key in ("on-time", "late", "missed")}
+    kinds = {"on-time": "on-time", "late": "late", "open-overdue": "missed"}
     for s in statuses:
-        i = index.get((s.deadline.year, s.deadline.month))
-        if i is None:
-            continue
-        if s.on_time is not None:
-            series["on-time" if s.on_time else "late"][i] += 1
-        elif s.deadline < as_of:
-            series["missed"][i] += 1
+        day = counted_on(s)  # the period rule of duban stats
+        i = index.get((day.year, day.month))
+        key = kinds.get(outcome(s))
+        if i is not None and key is not None:
+            series[key][i] += 1
     top = max((max(v) for v in series.values()), default=0) or 1
     width, left, bottom, plot_h = 620, 40, 240, 160
     slot = (width - left - 10) / len(months)

@@ -11,10 +11,12 @@ import re
 import string
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
+from duban.stats.figures import rate as stats_rate
+from duban.stats.records import Rate
 from duban.status.records import LIGHT_LABELS, STATE_LABELS, TaskStatus
 
 #: ASCII punctuation that is syntax only where a line starts (``-``, ``1.``, ``???``): left
@@ -89,19 +91,10 @@ def state_badge(state: str) -> str:
     return f'<span class="duban-state duban-st-{state}">{STATE_LABELS[state].zh}</span>'
 
 
-class Rate(NamedTuple):
-    """The on-time rate (按期办结率) of some tasks, as counts."""
-
-    on_time: int
-    """Tasks completed within their deadline."""
-    total: int
-    """Tasks completed (done or closed)."""
-
-
 def rate(statuses: Iterable[TaskStatus]) -> Rate:
-    """(completed on time, completed): 按期办结率 counts tasks completed (done or closed)."""
-    judged = [s.on_time for s in statuses if s.on_time is not None]
-    return Rate(sum(1 for x in judged if x), len(judged))
+    """The on-time rate (按期办结率) as counts: on time / (completed + open overdue), the
+    one rule of ``duban stats`` (:func:`duban.stats.figures.rate`)."""
+    return stats_rate(statuses)
 
 
 def rate_text(on_time: int, total: int) -> str:

@@ -19,7 +19,8 @@ def overview(ctx: PageContext) -> str:
         "红灯: 有事项已过时限仍未办理; 黄灯: 有事项将在 "
         f"{config.warning_days} 个工作日内到期; 绿灯: 正常推进; "
         "已办结: 已报送完成情况, 待交办单位核实; 已销号: 已核实销号。"
-        "按期办结率: 已办结(含已销号)任务中在完成时限内报送完成的比例。\n\n"
+        "按期办结率: 按期办结任务数占已办结(含已销号)与逾期未办结任务数之和的比例; "
+        "逾期后才批准延期的按超时办结计(与 duban stats 同一规则)。\n\n"
     )
     overdue = len(listed_items(ctx, "overdue"))  # as listed
     soon = len(listed_items(ctx, "soon"))

@@ -58,7 +58,8 @@ def deadline_text(links: Links, s: TaskStatus) -> str:
         text += f"（按{link}计算, 规则 <code>{hesc(t.deadline_rule)}</code>）"
     approved = extensions(s)
     if approved and approved[-1].deadline == s.deadline:
-        text += f"（{approved[-1].date.isoformat()} 同意延期）"
+        late = "逾期后延期, " if s.extended_after_deadline else ""
+        text += f"（{late}{approved[-1].date.isoformat()} 同意延期）"
     return text
 
 
