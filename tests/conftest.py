@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import make_ledger
+from support import make_ledger, run_cli
 from support.site import Built, build, make_repo, site_git
 
 
@@ -36,8 +36,18 @@ def built_site(site_repo_template: Path, tmp_path_factory: pytest.TempPathFactor
     return build(repo, base / "out", strict=True)
 
 
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample ledger's site as ``duban demo --out`` builds it (README command 1): the
+    site a reader sees, with the sample's footer fields. Read it, never change it."""
+    out = tmp_path_factory.mktemp("demo-site") / "site"
+    result = run_cli("demo", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that needs the built site is slow (it may be the one that builds it)."""
     for item in items:
-        if "built_site" in getattr(item, "fixturenames", ()):
+        if {"built_site", "demo_site"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)

@@ -104,7 +104,7 @@ def expected_t1(shas: dict[str, str]) -> list[dict[str, object]]:
         "deadline": "2026-07-31",
         "note": "同意延期一个月",
     }
-    ext_text = "新增办理记录: 2026-06-26 同意延期 (zfb)；新时限 2026-07-31；同意延期一个月"
+    ext_text = "新增办理记录：2026-06-26 同意延期（zfb）；新时限 2026-07-31；同意延期一个月"
     done = {"date": "2026-07-20", "type": "completed", "by": "fgw"}
     title = ("制定示例工作方案", "制定示例工作方案 (修订)")
     return [
@@ -130,14 +130,14 @@ def expected_t1(shas: dict[str, str]) -> list[dict[str, object]]:
             "modified",
             "M",
             T1,
-            f"修改；时限: 2026-06-30 → 2026-07-31；{ext_text}",
+            f"修改；时限：2026-06-30 → 2026-07-31；{ext_text}",
             [
                 {
                     "field": "$.deadline",
                     "op": "changed",
                     "old": "2026-06-30",
                     "new": "2026-07-31",
-                    "text": "时限: 2026-06-30 → 2026-07-31",
+                    "text": "时限：2026-06-30 → 2026-07-31",
                 },
                 {"field": "$.events[1]", "op": "added", "old": None, "new": ext, "text": ext_text},
             ],
@@ -152,14 +152,14 @@ def expected_t1(shas: dict[str, str]) -> list[dict[str, object]]:
             "modified",
             "M",
             T1,
-            "修改；新增办理记录: 2026-07-20 已完成 (fgw)",
+            "修改；新增办理记录：2026-07-20 已完成（fgw）",
             [
                 {
                     "field": "$.events[2]",
                     "op": "added",
                     "old": None,
                     "new": done,
-                    "text": "新增办理记录: 2026-07-20 已完成 (fgw)",
+                    "text": "新增办理记录：2026-07-20 已完成（fgw）",
                 }
             ],
         ),
@@ -185,14 +185,14 @@ def expected_t1(shas: dict[str, str]) -> list[dict[str, object]]:
             "repaired",
             "M",
             T1,
-            f"格式已修正；标题: {title[0]} → {title[1]}",
+            f"格式已修正；标题：{title[0]} → {title[1]}",
             [
                 {
                     "field": "$.title",
                     "op": "changed",
                     "old": title[0],
                     "new": title[1],
-                    "text": f"标题: {title[0]} → {title[1]}",
+                    "text": f"标题：{title[0]} → {title[1]}",
                 }
             ],
         ),
@@ -275,7 +275,7 @@ def test_english_and_text_output(history: tuple[GitRepo, dict[str, str]]) -> Non
     )
     text = trail_text(trail)
     assert "2026-06-26 10:15 (北京时间)  李强  PR #1" in text
-    assert "    时限: 2026-06-30 → 2026-07-31" in text
+    assert "    时限：2026-06-30 → 2026-07-31" in text
     assert "直接提交, 未经合并请求审核" in text
 
 
@@ -288,7 +288,7 @@ def test_cli_json_text_and_errors(history: tuple[GitRepo, dict[str, str]]) -> No
     assert _strip(payload) == expected_t1(shas)
     assert payload["problems"] == []
     text = run_cli(*args)
-    assert text.exit_code == 0 and "新增办理记录: 2026-07-20 已完成 (fgw)" in text.stdout
+    assert text.exit_code == 0 and "新增办理记录：2026-07-20 已完成（fgw）" in text.stdout
     for out in (result.output, text.output):
         assert "@" not in out and "secret-mail" not in out  # never an e-mail address
     missing = run_cli("audit", "ES-2099-0001", "--ledger-repo", repo.path)
@@ -468,10 +468,10 @@ def test_diff_items_and_labels() -> None:
         ("$.events[1]", "changed"),
     ]
     assert [c.text() for c in changes] == [
-        "新增交办来源: 州政府常务会议",
-        "协办单位: czj → czj、jyj",
-        "紧急程度: 一般 → 紧急",
-        "修改办理记录: 2026-03-05 已部署 (fgw) → 2026-03-06 已部署 (fgw)",
+        "新增交办来源：州政府常务会议",
+        "协办单位：czj → czj、jyj",
+        "紧急程度：一般 → 紧急",
+        "修改办理记录：2026-03-05 已部署（fgw） → 2026-03-06 已部署（fgw）",
     ]
     removed = diff_task(new, {**new, "events": new["events"][1:]})
     assert [(c.field, c.op) for c in removed] == [("$.events[0]", "removed")]
@@ -479,11 +479,11 @@ def test_diff_items_and_labels() -> None:
         "visibility: public → internal"
     )
     assert describe(FieldChange("$.visibility", "changed", "public", "internal")) == (
-        "公开范围: 公开 → 内部"
+        "公开范围：公开 → 内部"
     )
     emptied = FieldChange("$.owner.co_units", "changed", ["czj"], [])
     assert (describe(emptied), describe(emptied, "en")) == (
-        "协办单位: czj → (无)",
+        "协办单位：czj → （无）",
         "co-units: czj → (none)",
     )
 

@@ -103,6 +103,18 @@ class LedgerConfig:
     fictional: bool = False
     """The sample ledger says so on every page."""
     notice: str = ""
+    host: str = ""
+    """主办单位: the office that publishes the site (shown in the footer)."""
+    operator: str = ""
+    """承办单位: the office that runs it."""
+    site_id_code: str = ""
+    """网站标识码 (e.g. ``5200000001``), also the ``SiteIDCode`` meta tag."""
+    icp: str = ""
+    """ICP备案号 (e.g. ``黔ICP备00000000号``)."""
+    police_record: str = ""
+    """公安机关备案号 (公网安备 ``52000002000001``号)."""
+    gov_mark: str = ""
+    """党政机关网站标识: an image in the site's assets (a path relative to the site root)."""
     where: Location = Location("ledger.yaml")
 
 

@@ -4,7 +4,7 @@
 the ``milestones`` and ``events`` lists item by item (an appended event is one "added" item,
 not a rewritten list). Each ``FieldChange`` carries stable machine fields (JSON path, op,
 old, new); ``describe`` turns it into Chinese or English:
-"时限: 2026-06-30 → 2026-07-31", "新增办理记录: 2026-06-20 已完成 (fgw)".
+"时限：2026-06-30 → 2026-07-31", "新增办理记录：2026-06-20 已完成（fgw）".
 """
 
 from __future__ import annotations
@@ -199,30 +199,31 @@ def field_label(path: str, lang: str = "zh") -> str:
 
 
 def describe(change: FieldChange, lang: str = "zh") -> str:
-    """One line for people: ``时限: 2026-06-30 → 2026-07-31``."""
+    """One line for people: ``时限：2026-06-30 → 2026-07-31``."""
     key = _field_key(change.field)
     name = field_label(change.field, lang)
     old, new = (_value(key, v, lang) for v in (change.old, change.new))
     if change.op == "added":
-        return Text(f"新增{name}: {new}", f"{name} added: {new}")(lang)
+        return Text(f"新增{name}：{new}", f"{name} added: {new}")(lang)
     if change.op == "removed":
-        return Text(f"删除{name}: {old}", f"{name} removed: {old}")(lang)
+        return Text(f"删除{name}：{old}", f"{name} removed: {old}")(lang)
     if key in _LIST_FIELDS:
-        return Text(f"修改{name}: {old} → {new}", f"{name} changed: {old} → {new}")(lang)
-    return f"{name}: {old} → {new}"
+        return Text(f"修改{name}：{old} → {new}", f"{name} changed: {old} → {new}")(lang)
+    return Text(f"{name}：{old} → {new}", f"{name}: {old} → {new}")(lang)
 
 
 def _value(key: str, value: Any, lang: str) -> str:
     if key == "events" and isinstance(value, dict):
         return event_text(value, lang)
     if key == "milestones" and isinstance(value, dict):
-        return f"{_plain(value.get('title'), lang)} ({_plain(value.get('due'), lang)})"
+        title, due = _plain(value.get("title"), lang), _plain(value.get("due"), lang)
+        return Text(f"{title}（{due}）", f"{title} ({due})")(lang)
     if isinstance(value, str) and value in VALUE_LABELS.get(key, {}):
         return label(VALUE_LABELS[key], value, lang)
     return _plain(value, lang)
 
 
-_NONE = Text("(无)", "(none)")
+_NONE = Text("（无）", "(none)")
 _YES = Text("是", "yes")
 _NO = Text("否", "no")
 _LIST_SEP = Text("、", ", ")
@@ -245,11 +246,12 @@ def _plain(value: Any, lang: str) -> str:
 
 
 def event_text(event: dict[str, Any], lang: str = "zh") -> str:
-    """``2026-06-20 已完成 (fgw)``, with the new deadline, milestone and note if any."""
+    """``2026-06-20 已完成（fgw）``, with the new deadline, milestone and note if any."""
     kind = event.get("type")
     known = isinstance(kind, str) and kind in EVENT_LABELS
     kind_text = EVENT_LABELS[kind](lang) if isinstance(kind, str) and known else _plain(kind, lang)
-    text = f"{_plain(event.get('date'), lang)} {kind_text} ({_plain(event.get('by'), lang)})"
+    when, by = _plain(event.get("date"), lang), _plain(event.get("by"), lang)
+    text = Text(f"{when} {kind_text}（{by}）", f"{when} {kind_text} ({by})")(lang)
     sep = _PART_SEP(lang)
     if "deadline" in event:
         text += sep + _NEW_DEADLINE(lang) + _plain(event["deadline"], lang)

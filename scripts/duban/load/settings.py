@@ -79,6 +79,12 @@ def config_from(
         contact=data.get("contact", ""),
         fictional=data.get("fictional", False),
         notice=data.get("notice", ""),
+        host=data.get("host", ""),
+        operator=data.get("operator", ""),
+        site_id_code=data.get("site_id_code", ""),
+        icp=data.get("icp", ""),
+        police_record=data.get("police_record", ""),
+        gov_mark=data.get("gov_mark", ""),
         where=doc.loc(),
     )
     return config, problems

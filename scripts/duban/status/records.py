@@ -26,11 +26,14 @@ STATES: tuple[State, ...] = get_args(State)
 LIGHTS: tuple[Light, ...] = get_args(Light)
 
 
+#: The lights' wording (codes stay English in machine output). ``done`` means the owner has
+#: reported the task complete and the assigning unit has not yet verified it: 已办结待核实, so
+#: that no reader takes it for finished (that is 已销号).
 LIGHT_LABELS: dict[str, Text] = {
     "red": Text("红灯", "red"),
     "yellow": Text("黄灯", "yellow"),
     "green": Text("绿灯", "green"),
-    "done": Text("已办结", "done"),
+    "done": Text("已办结待核实", "done, awaiting verification"),
     "closed": Text("已销号", "closed"),
 }
 

@@ -51,6 +51,40 @@ def counts(statuses: Sequence[TaskStatus], prefix: str = "count") -> str:
     return f'<div class="duban-counts">{cells}</div>\n\n'
 
 
+def awaiting_overdue(statuses: Sequence[TaskStatus]) -> list[TaskStatus]:
+    """Tasks reported complete (已办结待核实) whose verification by the assigning unit is past
+    its time limit."""
+    return [
+        s
+        for s in statuses
+        if s.light == "done"
+        and any(o.key == "verify" and o.state == "overdue" for o in s.obligations)
+    ]
+
+
+def light_legend(ctx: PageContext) -> str:
+    """What each light means, in words a citizen reads the right way: 已办结待核实 is not
+    finished, and a verification past its limit is said so (with how many)."""
+    config = ctx.ledger.config
+    late = len(awaiting_overdue(ctx.statuses))
+    overdue = ctx.links.href("overdue.md")
+    items = [
+        f"{badge('red')} 有事项已过时限仍未办理。",
+        f"{badge('yellow')} 有事项将在 {config.warning_days} 个工作日内到期。",
+        f"{badge('green')} 正常推进。",
+        f"{badge('done')} 责任单位已报送完成情况，尚待交办单位核实，"
+        "<strong>不等于已经办结</strong>。"
+        "交办单位核实也有时限：超过时限仍未核实的，任务仍为已办结待核实，"
+        f'“核实销号”一项列入<a href="{overdue}">逾期事项</a>，算作交办单位逾期'
+        f"（目前 <strong>{late}</strong> 项）。",
+        f"{badge('closed')} 交办单位已核实销号，任务办结。",
+        "按期办结率：按期办结的任务数占已报送完成（含已销号）与逾期未办结的任务数之和的比例；"
+        "逾期后才批准延期的按超时办结计（与 duban stats 同一规则）。",
+    ]
+    lis = "".join(f"<li>{item}</li>" for item in items)
+    return f'<ul class="duban-legend" id="legend">{lis}</ul>\n\n'
+
+
 def task_table(ctx: PageContext, statuses: Sequence[TaskStatus], unit_col: bool = True) -> str:
     head = ["任务", "状态", "完成时限"]
     if unit_col:
@@ -85,7 +119,7 @@ def item_table(ctx: PageContext, items: Sequence[Item], overdue: bool) -> str:
         groups.setdefault((s.task.id, o.unit), []).append((s, o))
     head = ["任务", "事项", "应办单位", "应于"]
     if overdue:
-        head.append("逾期(工作日)")
+        head.append("逾期（工作日）")
     links = ctx.links
     rows = []
     for (_, unit), group in groups.items():
@@ -94,7 +128,7 @@ def item_table(ctx: PageContext, items: Sequence[Item], overdue: bool) -> str:
         first = min(obligations, key=lambda o: o.due)
         labels = "、".join(hesc(o.label) for o in obligations)
         if overdue and any(o.explained for o in obligations):
-            labels += "(已说明原因)"
+            labels += "（已说明原因）"
         row = [links.task_a(s), labels, links.unit_a(unit), day(first.due, first.provisional)]
         if overdue:
             row.append(str(max(o.days_late for o in obligations)))
@@ -105,8 +139,10 @@ def item_table(ctx: PageContext, items: Sequence[Item], overdue: bool) -> str:
 __all__ = [
     "Item",
     "asof_line",
+    "awaiting_overdue",
     "counts",
     "item_table",
+    "light_legend",
     "listed_items",
     "notice",
     "task_table",

@@ -37,7 +37,7 @@ from duban.model import Ledger
 from duban.problems import Problem
 from duban.status.select import ledger_status
 from duban.web.background import Job
-from duban.web.context import PageContext, SiteInfo, notice_text, page_context
+from duban.web.context import PageContext, SiteInfo, notice_text, page_context, site_extra
 from duban.web.feeds import write_feeds
 from duban.web.mkdocs_run import find_config, mkdocs_build, read_user_config, write_config
 from duban.web.mkdocs_run import problem as _problem
@@ -297,6 +297,7 @@ def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str)
         config.name,
         config.site_url,
         notice_text(config),
+        site_extra(config, ctx.info.commit_date),
     )
     run.clock.lap("tasks")
     feeds = run.work / "feeds"

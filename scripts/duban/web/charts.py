@@ -174,11 +174,11 @@ def by_month(statuses: Sequence[TaskStatus], as_of: date) -> str:
             if n:
                 body.append(
                     f'<text x="{x0 + j * bar + bar / 2:.1f}" y="{bottom - h - 3:.1f}" '
-                    f'font-size="10" text-anchor="middle" fill="#333">{n}</text>'
+                    f'font-size="12" text-anchor="middle" fill="#333">{n}</text>'
                 )
         text = f"{m}月" if m != 1 and i else f"{y % 100:02d}年{m}月"
         body.append(
-            f'<text x="{left + i * slot + slot / 2:.1f}" y="{bottom + 16}" font-size="11" '
+            f'<text x="{left + i * slot + slot / 2:.1f}" y="{bottom + 16}" font-size="12" '
             f'text-anchor="middle" fill="#333">{text}</text>'
         )
     title = "按完成时限所在月份统计"

@@ -4,6 +4,9 @@ the link helper (:class:`PageContext`), made once per build by :func:`page_conte
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
 
 from duban.model import Ledger, LedgerConfig
 from duban.status.records import TaskStatus
@@ -11,7 +14,61 @@ from duban.web.links import Links
 from duban.web.public import PublicView
 
 #: The notice of a fictional ledger that has none of its own (``fictional: true``).
-FICTIONAL_NOTICE = "本站数据为虚构的示例数据, 不代表任何真实单位和事项。"
+FICTIONAL_NOTICE = "本站数据为虚构的示例数据，不代表任何真实单位和事项。"
+
+#: Beijing time (UTC+8, no daylight saving): every time the site shows is in it.
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+
+
+def beijing(iso: str) -> str:
+    """An ISO 8601 time with offset (a commit's date) as ``2026-12-22 16:30`` Beijing time;
+    "" for "" and the text itself (cut to 16 characters) when it is not such a time."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso[:16].replace("T", " ")
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def footer_fields(config: LedgerConfig) -> list[tuple[str, str]]:
+    """The footer lines of a government site that the ledger sets (label, plain text):
+    主办单位, 承办单位, 联系方式, 网站标识码, ICP备案号, 公网安备号."""
+    fields = [
+        ("主办单位", config.host),
+        ("承办单位", config.operator),
+        ("联系方式", config.contact),
+        ("网站标识码", config.site_id_code),
+        ("ICP备案号", config.icp),
+        ("公网安备号", config.police_record),
+    ]
+    return [(name, value) for name, value in fields if value]
+
+
+def site_extra(config: LedgerConfig, commit_date: str = "") -> dict[str, Any]:
+    """What the theme's templates (``docs/overrides``) read from ``config.extra``: the footer
+    lines, the 党政机关 mark and the page meta tags of the government-website specification
+    (SiteName, SiteDomain, SiteIDCode, ContentSource; the templates add ColumnName,
+    ArticleTitle and PubDate per page). Plain text: the templates escape it."""
+    try:
+        domain = urlsplit(config.site_url).hostname or ""
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        domain = ""
+    return {
+        "duban_footer": [{"label": name, "value": value} for name, value in footer_fields(config)],
+        "duban_gov_mark": config.gov_mark,
+        "duban_meta": {
+            "SiteName": config.name,
+            "SiteDomain": domain,
+            "SiteIDCode": config.site_id_code,
+            "ContentSource": config.host or config.name,
+        },
+        "duban_pubdate": beijing(commit_date),
+        "duban_print_title": config.name,
+    }
 
 
 def notice_text(config: LedgerConfig) -> str:
@@ -65,4 +122,14 @@ def page_context(view: PublicView, info: SiteInfo, directory_urls: bool = True) 
     return PageContext(view, info, links, statuses, units)
 
 
-__all__ = ["FICTIONAL_NOTICE", "PageContext", "SiteInfo", "notice_text", "page_context"]
+__all__ = [
+    "BEIJING",
+    "FICTIONAL_NOTICE",
+    "PageContext",
+    "SiteInfo",
+    "beijing",
+    "footer_fields",
+    "notice_text",
+    "page_context",
+    "site_extra",
+]

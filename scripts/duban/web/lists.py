@@ -18,8 +18,8 @@ def overdue(ctx: PageContext) -> str:
             front("逾期事项", search=False),
             "# 逾期事项\n\n",
             asof_line(ctx),
-            f"已过时限仍未办理的事项 **{len(items)}** 项, 涉及 **{tasks}** 项任务,"
-            " 按逾期工作日数从多到少排列。时限截至当日 24 时(北京时间)。\n\n",
+            f"已过时限仍未办理的事项 **{len(items)}** 项，涉及 **{tasks}** 项任务，"
+            "按逾期工作日数从多到少排列。时限截至当日 24 时（北京时间）。\n\n",
             item_table(ctx, items, True),
         ]
     )
@@ -33,8 +33,8 @@ def due_soon(ctx: PageContext) -> str:
             front("临期事项", search=False),
             "# 临期事项\n\n",
             asof_line(ctx),
-            f"将在 {days} 个工作日内(含当日)到期、尚未办理的事项 **{len(items)}** 项,"
-            " 按到期日排列。\n\n",
+            f"将在 {days} 个工作日内（含当日）到期、尚未办理的事项 **{len(items)}** 项，"
+            "按到期日排列。\n\n",
             item_table(ctx, items, False),
         ]
     )
@@ -63,7 +63,7 @@ def closed(ctx: PageContext) -> str:
             front("已销号", search=False),
             "# 已销号\n\n",
             asof_line(ctx),
-            f"经交办单位核实销号的任务 **{len(closed)}** 项, 按销号日期从近到远排列。\n\n",
+            f"经交办单位核实销号的任务 **{len(closed)}** 项，按销号日期从近到远排列。\n\n",
             html_table(["任务", "责任单位", "完成时限", "报送完成", "销号日期", "办结"], rows),
             "\n",
         ]

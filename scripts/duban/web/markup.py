@@ -79,7 +79,7 @@ _NO_TAGS = str.maketrans({"<": "＜", ">": "＞"})
 def day(d: date | None, provisional: bool = False) -> str:
     if d is None:
         return "—"
-    mark = ' <span class="duban-prov" title="跨入尚未发布放假安排的年份, 按估算">暂定</span>'
+    mark = ' <span class="duban-prov" title="跨入尚未发布放假安排的年份，按估算">暂定</span>'
     return d.isoformat() + (mark if provisional else "")
 
 
@@ -109,19 +109,30 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines) if len(lines) > 2 else "（无）"
 
 
-_DATE_CELL = re.compile(r"^<td>(?=\d{4}-\d\d-\d\d)")
+_DATE_CELL = re.compile(r'^<td((?: data-label="[^"]*")?)>(?=\d{4}-\d\d-\d\d)')
 
 
-def _nowrap(_: re.Match[str]) -> str:
-    return '<td class="duban-date">'
+def _nowrap(m: re.Match[str]) -> str:
+    return f'<td class="duban-date"{m.group(1)}>'
+
+
+_TAGS = re.compile(r"<[^>]*>")
 
 
 def html_table(head: Sequence[str], rows: Iterable[Sequence[str]], search: bool = True) -> str:
     """A raw HTML table (cells already HTML): Markdown leaves it alone, which keeps big
     tables fast to build. ``search=False`` marks it ``data-search-exclude`` (Material's
     search plugin skips the block; the rest of its section stays searchable)."""
+    # Each cell names its column (data-label): on a phone the site's CSS shows a wide table as
+    # one card per row, each cell with its column's name (docs/assets/duban.css).
+    labels = [f' data-label="{hesc(_TAGS.sub("", h))}"' for h in head]
     body = "".join(
-        "<tr>" + "".join(_DATE_CELL.sub(_nowrap, f"<td>{c}</td>") for c in row) + "</tr>\n"
+        "<tr>"
+        + "".join(
+            _DATE_CELL.sub(_nowrap, f"<td{labels[i] if i < len(labels) else ''}>{c}</td>")
+            for i, c in enumerate(row)
+        )
+        + "</tr>\n"
         for row in rows
     )
     if not body:

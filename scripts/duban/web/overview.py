@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from duban.web import charts
-from duban.web.blocks import asof_line, counts, listed_items, task_table
+from duban.web.blocks import asof_line, counts, light_legend, listed_items, task_table
 from duban.web.context import PageContext
 from duban.web.markup import esc, front
 
@@ -13,15 +13,9 @@ UPCOMING = 10
 
 def overview(ctx: PageContext) -> str:
     config = ctx.ledger.config
-    out = [front("概况", "navigation"), f"# {esc(config.name)}\n\n", asof_line(ctx)]
+    out = [front("概况"), f"# {esc(config.name)}\n\n", asof_line(ctx)]
     out.append(counts(ctx.statuses))
-    out.append(
-        "红灯: 有事项已过时限仍未办理; 黄灯: 有事项将在 "
-        f"{config.warning_days} 个工作日内到期; 绿灯: 正常推进; "
-        "已办结: 已报送完成情况, 待交办单位核实; 已销号: 已核实销号。"
-        "按期办结率: 按期办结任务数占已办结(含已销号)与逾期未办结任务数之和的比例; "
-        "逾期后才批准延期的按超时办结计(与 duban stats 同一规则)。\n\n"
-    )
+    out.append(light_legend(ctx))
     overdue = len(listed_items(ctx, "overdue"))  # as listed
     soon = len(listed_items(ctx, "soon"))
     out.append(

@@ -45,11 +45,11 @@ from duban.model import Ledger, Task
 from duban.status.records import TaskStatus
 
 #: Shown instead of the message of a commit that touched or names a task not published.
-HIDDEN_SUBJECT = "〔提交说明涉及不公开事项, 不予显示〕"
+HIDDEN_SUBJECT = "〔提交说明涉及不公开事项，不予显示〕"
 #: The one line that stands for a run of versions in which the task was not public.
 INTERNAL_PAST = "此前为内部事项"
 #: Shown instead of an old value of a public task that named a task not published.
-WITHHELD = "〔涉及不公开事项, 不予显示〕"
+WITHHELD = "〔涉及不公开事项，不予显示〕"
 
 
 @dataclass(frozen=True)

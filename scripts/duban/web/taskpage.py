@@ -25,7 +25,7 @@ def task_page(links: Links, s: TaskStatus) -> str:
         front(f"{t.id} {t.title}"),
         f"# {esc(t.id)} {esc(t.title)}\n\n",
         lead(links, s),
-        f"任务说明: {esc(t.description)}\n\n" if t.description else "",
+        f"任务说明：{esc(t.description)}\n\n" if t.description else "",
         html_table(["项目", "内容"], fields(links, s), search=False),
         "\n",
     ]
@@ -55,10 +55,10 @@ def deadline_text(links: Links, s: TaskStatus) -> str:
     if t.deadline_rule:
         rule = links.ledger.rules.get(t.deadline_rule)
         link = links.rule_a(t.deadline_rule, rule.measure if rule else "")
-        text += f"（按{link}计算, 规则 <code>{hesc(t.deadline_rule)}</code>）"
+        text += f"（按{link}计算）"  # the rule's name; its id is for clerks, not readers
     approved = extensions(s)
     if approved and approved[-1].deadline == s.deadline:
-        late = "逾期后延期, " if s.extended_after_deadline else ""
+        late = "逾期后延期，" if s.extended_after_deadline else ""
         text += f"（{late}{approved[-1].date.isoformat()} 同意延期）"
     return text
 
@@ -69,7 +69,7 @@ def reassignment(links: Links, s: TaskStatus) -> str:
     if not moves:
         return ""
     first = links.unit_a(s.task.owner.unit)
-    return f"（原由 {first} 承办, {moves[-1].date.isoformat()} 改派）"
+    return f"（原由 {first} 承办，{moves[-1].date.isoformat()} 改派）"
 
 
 def fields(links: Links, s: TaskStatus) -> list[tuple[str, str]]:
@@ -103,13 +103,13 @@ def lead(links: Links, s: TaskStatus) -> str:
     deadline and where the task came from."""
     t, now = s.task, s.owner
     parts = [badge(s.light) + (f" 逾期 {s.days_overdue} 个工作日" if s.overdue else "")]
-    units = f"{links.unit_a(now.unit)}牵头（第一责任人: {hesc(now.lead)}）"
+    units = f"{links.unit_a(now.unit)}牵头（第一责任人：{hesc(now.lead)}）"
     if now.co_units:
         units += "，" + "、".join(links.unit_a(c) for c in now.co_units) + "协办"
     parts.append(units)
     parts.append(f"完成时限 {day(s.deadline, s.provisional)}")
     if t.source:
-        parts.append(f"交办来源: {hesc(t.source)}")
+        parts.append(f"交办来源：{hesc(t.source)}")
     text = " ".join(" · ".join(parts).split())  # one line, whatever the fields hold
     return f'<p class="duban-lead">{text}</p>\n\n'
 
@@ -122,7 +122,7 @@ def timeline(links: Links, s: TaskStatus) -> str:
         if o.met_on:
             when += f" · {o.met_on.isoformat()} 办理"
             if o.implied:
-                when += "(以完成报告视为办理)"
+                when += "（以完成报告视为办理）"
         if o.days_late:
             when += f" · 逾期 {o.days_late} 个工作日"
         if o.explained:
@@ -144,16 +144,16 @@ def events(links: Links, s: TaskStatus) -> str:
     for e in s.task.events:
         note = hesc(e.note) if e.note else ""
         if e.deadline:
-            note = f"新时限 {e.deadline.isoformat()}" + ("; " + note if note else "")
+            note = f"新时限 {e.deadline.isoformat()}" + ("；" + note if note else "")
         if e.milestone:
-            note = f"节点: {hesc(e.milestone)}" + ("; " + note if note else "")
+            note = f"节点：{hesc(e.milestone)}" + ("；" + note if note else "")
         if e.owner:
             moved = f"改派给 {hesc(links.ledger.unit_label(e.owner))}"
             if e.co_units is not None:
                 co = "、".join(hesc(links.ledger.unit_label(c)) for c in e.co_units) or "无"
-                moved += f", 协办单位: {co}"
-            note = moved + ("; " + note if note else "")
-        future = " (统计日之后)" if e.date > s.as_of else ""
+                moved += f"，协办单位：{co}"
+            note = moved + ("；" + note if note else "")
+        future = "（统计日之后）" if e.date > s.as_of else ""
         rows.append(
             [
                 f"{e.date.isoformat()}{future}",

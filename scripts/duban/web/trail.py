@@ -20,6 +20,7 @@ from duban.model import Ledger
 from duban.problems import Problem
 from duban.render.audit import KIND_LABELS
 from duban.text import Text, label
+from duban.web.context import beijing
 from duban.web.markup import hesc
 from duban.web.public import INTERNAL_PAST, public_trails
 
@@ -39,13 +40,14 @@ KEPT_EVENTS = (
 
 
 def when(iso: str) -> str:
-    """``2026-12-22T16:30:00+08:00`` → ``2026-12-22 16:30``."""
-    return iso[:16].replace("T", " ") if len(iso) >= 16 else iso
+    """``2026-12-22T08:30:00+00:00`` → ``2026-12-22 16:30``: Beijing time, whatever offset
+    the commit was made in."""
+    return beijing(iso)
 
 
 def via(change: Change) -> str:
     commit = change.commit
-    return f"合并请求 #{commit.pr}" if commit.pr is not None else "直接提交(未经审核)"
+    return f"合并请求 #{commit.pr}" if commit.pr is not None else "直接提交（未经审核）"
 
 
 def what(change: Change, esc: Callable[[Any], str]) -> str:
@@ -94,7 +96,7 @@ def render_trail(
         return "（没有变更记录。）\n"
     rows = [
         "<table>",
-        "<thead><tr><th>时间(北京)</th><th>版本</th><th>登记单位</th><th>提交说明</th>"
+        "<thead><tr><th>时间（北京时间）</th><th>版本</th><th>登记单位</th><th>提交说明</th>"
         "<th>途径</th><th>变更内容</th></tr></thead>",
         "<tbody>",
     ]
@@ -106,17 +108,18 @@ def render_trail(
             )
             continue
         rows.append(
-            f'<tr><td class="duban-date">{when(c.time)}</td>'
-            f'<td class="duban-sha">{c.short_sha}</td>'
-            f"<td>{esc(units(change) if units else '—')}</td>"
-            f"<td>{esc(c.subject)}</td><td>{via(change)}</td>"
-            f"<td>{what(change, esc)}</td></tr>"
+            f'<tr><td class="duban-date" data-label="时间">{when(c.time)}</td>'
+            f'<td class="duban-sha" data-label="版本">{c.short_sha}</td>'
+            f'<td data-label="登记单位">{esc(units(change) if units else "—")}</td>'
+            f'<td data-label="提交说明">{esc(c.subject)}</td>'
+            f'<td data-label="途径">{via(change)}</td>'
+            f'<td data-label="变更内容">{what(change, esc)}</td></tr>'
         )
     rows += ["</tbody>", "</table>"]
     note = (
-        "\n\n变更记录取自台账 Git 仓库的提交历史; “直接提交”指未经合并请求审核、"
-        "直接写入主分支的修改; “登记单位”为该次变更所登记办理记录的单位, "
-        "修改任务本身 (只能由交办单位进行) 记为交办单位。\n"
+        "\n\n变更记录取自台账 Git 仓库的提交历史；“直接提交”指未经合并请求审核、"
+        "直接写入主分支的修改；“登记单位”为该次变更所登记办理记录的单位，"
+        "修改任务本身（只能由交办单位进行）记为交办单位。\n"
     )
     if any(change.kind == "internal" for change in trail.changes):
         note += "\n" + KEPT_EVENTS

@@ -35,7 +35,7 @@ def unit_index(ctx: PageContext) -> str:
             front("责任单位", search=False),
             "# 责任单位\n\n",
             asof_line(ctx),
-            "按牵头任务统计; 协办任务列在各单位页面。\n\n",
+            "按牵头任务统计；协办任务列在各单位页面。\n\n",
             html_table(head, rows),
             "\n",
         ]
@@ -56,10 +56,10 @@ def unit_page(ctx: PageContext, code: str) -> str:
         f"# {esc(unit.name)}\n\n",
         asof_line(ctx),
         counts(lead, prefix=f"unit-{code}"),
-        f"牵头任务 {len(lead)} 项, 按期办结率 {rate_text(on_time, total)}"
-        f"（{on_time}/{total}）; 协办任务 {len(co)} 项。"
-        f" 本单位时限日历: {ctx.links.file_a(f'api/calendars/{code}.ics')}"
-        "(可导入日历软件)。\n\n",
+        f"牵头任务 {len(lead)} 项，按期办结率 {rate_text(on_time, total)}"
+        f"（{on_time}/{total}）；协办任务 {len(co)} 项。"
+        f" 本单位时限日历：{ctx.links.file_a(f'api/calendars/{code}.ics')}"
+        "（可导入日历软件）。\n\n",
     ]
     if overdue:
         out += ["## 本单位逾期事项\n\n", item_table(ctx, overdue, True)]
@@ -70,7 +70,7 @@ def unit_page(ctx: PageContext, code: str) -> str:
         out += ["## 协办任务\n\n", task_table(ctx, co)]
     if assigned and unit.kind == "assigning":
         live = [s for s in assigned if s.live]
-        out += [f"## 本单位交办、尚未销号的任务({len(live)} 项)\n\n"]
+        out += [f"## 本单位交办、尚未销号的任务（{len(live)} 项）\n\n"]
         out += [task_table(ctx, sorted(live, key=lambda s: (s.deadline, s.task.id)))]
     return "".join(out)
 
