@@ -28,7 +28,9 @@ def overview(ctx: PageContext) -> str:
         f'<img class="duban-chart" src="charts/{chart.file}" alt="{chart.alt}">'
         for chart in charts.CHARTS
     )
-    out.append(f'<div class="duban-charts">{imgs}</div>\n\n')
+    # focusable: on a phone the box scrolls sideways (charts keep their size), by keyboard too
+    region = 'class="duban-charts" tabindex="0" role="region" aria-label="图表"'
+    out.append(f"<div {region}>{imgs}</div>\n\n")
     out.append("## 最近到期\n\n")
     upcoming = sorted(
         (s for s in ctx.statuses if s.live and s.light != "done"),
