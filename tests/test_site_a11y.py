@@ -8,6 +8,7 @@ axe-core comes from ``cd tests && npm ci`` (``.ci/run`` does it); without it the
 and fail under CI=true.
 """
 
+# ruff: noqa: F811  (pytest fixtures imported from test_site_browser / test_site_phone)
 from __future__ import annotations
 
 from pathlib import Path
@@ -53,7 +54,7 @@ def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_axe_finds_no_wcag_violation(
     browser, demo_served: str, axe_source: str, kind: str, width: int
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811, E501
+) -> None:  # type: ignore[no-untyped-def]
     context, page = open_page(browser, demo_served, width)
     try:
         page.goto(demo_served + PAGES[kind])
@@ -69,7 +70,7 @@ def test_axe_finds_no_wcag_violation(
 @pytest.mark.parametrize("mode", ["large", "contrast"])
 def test_axe_finds_no_violation_in_the_reading_modes(
     browser, demo_served: str, axe_source: str, mode: str
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811, E501
+) -> None:  # type: ignore[no-untyped-def]
     context, page = open_page(browser, demo_served, 1400)
     try:
         for kind in ("overview", "task", "overdue"):
@@ -92,7 +93,7 @@ def test_axe_finds_no_violation_in_the_reading_modes(
 
 def test_the_switch_enlarges_and_contrasts_and_remembers_without_cookies(
     browser, demo_served: str
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811, E501
+) -> None:  # type: ignore[no-untyped-def]
     context, page = open_page(browser, demo_served, 1400)
     try:
         page.goto(demo_served)
@@ -131,7 +132,7 @@ def test_the_switch_enlarges_and_contrasts_and_remembers_without_cookies(
 
 
 @pytest.mark.parametrize("kind", ["overview", "overdue", "task", "unit"])
-def test_content_works_at_200_percent_text(browser, demo_served: str, kind: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811, E501
+def test_content_works_at_200_percent_text(browser, demo_served: str, kind: str) -> None:  # type: ignore[no-untyped-def]
     context, page = open_page(browser, demo_served, 1280)
     try:
         page.goto(demo_served + PAGES[kind])
@@ -155,7 +156,7 @@ def test_content_works_at_200_percent_text(browser, demo_served: str, kind: str)
         context.close()
 
 
-def test_printed_pages_show_the_ledgers_name(browser, demo_served: str, demo_site: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811, E501
+def test_printed_pages_show_the_ledgers_name(browser, demo_served: str, demo_site: Path) -> None:  # type: ignore[no-untyped-def]
     context, page = open_page(browser, demo_served, 1000)
     try:
         page.goto(demo_served + PAGES["task"])

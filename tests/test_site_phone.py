@@ -10,6 +10,7 @@
 Screenshots of every page type at both widths go to test-artifacts/ (git-ignored).
 """
 
+# ruff: noqa: F811  (pytest fixtures imported from test_site_browser / test_site_phone)
 from __future__ import annotations
 
 import functools
@@ -21,9 +22,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from test_site_browser import ARTIFACTS, Quiet, browser  # noqa: F401  (a fixture)
-
 from duban.web.pages import NAV
+from test_site_browser import ARTIFACTS, Quiet, browser  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -108,7 +108,7 @@ OUTSIDE = """(keys) => {
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_key_cells_stay_inside_the_viewport(
     browser, demo_served: str, kind: str, width: int
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811, E501
+) -> None:  # type: ignore[no-untyped-def]
     context, page = open_page(browser, demo_served, width)
     try:
         page.goto(demo_served + PAGES[kind])
@@ -124,7 +124,7 @@ def test_key_cells_stay_inside_the_viewport(
         context.close()
 
 
-def test_a_phone_shows_a_row_as_a_labelled_card(browser, demo_served: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_phone_shows_a_row_as_a_labelled_card(browser, demo_served: str) -> None:  # type: ignore[no-untyped-def]
     context, page = open_page(browser, demo_served, 390)
     try:
         page.goto(demo_served + "overdue/")
@@ -145,7 +145,7 @@ def test_a_phone_shows_a_row_as_a_labelled_card(browser, demo_served: str) -> No
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("kind", ["overview", "task", "unit", "rules", "404"])
-def test_every_page_reaches_every_section(browser, demo_served: str, kind: str, width: int) -> None:  # type: ignore[no-untyped-def]  # noqa: F811, E501
+def test_every_page_reaches_every_section(browser, demo_served: str, kind: str, width: int) -> None:  # type: ignore[no-untyped-def]
     context, page = open_page(browser, demo_served, width)
     try:
         page.goto(demo_served + PAGES[kind])
@@ -185,7 +185,7 @@ def _min_font(svg: str) -> float:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_chart_text_is_at_least_12px(
     browser, demo_served: str, demo_site: Path, width: int
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811, E501
+) -> None:  # type: ignore[no-untyped-def]
     context, page = open_page(browser, demo_served, width)
     try:
         page.goto(demo_served)
