@@ -77,7 +77,7 @@ def _legend(x: int, y: int, items: Sequence[tuple[str, str]]) -> list[str]:
 def by_light(statuses: Sequence[TaskStatus]) -> str:
     counts = Counter(s.light for s in statuses)
     top = max(counts.values(), default=0) or 1
-    width, left, bar_w = 560, 80, 400
+    width, left, bar_w = 560, 100, 400  # room for the longest label, 已办结待核实
     body = []
     for i, light in enumerate(LIGHTS):
         y = 40 + i * 34
