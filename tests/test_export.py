@@ -90,7 +90,7 @@ def test_workbook_rows_columns_and_dates(ledger_repo: Path, tmp_path: Path) -> N
         assert received.date().isoformat() == task["received"]
         assert deadline.date().isoformat() == task["deadline"]  # after extensions
         assert row["逾期工作日"] == task["days_overdue"]
-        assert row["状态"] in {"红灯", "黄灯", "绿灯", "已办结", "已销号"}
+        assert row["状态"] in {"红灯", "黄灯", "绿灯", "已办结待核实", "已销号"}
     dated = [c for c in sheet["I"][1:] if c.value is not None]
     assert dated and all(c.is_date and c.number_format == "yyyy-mm-dd" for c in dated)
     first = body[0]  # SL-2026-0001: fgw with co-units scjgj, zwfwj, assigned by zfb

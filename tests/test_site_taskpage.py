@@ -39,7 +39,7 @@ def task_page(ledger: Path, tmp_path: Path, as_of: date) -> str:
 
 
 def deadline_cell(page: str) -> str:
-    match = re.search(r"<tr><td>完成时限</td><td[^>]*>(.*?)</td></tr>", page)
+    match = re.search(r"<tr><td[^>]*>完成时限</td><td[^>]*>(.*?)</td></tr>", page)
     assert match, "no deadline row on the task page"
     return match.group(1)
 
