@@ -78,4 +78,4 @@ def test_an_extension_after_the_as_of_date_is_not_shown_as_approved(tmp_path: Pa
     page = task_page(ledger, tmp_path, date(2026, 10, 26))
     assert deadline_cell(page) == "2026-12-02"
     assert "同意延期）" not in page
-    assert f"{APPROVED} (统计日之后)" in page  # the event itself is listed, marked as later
+    assert f"{APPROVED}（统计日之后）" in page  # the event itself is listed, marked as later
