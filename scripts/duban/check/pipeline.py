@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
 
+from duban.calendar.workdays import WorkCalendar
 from duban.check import tasks as validate
+from duban.check.hints import task_warnings
 from duban.check.privacy import personal_data
 from duban.load import schema
 from duban.load.layout import Layout
@@ -22,10 +24,22 @@ from duban.source import Document
 
 
 def shape_problems(doc: Document) -> list[Problem]:
-    """Invisible characters in codes, then the task schema (one problem per field)."""
-    problems = validate.check_codes(doc)
+    """Invisible characters in codes, dates in a wrong form, keys glued to their values, then
+    the task schema (one problem per mistake: the schema's own for the same field dropped)."""
+    problems = validate.check_codes(doc) + validate.check_dates(doc) + validate.check_glued(doc)
     bad = {p.field for p in problems}
-    return problems + [p for p in schema.check(doc, "task") if p.field not in bad]
+    within = tuple(_parent(p.field) for p in problems if p.code == "yaml-glued-key")
+    return problems + [
+        p
+        for p in schema.check(doc, "task")
+        if p.field not in bad and not any(p.field.startswith(w) for w in within)
+    ]
+
+
+def _parent(field: str) -> str:
+    """``$.events[1].x`` → ``$.events[1]``; ``$.x`` → ``$``."""
+    cut = max(field.rfind("."), field.rfind("["))
+    return field[:cut] if cut > 1 else "$"
 
 
 def task_from(
@@ -35,16 +49,26 @@ def task_from(
     units: Collection[str],
     rules: Mapping[str, bool],
     span: tuple[str, str] | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> tuple[Task | None, list[Problem]]:
-    """A parsed task document through the checks to its record; ``None`` when not valid."""
+    """A parsed task document through the checks to its record; ``None`` when not valid.
+
+    With the ledger's ``calendar``, warnings for people are added (:mod:`duban.check.hints`);
+    warnings never make a task invalid."""
     problems = shape_problems(doc)
-    if problems:
+    if _errors(problems):
         return None, problems
-    problems = validate.check_task(doc, stem, id_prefix, units, rules, span)
+    problems += validate.check_task(doc, stem, id_prefix, units, rules, span)
     problems += personal_data(doc)  # 去标识化: public tasks are published as written
-    if problems:
+    if calendar is not None:
+        problems += task_warnings(doc, calendar)
+    if _errors(problems):
         return None, problems
-    return task_from_doc(doc), []
+    return task_from_doc(doc), problems
+
+
+def _errors(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
 
 
 def load_task(
@@ -54,12 +78,16 @@ def load_task(
     units: Collection[str],
     rules: Mapping[str, bool],
     span: tuple[str, str] | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> tuple[Task | None, list[Problem]]:
-    """One task file through every stage; ``None`` when it is not valid."""
-    doc, problems = load_file(path, layout.display(path))
+    """One task file through every stage; ``None`` when it is not valid. With the ledger's
+    ``calendar`` (``validate``), warnings too: a value cut short by `` #`` and
+    :func:`duban.check.hints.task_warnings`."""
+    doc, warnings = load_file(path, layout.display(path), comments=calendar is not None)
     if doc is None:
-        return None, problems
-    return task_from(doc, path.stem, id_prefix, units, rules, span)
+        return None, warnings
+    task, problems = task_from(doc, path.stem, id_prefix, units, rules, span, calendar)
+    return task, warnings + problems
 
 
 def load_task_text(
