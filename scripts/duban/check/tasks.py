@@ -128,11 +128,13 @@ def check_dates(doc: Document) -> list[Problem]:
     return problems
 
 
-def check_glued(doc: Document) -> list[Problem]:
+def check_glued(doc: Document) -> tuple[list[Problem], list[Problem]]:
     """Keys and list items that YAML read as one piece of text because of a missing space
-    or a full-width colon (``{date:2026-03-05, ...}``, ``- title：完成调研``), and lists
-    written with full-width brackets (``co_units: 【czj】``)."""
+    or a full-width colon (``{date:2026-03-05, ...}``, ``- title：完成调研``: their field is
+    the mapping or list they break), then lists written with full-width brackets
+    (``co_units: 【czj】``)."""
     problems: list[Problem] = []
+    brackets: list[Problem] = []
     stack: list[tuple[object, Keys]] = [(doc.data, ())]
     while stack:
         node, path = stack.pop()
@@ -141,14 +143,15 @@ def check_glued(doc: Document) -> list[Problem]:
         for key, value in items:
             keys = (*path, key)
             written = key if isinstance(key, str) else value
-            text = glued(written) if isinstance(written, str) else None
-            if text is not None:
-                problems.append(_shape("yaml-glued-key", doc, keys, text))
+            found = glued(written) if isinstance(written, str) else None
+            if found is not None:  # the field is the mapping or list it breaks
+                code, text = found
+                problems.append(Problem(code, doc.loc(*keys), text, field=json_path(path)))
             elif key == "co_units" and (char := bracket_value(value)) is not None:
-                problems.append(_shape("yaml-fullwidth-bracket", doc, keys, _bracket(keys, char)))
+                brackets.append(_shape("yaml-fullwidth-bracket", doc, keys, _bracket(keys, char)))
             else:
                 stack.append((value, keys))
-    return sorted(problems, key=Problem.sort_key)
+    return sorted(problems, key=Problem.sort_key), brackets
 
 
 def _bracket(keys: Keys, char: str) -> Text:

@@ -377,22 +377,23 @@ def comment_text(number: int, key: str, kept: str, line: str, col: int) -> Text:
 _GLUED = re.compile(rf"(?P<key>{_KEY})(?P<sep>[:：])(?P<value>[^ \t\u3000].*)?\Z", re.S)
 
 
-def glued(written: str) -> Text | None:
+def glued(written: str) -> tuple[str, Text] | None:
     """A key or list item that is really ``key:value`` (no space) or ``key：value``, which
-    YAML reads as one piece of text: the message, else ``None``."""
+    YAML reads as one piece of text: its code (the one :func:`diagnose` gives the same
+    mistake) and message, else ``None``."""
     found = _GLUED.match(written)
     if found is None or (found["sep"] == ":" and not found["value"]):
         return None
     key, value = found["key"], (found["value"] or "").strip()
     fixed = _shown(f"{key}: {value}")
     if found["sep"] == FULL_COLON:
-        return Text(
+        return "yaml-fullwidth-colon", Text(
             f"“{_shown(written)}” 用了中文冒号“：”，YAML 把它当成一段文字，“{key}” 这个字段就"
             f"不存在了；键后面要用英文冒号“:”再加一个空格，应写成：{fixed}",
             f"'{_shown(written)}' uses a full-width colon '：', so YAML reads it as text and "
             f"the field '{key}' is missing; write an ASCII colon and a space: {fixed}",
         )
-    return Text(
+    return "yaml-no-space-after-colon", Text(
         f"“{_shown(written)}” 的冒号后面缺少空格，YAML 把它当成一段文字，“{key}” 这个字段"
         f"就不存在了；应写成：{fixed}",
         f"'{_shown(written)}' has no space after the colon, so YAML reads it as text and the "
