@@ -188,3 +188,14 @@ def test_a_hostile_file_of_comments_and_colons(tmp_path: Path) -> None:
     (ledger / "tasks" / "ES-2026-9001.yaml").write_text(text, "utf-8")
     _, problems = load_ledger(ledger)
     assert [p.code for p in problems] == ["yaml-fullwidth-comma"]
+
+
+def test_a_glued_key_hides_only_what_it_causes(tmp_path: Path) -> None:
+    """The schema's missing ``date`` and unknown ``date:...`` of the broken event give way to
+    the one message; another mistake in the same event is still reported."""
+    event = "  - {date: 2026-03-05, type: deployed, by: fgw}"
+    text = BASE.replace(event, "  - {date:2026-03-05, type: deploy, by: fgw}")
+    assert _problems(tmp_path, text) == [
+        ("yaml-no-space-after-colon", "error", 18),
+        ("schema-enum", "error", 18),
+    ]

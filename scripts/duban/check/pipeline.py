@@ -26,16 +26,23 @@ from duban.source import Document
 def shape_problems(doc: Document) -> list[Problem]:
     """Invisible characters in codes, dates in a wrong form, keys glued to their values and
     lists in full-width brackets, then the task schema: one problem per mistake (the schema's
-    own for the same field, or inside a mapping a glued key breaks, are left out)."""
+    own for the same field, under a glued key, or about the mapping it breaks, are left
+    out)."""
     glued, brackets = validate.check_glued(doc)
     problems = validate.check_codes(doc) + validate.check_dates(doc) + glued + brackets
-    bad = {p.field for p in problems}
+    bad = {p.field for p in problems} | {_parent(p.field) for p in glued}
     within = tuple(p.field + end for p in glued for end in (".", "["))
     return problems + [
         p
         for p in schema.check(doc, "task")
         if p.field not in bad and not p.field.startswith(within)
     ]
+
+
+def _parent(field: str) -> str:
+    """``$.events[1].x`` → ``$.events[1]``; ``$.x`` → ``$``."""
+    cut = max(field.rfind("."), field.rfind("["))
+    return field[:cut] if cut > 1 else "$"
 
 
 def task_from(

@@ -130,9 +130,9 @@ def check_dates(doc: Document) -> list[Problem]:
 
 def check_glued(doc: Document) -> tuple[list[Problem], list[Problem]]:
     """Keys and list items that YAML read as one piece of text because of a missing space
-    or a full-width colon (``{date:2026-03-05, ...}``, ``- title：完成调研``: their field is
-    the mapping or list they break), then lists written with full-width brackets
-    (``co_units: 【czj】``)."""
+    or a full-width colon (``{date:2026-03-05, ...}``, ``- title：完成调研``) or a key
+    behind full-width spaces (``　　co_units: [czj]``), then lists written with full-width
+    brackets (``co_units: 【czj】``)."""
     problems: list[Problem] = []
     brackets: list[Problem] = []
     stack: list[tuple[object, Keys]] = [(doc.data, ())]
@@ -144,9 +144,9 @@ def check_glued(doc: Document) -> tuple[list[Problem], list[Problem]]:
             keys = (*path, key)
             written = key if isinstance(key, str) else value
             found = glued(written) if isinstance(written, str) else None
-            if found is not None:  # the field is the mapping or list it breaks
+            if found is not None:
                 code, text = found
-                problems.append(Problem(code, doc.loc(*keys), text, field=json_path(path)))
+                problems.append(_shape(code, doc, keys, text))
             elif key == "co_units" and (char := bracket_value(value)) is not None:
                 brackets.append(_shape("yaml-fullwidth-bracket", doc, keys, _bracket(keys, char)))
             else:

@@ -381,6 +381,14 @@ def glued(written: str) -> tuple[str, Text] | None:
     """A key or list item that is really ``key:value`` (no space) or ``key：value``, which
     YAML reads as one piece of text: its code (the one :func:`diagnose` gives the same
     mistake) and message, else ``None``."""
+    bare = written.lstrip(FULL_SPACE)
+    if bare != written and re.fullmatch(_KEY, bare):
+        return "yaml-fullwidth-space", Text(
+            f"“{bare}” 前面是全角空格（中文输入法下的空格），YAML 不把它当缩进，“{bare}” 就"
+            "不在它应在的位置了；缩进只能用半角空格，与上一行同一层的字段对齐",
+            f"'{bare}' is preceded by full-width spaces, which YAML does not take for "
+            "indentation; indent with ASCII spaces, in line with the fields around it",
+        )
     found = _GLUED.match(written)
     if found is None or (found["sep"] == ":" and not found["value"]):
         return None
