@@ -12,7 +12,6 @@ most likely a slip. Each is a :class:`~duban.problems.Problem` of severity ``war
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -101,11 +100,13 @@ def _closed_unfinished(data: dict[str, Any]) -> Iterator[tuple[str, Keys, Text]]
 
 
 def _repeated(doc: Document) -> Iterator[tuple[str, Keys, Text]]:
-    seen: dict[str, int] = {}
-    for index, event in enumerate(doc.data.get("events", [])):
-        content = json.dumps(event, ensure_ascii=False, sort_keys=True)
-        first = seen.setdefault(content, index)
-        if first == index:
+    events = doc.data.get("events", [])
+    seen: dict[tuple[str, str, str], list[int]] = {}
+    for index, event in enumerate(events):
+        same = seen.setdefault((event["date"], event["type"], event["by"]), [])
+        first = next((i for i in same if events[i] == event), None)
+        same.append(index)
+        if first is None:
             continue
         line = doc.loc("events", first).line
         yield (

@@ -28,15 +28,15 @@ def shape_problems(doc: Document) -> list[Problem]:
     lists in full-width brackets, then the task schema: one problem per mistake (the schema's
     own for the same field, under a glued key, or about the mapping it breaks, are left
     out)."""
+    problems = validate.check_codes(doc)
+    found = schema.check(doc, "task")
+    if not found:  # every mistake below also breaks the schema
+        return problems
     glued, brackets = validate.check_glued(doc)
-    problems = validate.check_codes(doc) + validate.check_dates(doc) + glued + brackets
+    problems += validate.check_dates(doc) + glued + brackets
     bad = {p.field for p in problems} | {_parent(p.field) for p in glued}
     within = tuple(p.field + end for p in glued for end in (".", "["))
-    return problems + [
-        p
-        for p in schema.check(doc, "task")
-        if p.field not in bad and not p.field.startswith(within)
-    ]
+    return problems + [p for p in found if p.field not in bad and not p.field.startswith(within)]
 
 
 def _parent(field: str) -> str:

@@ -162,11 +162,22 @@ def load_text(
                 ),
             )
         ]
-    builder = _Builder(display, text.splitlines() if comments and "#" in text else None)
+    builder = _Builder(display, _commented(text) if comments and "#" in text else None)
     data = builder.build(node, ())
     if builder.problems:
         return None, builder.problems
     return Document(display, data, builder.positions), builder.warnings
+
+
+def _commented(text: str) -> dict[int, str] | None:
+    """The lines (0-based number → text) where a comment may follow a value: a ``#`` after
+    something else than spaces. None when there is none (a whole-line comment does not count)."""
+    lines = {
+        number: line
+        for number, line in enumerate(text.splitlines())
+        if "#" in line and not line.lstrip().startswith("#")
+    }
+    return lines or None
 
 
 def _check_tabs(text: str, display: str) -> list[Problem]:
@@ -279,13 +290,13 @@ def _reader_problem(exc: yaml.YAMLError, text: str, display: str) -> Problem:
 class _Builder:
     """Turns a libyaml node tree into plain data, recording positions and problems."""
 
-    def __init__(self, display: str, lines: list[str] | None = None) -> None:
+    def __init__(self, display: str, lines: dict[int, str] | None = None) -> None:
         self.display = display
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.lines = lines
-        """The text's lines when values cut short by a comment are looked for, else None."""
+        """The lines that may hold a comment after a value, when those are looked for."""
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         if isinstance(node, yaml.ScalarNode):
@@ -349,9 +360,9 @@ class _Builder:
         """A warning when `` #`` turned the rest of a plain value's line into a comment."""
         assert self.lines is not None
         end = node.end_mark
-        if node.style or end.line >= len(self.lines):
+        line = self.lines.get(end.line)
+        if node.style or line is None:
             return
-        line = self.lines[end.line]
         col = comment_cut(line, end.column)
         if col < 0:
             return
