@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from duban.ledger import load_ledger
 from duban.web.context import beijing, footer_fields, site_extra
+from duban.web.markup import esc
 from support import SAMPLE, git, make_ledger, run_cli
 from support.site import build
 
@@ -96,7 +97,7 @@ def test_the_footer_shows_the_fields_the_ledger_sets(demo_site: Path) -> None:
         footer = html[html.index('<div class="md-copyright duban-footer">') :]
         footer = footer[: footer.index("</footer>")]
         for name, value in fields:
-            assert f"{name}：</span>{value}" in footer, (path, name)
+            assert f"{name}：</span>{esc(value)}" in footer, (path, name)
         assert "Material for MkDocs" not in footer
 
 
@@ -118,10 +119,10 @@ def test_pages_carry_the_government_site_meta_tags(demo_site: Path) -> None:
         html = path.read_text(encoding="utf-8")
         meta = metas(html)
         assert set(META_NAMES) <= set(meta), (path, meta)
-        assert meta["SiteName"] == config.name
+        assert meta["SiteName"] == esc(config.name)
         assert meta["SiteDomain"] == "duban.example.org"
-        assert meta["SiteIDCode"] == config.site_id_code
-        assert meta["ContentSource"] == config.host
+        assert meta["SiteIDCode"] == esc(config.site_id_code)
+        assert meta["ContentSource"] == esc(config.host)
         assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", meta["PubDate"]), meta["PubDate"]
         title = re.search(r"<title>([^<]*)</title>", html)
         assert title and title.group(1).startswith(meta["ArticleTitle"].split(" ")[0]), path
@@ -163,7 +164,7 @@ def test_printed_pages_carry_the_ledgers_name(demo_site: Path) -> None:
     name = sample_config().name
     for path in pages(demo_site):
         html = path.read_text(encoding="utf-8")
-        assert f'<p class="duban-print-title" aria-hidden="true">{name}</p>' in html, path
+        assert f'<p class="duban-print-title" aria-hidden="true">{esc(name)}</p>' in html, path
     css = (demo_site / "assets" / "duban.css").read_text(encoding="utf-8")
     printing = css[css.index("@media print") :]
     assert ".duban-print-title { display: block" in printing
@@ -211,9 +212,10 @@ def test_hostile_footer_values_are_escaped(site_repo: Path, tmp_path: Path) -> N
     built = build(site_repo, tmp_path / "out")
     html = (built.site / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;主办" in html
-    assert "承办 &amp; &#34;引号&#34;" in html or "承办 &amp; &quot;引号&quot;" in html
-    assert "{{ config }}备案" in html  # shown as text, not run as a template
+    footer = html[html.index("duban-footer") :]
+    for value in ("<script>alert(1)</script>主办", '承办 & "引号"', "{{ config }}备案"):
+        assert esc(value) in footer, value  # the site's one escape, shown as text
+    assert "&lt;script&gt;" in metas(html)["ContentSource"]
 
 
 @pytest.mark.parametrize(

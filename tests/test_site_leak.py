@@ -95,7 +95,7 @@ def trail_rows(site: Path, task_id: str) -> list[str]:
     """The rows of the 变更记录 table of a task page."""
     page = (site / "tasks" / task_id / "index.html").read_text("utf-8")
     assert "<th>登记单位</th>" in page and "提交人" not in page
-    table = page.split("<th>时间(北京)</th>", 1)[1].split("</tbody>", 1)[0]
+    table = page.split("<th>时间（北京时间）</th>", 1)[1].split("</tbody>", 1)[0]
     return table.split("<tr>")[1:]
 
 

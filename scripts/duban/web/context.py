@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from duban.model import Ledger, LedgerConfig
 from duban.status.records import TaskStatus
 from duban.web.links import Links
+from duban.web.markup import esc
 from duban.web.public import PublicView
 
 #: The notice of a fictional ledger that has none of its own (``fictional: true``).
@@ -52,22 +53,25 @@ def site_extra(config: LedgerConfig, commit_date: str = "") -> dict[str, Any]:
     """What the theme's templates (``docs/overrides``) read from ``config.extra``: the footer
     lines, the 党政机关 mark and the page meta tags of the government-website specification
     (SiteName, SiteDomain, SiteIDCode, ContentSource; the templates add ColumnName,
-    ArticleTitle and PubDate per page). Plain text: the templates escape it."""
+    ArticleTitle and PubDate per page). Ledger text is escaped here (:func:`esc`, the site's one
+    escape, as page titles are); the templates print it as it is."""
     try:
         domain = urlsplit(config.site_url).hostname or ""
     except ValueError:  # e.g. an unclosed IPv6 bracket
         domain = ""
     return {
-        "duban_footer": [{"label": name, "value": value} for name, value in footer_fields(config)],
-        "duban_gov_mark": config.gov_mark,
+        "duban_footer": [
+            {"label": name, "value": esc(value)} for name, value in footer_fields(config)
+        ],
+        "duban_gov_mark": config.gov_mark,  # a path of [A-Za-z0-9_./-] (the schema), a URL
         "duban_meta": {
-            "SiteName": config.name,
-            "SiteDomain": domain,
-            "SiteIDCode": config.site_id_code,
-            "ContentSource": config.host or config.name,
+            "SiteName": esc(config.name),
+            "SiteDomain": esc(domain),
+            "SiteIDCode": esc(config.site_id_code),
+            "ContentSource": esc(config.host or config.name),
         },
-        "duban_pubdate": beijing(commit_date),
-        "duban_print_title": config.name,
+        "duban_pubdate": beijing(commit_date),  # digits, "-", " " and ":" only
+        "duban_print_title": esc(config.name),
     }
 
 
