@@ -116,6 +116,13 @@ def _explain(error: Any, schema: dict[str, Any], data: Any) -> Text:
             "完成时限 deadline 与时限规则 deadline_rule 必须且只能填写一个",
             "give exactly one of deadline and deadline_rule",
         )
+    if name == "Not" and "channels" in keys and isinstance(value, dict):
+        return Text(
+            f"{at.zh}: 该类型的通知渠道不能带这个字段 (群机器人 dingtalk、wecom、feishu 用 "
+            "webhook_env, 钉钉和飞书可加 secret_env; 电子邮件 email 只用 to_env)",
+            f"{at.en}: this kind of channel cannot carry that field (robots dingtalk, wecom, "
+            "feishu take webhook_env, dingtalk and feishu also secret_env; email takes to_env)",
+        )
     if name == "Not" and keys and isinstance(value, dict):
         return Text(
             f"{at.zh}: 该类型的记录不能带这个字段 (deadline 仅用于同意延期, "
