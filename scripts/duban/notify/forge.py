@@ -85,6 +85,10 @@ class Target:
     def where(self) -> str:
         return f"{self.owner}/{self.repo}（{redacted(self.api)}）"
 
+    @property
+    def where_en(self) -> str:
+        return f"{self.owner}/{self.repo} ({redacted(self.api)})"
+
 
 def _first(env: Mapping[str, str], *names: str) -> tuple[str, str]:
     for name in names:
@@ -206,13 +210,13 @@ class Client:
             raise self._explain(exc) from None
 
     def _explain(self, exc: HttpFailure) -> ForgeError:
-        where = self.target.where
+        where, en = self.target.where, self.target.where_en
         if exc.status == 404:
             return ForgeError(
                 Text(
                     f"找不到仓库 {where}，或令牌看不到它：请检查 DUBAN_FORGE_REPO、"
                     "DUBAN_FORGE_URL 和令牌的权限",
-                    f"repository {where} not found, or not visible to the token: check "
+                    f"repository {en} not found, or not visible to the token: check "
                     "DUBAN_FORGE_REPO, DUBAN_FORGE_URL and the token's access",
                 )
             )
@@ -221,7 +225,7 @@ class Client:
                 Text(
                     f"{where} 不接受访问令牌（HTTP 401）：令牌无效或已过期，"
                     "请检查 DUBAN_FORGE_TOKEN",
-                    f"{where} refused the token (HTTP 401): invalid or expired; check "
+                    f"{en} refused the token (HTTP 401): invalid or expired; check "
                     "DUBAN_FORGE_TOKEN",
                 )
             )
@@ -229,7 +233,7 @@ class Client:
             return ForgeError(
                 Text(
                     f"令牌没有修改 {where} 议题的权限（HTTP 403）：需要议题（issues）读写权限",
-                    f"the token may not change the issues of {where} (HTTP 403): it needs "
+                    f"the token may not change the issues of {en} (HTTP 403): it needs "
                     "read and write access to issues",
                 )
             )
