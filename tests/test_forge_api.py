@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from typing import Any
 
 import pytest
 from duban.ledger import load_ledger
-from duban.notify import forge, remind
+from duban.notify import forge, http, remind
 from duban.status.select import ledger_status
 from support import make_ledger, run_cli, write_task
 
@@ -530,3 +531,54 @@ def test_hostile_answers_are_messages(ledger_dir: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_redirects_are_not_followed_and_slow_servers_time_out(ledger_dir: Path) -> None:
+    """A forge answering 302 elsewhere: the token is not sent on; a silent one times out."""
+    seen: list[str | None] = []
+
+    class Elsewhere(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"[]")
+
+    other = ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    target = f"http://127.0.0.1:{other.server_address[1]}/steal"
+
+    class Redirect(Elsewhere):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    first = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    for server in (other, first):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        done = run_cli(
+            *("remind", "--ledger", ledger_dir, "--as-of", AS_OF, "--apply", "--forge", "gitea"),
+            env={
+                "DUBAN_FORGE_TOKEN": TOKEN,
+                "DUBAN_FORGE_URL": f"http://127.0.0.1:{first.server_address[1]}",
+                "DUBAN_FORGE_REPO": "dcs/ledger",
+            },
+        )
+        assert done.returncode == 2 and "HTTP 302" in done.stderr and seen == []
+        with pytest.raises(http.HttpFailure) as caught:
+            http.request("GET", f"http://127.0.0.1:{silent.getsockname()[1]}/", timeout=0.5)
+        assert caught.value.status == 0 and "连接超时" in caught.value.text.zh
+    finally:
+        silent.close()
+        for server in (other, first):
+            server.shutdown()
+            server.server_close()

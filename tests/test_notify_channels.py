@@ -454,3 +454,14 @@ def test_email_without_starttls_sends_nothing(
         done = notify(ledger_dir, mail_env(box, robots))
         assert done.returncode == 1 and "不支持 STARTTLS" in done.stderr
         assert box.messages == []
+
+
+def test_webhook_addresses_must_be_https(ledger_dir: Path, robots: Robots) -> None:
+    env = robot_env(robots)
+    env["FGW_WECOM_URL"] = "http://qyapi.example.cn/cgi-bin/webhook/send?key=wecom-key-123"
+    env["FGW_FEISHU_URL"] = "file:///etc/passwd"
+    done = notify(ledger_dir, env)
+    assert "[FAILED] fgw wecom: FGW_WECOM_URL 不是 https 地址" in done.stderr
+    assert "[FAILED] fgw feishu: 不是 http(s) 地址" in done.stderr
+    assert "[OK] fgw dingtalk" in done.stderr and "wecom-key-123" not in done.stderr
+    assert "/etc/passwd" not in done.stderr

@@ -6,7 +6,8 @@
 server for all units: ``DUBAN_SMTP_HOST``, ``DUBAN_SMTP_PORT`` (587), ``DUBAN_SMTP_USER``,
 ``DUBAN_SMTP_PASSWORD``, ``DUBAN_SMTP_FROM`` (default the user) and ``DUBAN_SMTP_CAFILE`` (a CA
 file for an intranet server's certificate); the connection is always upgraded with STARTTLS
-and the certificate verified, or nothing is sent.
+and the certificate verified, or nothing is sent. Webhook addresses must be ``https`` (plain
+``http`` only to this machine, or with ``DUBAN_NOTIFY_ALLOW_HTTP=1`` on a closed network).
 
 The payloads are the robots' documented ones:
 
@@ -242,6 +243,17 @@ def _send_robot(
     channel: Channel, d: Digest, env: Mapping[str, str], now: Callable[[], float], backoff: float
 ) -> None:
     url = _env(env, channel.webhook_env, Text("机器人 webhook 地址", "robot webhook URL"))
+    parts = urllib.parse.urlsplit(url)
+    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme == "http" and not local and env.get("DUBAN_NOTIFY_ALLOW_HTTP") != "1":
+        raise ChannelFailure(
+            Text(
+                f"{channel.webhook_env} 不是 https 地址：webhook 地址含有令牌，不能明文发送"
+                "（内网确需 http 的，设置 DUBAN_NOTIFY_ALLOW_HTTP=1）",
+                f"{channel.webhook_env} is not an https address: it carries a token (set "
+                "DUBAN_NOTIFY_ALLOW_HTTP=1 on a closed network that needs http)",
+            )
+        )
     secret = ""
     if channel.secret_env:
         secret = _env(env, channel.secret_env, Text("加签密钥", "signing secret"))
