@@ -20,7 +20,7 @@ from pathlib import Path
 from duban.check import tasks as validate
 from duban.check.pipeline import load_task_text
 from duban.clerk.yamltext import scalar
-from duban.ledger import _rule_beyond_calendar
+from duban.ledger import rule_beyond_calendar
 from duban.load.layout import Layout
 from duban.model import Ledger, Unit
 from duban.problems import Problem, UserError
@@ -203,7 +203,7 @@ def check_text(
         return problems
     ids = seen if seen is not None else ledger_ids(ledger)
     first = {task.id: ids[task.id]} if task.id in ids else {}  # duplicate_ids adds to it
-    refused = _rule_beyond_calendar(task, ledger.rules, calendar) or validate.duplicate_ids(
+    refused = rule_beyond_calendar(task, ledger.rules, calendar) or validate.duplicate_ids(
         first, task.id, task.loc("id")
     )
     return [refused] if refused else []
