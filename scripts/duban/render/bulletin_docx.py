@@ -135,6 +135,14 @@ def _style(document: Any, name: str, east_asia: str, size: float, *, bold: bool 
     return style
 
 
+def _off_grid(style: Any) -> None:
+    """Lines of this style keep their own spacing, not the page's line grid (table cells,
+    the 版头)."""
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    style.element.get_or_add_pPr().append(snap)
+
+
 def _body_format(fmt: Any, first_line_chars: int = 2) -> None:
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(round(LINE_PITCH - 0.05, 2))
@@ -157,7 +165,7 @@ def _page(document: Any) -> Any:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
     grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(round(LINE_PITCH * 20)))
+    grid.set(qn("w:linePitch"), str(int(LINE_PITCH * 20)))  # 579: 22 lines fit
     return section
 
 
@@ -258,7 +266,7 @@ def _table(document: Any, b: Bulletin, ledger: Ledger) -> None:
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = [13, 29, 12, 14, 16, 16, 20, 20, 16]  # mm, 156 in all
+    widths = [12, 30, 12, 15, 17, 17, 20, 20, 13]  # mm, 156 in all
     for column, mm in zip(table.columns, widths, strict=True):
         column.width = Mm(mm)
     for r, values in enumerate([list(TABLE_HEADINGS), *rows]):
@@ -322,6 +330,8 @@ def docx_bytes(b: Bulletin, ledger: Ledger) -> bytes:
     cell.paragraph_format.space_after = Pt(3)
     cell.paragraph_format.first_line_indent = Pt(0)
     cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _off_grid(cell)
+    _off_grid(masthead)
     _font_table(document)
 
     section = _page(document)
