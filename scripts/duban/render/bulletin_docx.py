@@ -21,6 +21,7 @@ runs (python-docx escapes it).
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from docx import Document
@@ -44,6 +45,7 @@ from duban.render.bulletin import (
     sections,
     table_rows,
 )
+from duban.render.text import one_line
 
 PAGE_W, PAGE_H = 210, 297
 TOP, LEFT = 37, 28
@@ -228,10 +230,20 @@ def _border(paragraph: Any, side: str, size_eighths: int, color: str) -> None:
     borders.append(line)
 
 
+#: What XML 1.0 cannot hold (C0 controls but tab and line ends, surrogates, U+FFFE/U+FFFF):
+#: the ledger's loader lets a YAML escape such as ``"\x01"`` through, python-docx would raise.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def plain(text: str) -> str:
+    """Ledger text for a text run: one line, and what XML cannot hold shown as U+FFFD."""
+    return _NOT_XML.sub("\ufffd", one_line(text))
+
+
 def _para(document: Any, text: str = "", style: str = "Normal", **kw: Any) -> Any:
     paragraph = document.add_paragraph(style=style)
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(plain(text))
         if "color" in kw:
             run.font.color.rgb = kw["color"]
         if "size" in kw:
@@ -251,7 +263,7 @@ def _masthead(document: Any, b: Bulletin) -> None:
     p = document.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(0)
     p.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_W), WD_TAB_ALIGNMENT.RIGHT)
-    p.add_run(b.issuer)
+    p.add_run(plain(b.issuer))
     p.add_run("\t" + cn_date(b.issued))
     _border(p, "bottom", 18, "FF0000")  # 2.25 pt red rule across the text area
     _para(document)
@@ -276,7 +288,7 @@ def _table(document: Any, b: Bulletin, ledger: Ledger) -> None:
             paragraph = cell.paragraphs[0]
             paragraph.style = document.styles["表格"]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = paragraph.add_run(value)
+            run = paragraph.add_run(plain(value))
             if r == 0:
                 run.font.bold = True
                 _fonts(run._element, HEITI)
@@ -367,8 +379,8 @@ def docx_bytes(b: Bulletin, ledger: Ledger) -> bytes:
         _para(document, "（内部资料，不得公开）").alignment = WD_ALIGN_PARAGRAPH.CENTER
     props = document.core_properties
     props.title = f"{TITLE} 第{b.number}期 {b.period.label}"
-    props.author = b.issuer
-    props.comments = b.ledger_name
+    props.author = plain(b.issuer)
+    props.comments = plain(b.ledger_name)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
