@@ -118,7 +118,12 @@ def bulletin(stats: Stats, statuses: Sequence[TaskStatus], ledger: Ledger, numbe
     may see for the public version); internal tasks are left out unless ``stats.internal``."""
     period, as_of = stats.period, stats.as_of
     chosen = sorted(
-        (s for s in statuses if stats.internal or s.task.public), key=lambda s: s.task.id
+        (
+            s
+            for s in statuses
+            if (stats.internal or s.task.public) and s.task.received <= as_of  # known then
+        ),
+        key=lambda s: s.task.id,
     )
     by_id = {s.task.id: s for s in chosen}
 

@@ -23,9 +23,11 @@ from duban.problems import Problem
 from duban.render.bulletin import Bulletin, bulletin, cn_date, markdown, pct
 from duban.render.text import md_text
 from duban.stats.figures import ledger_stats
-from duban.stats.periods import Period, month
+from duban.stats.periods import Period, following, month
+from duban.status.clock import effective_deadline
 from duban.status.records import TaskStatus
 from duban.status.select import ledger_status
+from duban.status.task import task_status
 from duban.web.public import PublicView, public_view
 
 
@@ -57,6 +59,28 @@ def _made(
     return bulletin(stats, chosen, ledger, number), problems
 
 
+def _statuses_then(
+    ledger: Ledger, period: Period, as_of: date, published: set[str]
+) -> tuple[TaskStatus, ...]:
+    """The statuses as of ``as_of`` of the published tasks a bulletin of ``period`` can name:
+    received by then, and their deadline then in this period or the next, or an event in
+    this period (a completion, a closing, an extension). The same bulletin as from every
+    status (the others are in none of its lists), without a status of every task for every
+    month (a ledger of 10,000 tasks)."""
+    window = Period(period.start, following(period).end, "")
+    chosen = [
+        t
+        for t in sorted(ledger.tasks, key=lambda t: t.id)
+        if t.id in published
+        and t.received <= as_of
+        and (
+            effective_deadline(t, ledger, as_of).due.date in window
+            or any(e.date in period for e in t.events)
+        )
+    ]
+    return tuple(task_status(t, ledger, as_of) for t in chosen)
+
+
 @dataclass(frozen=True, slots=True)
 class SitePage:
     path: str
@@ -79,7 +103,7 @@ def bulletin_pages(view: PublicView) -> list[SitePage]:
     pages = []
     for period in reversed(past_months(view.as_of)):
         issued = period.end
-        then = tuple(s for s in ledger_status(ledger, issued) if s.task.id in published)
+        then = _statuses_then(ledger, period, issued, published)
         b, problems = _made(ledger, period, issued, int(period.code[-2:]), then, False)
         text = markdown(b, ledger)
         if problems:
