@@ -296,6 +296,7 @@ def test_site_bulletins_equal_stats() -> None:
     view = public_view(ledger, ledger_status(ledger, as_of), as_of)
     pages = {p.path: p.text for p in bulletin_pages(view)}
     assert "bulletins/index.md" in pages and len(pages) == 11
+    assert "只含公开事项。\n\n| 期数 |" in pages["bulletins/index.md"]  # a table, not a paragraph
     checked = 0
     for period in past_months(as_of):
         text = pages[f"bulletins/{period.code}.md"]

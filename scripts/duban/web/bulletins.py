@@ -122,7 +122,7 @@ def bulletin_pages(view: PublicView) -> list[SitePage]:
         "得分和排名，逾期事项和下期到期事项。每期数据截至当月最后一天，与 `duban stats` 相同；",
         "只含公开事项。",
         "",
-    ]
+    ]  # then a blank line: the table is not part of the paragraph
     if rows:
         # the link cells are made here, not ledger text: the table is written as is
         table = ["| 期数 | 截至 | 到期 | 按期办结 | 按期办结率 |", "|---|---|---|---|---|"]
@@ -130,7 +130,7 @@ def bulletin_pages(view: PublicView) -> list[SitePage]:
         body = "\n".join(table)
     else:
         body = "（尚无已结束的月份。）"
-    return [SitePage("bulletins/index.md", "\n".join(head) + body + "\n"), *pages]
+    return [SitePage("bulletins/index.md", "\n".join([*head, body, ""])), *pages]
 
 
 def write_bulletins(view: PublicView, docs: Path) -> int:
