@@ -16,9 +16,9 @@ import pytest
 from docx import Document
 from docx.shared import Mm, Pt
 from duban.ledger import load_ledger
+from duban.render.bulletin import markdown
 from duban.stats.periods import month
 from duban.status.select import ledger_status
-from duban.render.bulletin import markdown
 from duban.web.bulletins import bulletin_pages, past_months, period_bulletin
 from duban.web.public import public_view
 from support import SAMPLE, ev, make_ledger, need, run_cli, write_task
