@@ -39,6 +39,7 @@ PAGES = {
     "data": "data/",
     "task": "tasks/SL-2026-0006/",
     "task-done": "tasks/SL-2026-0007/",
+    "bulletin": "bulletins/2026-10/",
     "404": "404.html",
 }
 WIDTHS = (390, 1400)
