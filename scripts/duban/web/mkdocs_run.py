@@ -27,7 +27,6 @@ from duban.text import Text
 from duban.web.markup import esc, yaml_text
 from duban.web.pages import nav
 
-
 Engine = Literal["mkdocs", "properdocs", "zensical"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)
 

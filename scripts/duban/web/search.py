@@ -9,8 +9,9 @@ it). Everything is served from the site itself (``pagefind/``): no CDN, and ever
 relative to the script, so the site works under a sub-path.
 
 What is indexed is the page's ``<article>`` (the theme's header, navigation and footer stay
-out), less what the pages mark ``data-search-exclude`` (a task's tables of fields, timeline,
-events and trail: a task is found by its title and lead paragraph).
+out), less what the pages mark ``data-search-exclude``, the tables and the timeline (a task's
+fields, events and trail, the lists' rows: a task is found on its own page, by its title and
+lead paragraph).
 
 Chinese is segmented twice, differently: the indexer with a dictionary (营商环境 as 营商 +
 环境), the browser's query with ``Intl.Segmenter`` (营 + 商 + 环境), and every query word must
@@ -37,7 +38,9 @@ from duban.web.links import Links
 #: Where the bundle goes, relative to the site.
 BUNDLE = "pagefind"
 ROOT_SELECTOR = "article"
-EXCLUDE_SELECTORS = "[data-search-exclude], .headerlink, .md-source-file"
+EXCLUDE_SELECTORS = "[data-search-exclude], table, .duban-timeline, .headerlink, .md-source-file"
+#: Parts of Pagefind's bundle the search page does not use (other UIs), left out of the site.
+UNUSED = ("pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 #: How long indexing may take (about a minute per 10,000 pages on one core).
 TIMEOUT = 1800
 
@@ -55,7 +58,8 @@ title: 搜索
 
 <link rel="stylesheet" href="{bundle}pagefind-ui.css">
 <div id="duban-search" data-pagefind-ignore="all"></div>
-<noscript><p>搜索需要启用浏览器的 JavaScript；也可以从“责任单位”“逾期事项”等栏目查找任务。</p></noscript>
+<noscript><p>搜索需要启用浏览器的 JavaScript；
+也可以从“责任单位”“逾期事项”等栏目查找任务。</p></noscript>
 <script src="{bundle}pagefind-ui.js"></script>
 <script>
 window.addEventListener("DOMContentLoaded", function () {{
@@ -132,6 +136,9 @@ def _run_pagefind(copy: Path, bundle: Path) -> list[Problem]:
     if run.returncode != 0 or not (bundle / "pagefind-ui.js").is_file():
         tail = " ".join((run.stderr or run.stdout).strip().splitlines()[-3:])[:500]
         return [_warning(tail, tail)]
+    for path in bundle.iterdir():
+        if path.name.startswith(UNUSED):
+            path.unlink()
     return []
 
 
