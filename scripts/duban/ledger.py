@@ -112,7 +112,7 @@ def _load_tasks(
     problems: list[Problem] = []
     seen: dict[str, Location] = {}
     for path in task_files:
-        task, task_problems = load_task(path, layout, prefix, units, deadline_rules, span)
+        task, task_problems = load_task(path, layout, prefix, units, deadline_rules, span, calendar)
         problems += task_problems
         if task is None:
             continue
