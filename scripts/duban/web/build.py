@@ -300,6 +300,7 @@ def _write_docs(
     docs = run.work / "docs"
     directory_urls = bool(run.user_config.get("use_directory_urls", True))
     ctx = page_context(view, info, directory_urls)
+    ctx.links.source_relative = run.engine == "zensical"  # see duban.web.links
 
     def trails() -> dict[str, str]:  # called by write_all once the other pages are done
         run.clock.lap("pages")
@@ -327,7 +328,6 @@ def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str)
         config.site_url,
         notice_text(config),
         run.engine,
-        run.out,
     )
     run.clock.lap("tasks")
     feeds = run.work / "feeds"

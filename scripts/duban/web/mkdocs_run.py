@@ -33,6 +33,9 @@ ENGINES: tuple[Engine, ...] = get_args(Engine)
 #: The page of the Pagefind search box (:mod:`duban.web.search`), in the navigation.
 SEARCH_PAGE = {"搜索": "search.md"}
 
+#: Where Zensical builds, beside the generated ``mkdocs.yml``.
+ENGINE_SITE = "engine-site"
+
 #: How long an engine run in a child process may take (a 10,000-task site takes minutes).
 ENGINE_TIMEOUT = 3600
 
@@ -79,7 +82,6 @@ def write_config(
     site_url: str,
     notice: str,
     engine: Engine = "mkdocs",
-    site_dir: Path | None = None,
 ) -> Path:
     """``work/mkdocs.yml``: the user's config (INHERIT; ``parent`` is its content) plus what
     the ledger decides.
@@ -93,7 +95,8 @@ def write_config(
     Search is Pagefind's (:mod:`duban.web.search`): the theme's ``search`` plugin is left out
     of the user's plugins (its index is one file that grows with the ledger, downloaded by
     every page before the first result), and the search page joins the navigation. For
-    Zensical, which has no ``--site-dir`` option, ``site_dir`` is written into the file."""
+    Zensical, which has no ``--site-dir`` option and wants it inside the project, ``site_dir``
+    is :data:`ENGINE_SITE` beside the generated file (:func:`engine_build` moves it)."""
     entries = [*nav(), SEARCH_PAGE]
     generated: dict[str, Any] = {
         "INHERIT": str(Path(_relpath(user_config, work))),
@@ -103,8 +106,8 @@ def write_config(
         "hooks": [str(Path(__file__).with_name("mkdocs_hooks.py"))],
         "plugins": _without_search(parent.get("plugins")),
     }
-    if engine == "zensical" and site_dir is not None:
-        generated["site_dir"] = str(site_dir)
+    if engine == "zensical":
+        generated["site_dir"] = ENGINE_SITE
     theme = parent.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         # Relative paths of the inherited config are read relative to the generated one.
@@ -142,7 +145,7 @@ def _relpath(target: Path, start: Path) -> str:
 def engine_build(engine: Engine, config_file: Path, site_dir: Path, strict: bool) -> list[Problem]:
     """Build the generated ``config_file`` into ``site_dir`` with ``engine``; a
     ``site-mkdocs`` problem when it did not finish (for Zensical, ``site_dir`` must be the
-    one written into the file by :func:`write_config`)."""
+    engine's ``site_dir`` of :func:`write_config`, moved into ``site_dir`` when done)."""
     if engine == "mkdocs":
         return mkdocs_build(config_file, site_dir, strict)
     command = _engine_command(engine)
@@ -150,6 +153,8 @@ def engine_build(engine: Engine, config_file: Path, site_dir: Path, strict: bool
         zh = f"找不到网站引擎 {engine}：请安装（pip install {engine}）或改用 mkdocs"
         en = f"the site engine {engine} is not installed: pip install {engine}, or use mkdocs"
         return [problem("site-mkdocs", str(config_file), zh, en)]
+    built = site_dir if engine == "properdocs" else config_file.parent / ENGINE_SITE
+    shutil.rmtree(built, ignore_errors=True)
     if engine == "properdocs":
         args = [*command, "build", "-f", str(config_file), "-d", str(site_dir)]
     else:
@@ -168,11 +173,14 @@ def engine_build(engine: Engine, config_file: Path, site_dir: Path, strict: bool
     except (OSError, subprocess.TimeoutExpired) as exc:
         zh, en = f"网站引擎 {engine} 无法运行：{exc}", f"the site engine {engine} failed: {exc}"
         return [problem("site-mkdocs", str(config_file), zh, en)]
-    if run.returncode != 0 or not (site_dir / "index.html").is_file():
+    if run.returncode != 0 or not (built / "index.html").is_file():
         tail = " ".join((run.stderr or run.stdout).strip().splitlines()[-3:])[:500]
         zh = f"网站引擎 {engine} 构建失败（退出码 {run.returncode}）：{tail}"
         en = f"the site engine {engine} failed (exit {run.returncode}): {tail}"
         return [problem("site-mkdocs", str(config_file), zh, en)]
+    if built != site_dir:
+        shutil.copytree(built, site_dir, dirs_exist_ok=True)
+        shutil.rmtree(built)
     return []
 
 
