@@ -93,7 +93,7 @@ def crawl(start: str) -> tuple[set[str], list[str], list[str]]:
             continue
         seen.add(url)
         try:
-            with urlopen(url, timeout=10) as response:  # noqa: S310 (our own local server)
+            with urlopen(url, timeout=10) as response:
                 kind = response.headers.get_content_type()
                 body = response.read()
         except HTTPError as exc:
@@ -164,3 +164,42 @@ def test_every_engine_gives_the_same_task_pages(sites) -> None:  # type: ignore[
             assert main_text(site / rel) == main_text(page), (engine, rel)
         for rel in ("api/tasks.json", "schemas/status.schema.json"):
             assert (site / rel).read_bytes() == (reference / rel).read_bytes(), (engine, rel)
+
+
+def test_tasks_json_follows_its_published_schema(sites) -> None:  # type: ignore[no-untyped-def]
+    """``api/tasks.json`` validates against ``schemas/status.schema.json`` (the reference
+    validator), which the site publishes unchanged at ``schemas/status.schema.json``; a
+    document that breaks the schema is caught, so the check can fail."""
+    import json
+
+    import jsonschema
+
+    site = sites["mkdocs"]
+    schema_file = ROOT / "schemas" / "status.schema.json"
+    assert (site / "schemas" / "status.schema.json").read_bytes() == schema_file.read_bytes()
+    schema = json.loads(schema_file.read_text("utf-8"))
+    data = json.loads((site / "api" / "tasks.json").read_text("utf-8"))
+    assert len(data["tasks"]) > 20
+    jsonschema.Draft202012Validator(schema).validate(data)
+    data["tasks"][0]["light"] = "purple"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(data)
+
+
+def test_every_unit_feed_is_a_valid_calendar(sites) -> None:  # type: ignore[no-untyped-def]
+    """RFC 5545: a VCALENDAR holds at least one component. A unit with nothing dated to meet
+    still gets a feed (its page links to it): its time zone, and no event."""
+    import icalendar
+
+    feeds = sorted((sites["mkdocs"] / "api" / "calendars").glob("*.ics"))
+    assert len(feeds) > 10
+    empty = 0
+    for feed in feeds:
+        raw = feed.read_bytes()
+        cal = icalendar.Calendar.from_ical(raw)
+        assert cal.name == "VCALENDAR" and cal["VERSION"] == "2.0", feed.name
+        assert cal.subcomponents, feed.name
+        assert [z["TZID"] for z in cal.walk("VTIMEZONE")] == ["Asia/Shanghai"], feed.name
+        empty += not cal.walk("VEVENT")
+        assert b"COMMENT" not in raw
+    assert 0 < empty < len(feeds)  # both kinds are in the sample
