@@ -23,8 +23,6 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 ARTIFACTS = ROOT / "test-artifacts"
 DEMO_DAY = date(2026, 11, 30)
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
@@ -95,6 +93,8 @@ class Visit:
         self.context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("query", "first"),
     [
@@ -129,6 +129,8 @@ def test_chinese_queries_rank_the_right_page_first(browser, sample, query, first
         visit.close()
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_a_page_loads_no_search_index_and_a_search_loads_little(browser, sample) -> None:  # type: ignore[no-untyped-def]
     """An ordinary page fetches nothing of the search; the first result of a query costs the
     bundle's script, its entry file, one index chunk and the fragments shown."""
@@ -149,3 +151,27 @@ def test_a_page_loads_no_search_index_and_a_search_loads_little(browser, sample)
         assert visit.bytes - before < 1_000_000
     finally:
         visit.close()
+
+
+def test_titles_are_indexed_character_by_character_and_nothing_else_is_added() -> None:
+    """Only the title's Chinese characters are added (no markup of the title can come
+    through), inside the page's article, and a page without a title or article is left."""
+    from duban.web.search import _for_index
+
+    page = "<html><title>&lt;script&gt;营商环境 x&amp;y</title><article><h1>t</h1></article>"
+    indexed = _for_index(page)
+    assert indexed.endswith('<p data-pagefind-weight="0.2" hidden>营 商 环 境</p></article>')
+    assert indexed.count("<script") == page.count("<script") == 0
+    assert _for_index("<html><title>abc</title><article></article>") == (
+        "<html><title>abc</title><article></article>"
+    )
+    assert _for_index("<p>营商</p>") == "<p>营商</p>"
+
+
+def test_a_site_pagefind_cannot_index_is_a_warning_not_a_failure(tmp_path: Path) -> None:
+    from duban.web.search import index_site
+
+    (tmp_path / "notes.txt").write_text("没有网页", "utf-8")
+    problems = index_site(tmp_path)
+    assert [(p.code, p.severity) for p in problems] == [("site-search", "warning")]
+    assert not (tmp_path / "pagefind").exists()

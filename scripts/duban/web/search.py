@@ -148,9 +148,9 @@ def _warning(zh: str, en: str) -> Problem:
         Location(BUNDLE),
         Text(
             f"无法生成搜索索引（Pagefind）：{zh}；网站已生成，但搜索不可用，"
-            "请安装 pagefind[extended]（pip install 'pagefind[extended]'）",
+            "请确认已安装 pagefind[extended]（pip install 'pagefind[extended]'）",
             f"cannot build the search index (Pagefind): {en}; the site was built without"
-            " search: install pagefind[extended]",
+            " search: check that pagefind[extended] is installed",
         ),
         severity="warning",
     )
