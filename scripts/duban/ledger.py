@@ -116,7 +116,7 @@ def _load_tasks(
         problems += task_problems
         if task is None:
             continue
-        refused = _rule_beyond_calendar(task, rules, calendar) or validate.duplicate_ids(
+        refused = rule_beyond_calendar(task, rules, calendar) or validate.duplicate_ids(
             seen, task.id, task.loc("id")
         )
         if refused:
@@ -126,7 +126,7 @@ def _load_tasks(
     return tasks, problems
 
 
-def _rule_beyond_calendar(
+def rule_beyond_calendar(
     task: Task, rules: Mapping[str, Rule], calendar: WorkCalendar
 ) -> Problem | None:
     """A ``deadline_rule`` whose due date, counted from ``received``, falls outside the

@@ -166,7 +166,7 @@ def load_text(
     data = builder.build(node, ())
     if builder.problems:
         return None, builder.problems
-    return Document(display, data, builder.positions), builder.warnings
+    return Document(display, data, builder.positions, text), builder.warnings
 
 
 def _commented(text: str) -> dict[int, str] | None:
