@@ -130,8 +130,8 @@ def test_task_page_content(built_site) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_search_indexes_a_task_by_its_lead_not_its_tables(built_site) -> None:  # type: ignore[no-untyped-def]
-    """A task is found by its title and lead paragraph (light, units, lead person, source);
-    its table of fields and its timeline, events and trail stay out of the index."""
+    """A task is found by its title, lead paragraph (light, units, lead person, source) and
+    events; its table of fields, its milestones, timeline and trail stay out of the index."""
     import gzip
 
     fragments = {}
@@ -142,7 +142,8 @@ def test_search_indexes_a_task_by_its_lead_not_its_tables(built_site) -> None:  
     text = fragments["/tasks/ES-2026-0101/"]
     assert "主要负责同志" in text and "协办" in text and "牵头" in text
     assert "按要求完成并报送落实情况" not in text  # the standard, shown in the table only
-    assert "完成调研" not in text  # a milestone
+    assert "阶段节点已反馈" in text  # an event: the events are searched
+    assert "新建任务" not in text  # the audit trail (its change column) is not
     assert not any("DUBANHTML" in t for t in fragments.values())
     assert '<p class="duban-lead">' in read(built_site, "tasks/ES-2026-0101/index.html")
     assert "生命防护" in fragments["/tasks/ES-2026-0102/"]

@@ -166,6 +166,9 @@ def test_titles_are_indexed_character_by_character_and_nothing_else_is_added() -
         "<html><title>abc</title><article></article>"
     )
     assert _for_index("<p>营商</p>") == "<p>营商</p>"
+    tables = '<h2 id="fields"></h2><table><tr></tr></table><h2 id="events">办理记录</h2>\n<table>'
+    assert _for_index(tables).count("<table data-pagefind-ignore") == 1
+    assert '<h2 id="events">办理记录</h2>\n<table>' in _for_index(tables)
 
 
 def test_a_site_pagefind_cannot_index_is_a_warning_not_a_failure(tmp_path: Path) -> None:

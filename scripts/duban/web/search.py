@@ -9,9 +9,10 @@ it). Everything is served from the site itself (``pagefind/``): no CDN, and ever
 relative to the script, so the site works under a sub-path.
 
 What is indexed is the page's ``<article>`` (the theme's header, navigation and footer stay
-out), less what the pages mark ``data-search-exclude``, the tables and the timeline (a task's
-fields, events and trail, the lists' rows: a task is found on its own page, by its title and
-lead paragraph).
+out), less what the pages mark ``data-search-exclude``, the timeline and every table but a
+task's 办理记录 (its events: 同意延期 finds the tasks extended); so a task is found on its own
+page by its title, lead paragraph and events, not by its fields, milestones or trail, nor on
+the lists' rows.
 
 Chinese is segmented twice, differently: the indexer with a dictionary (营商环境 as 营商 +
 环境), the browser's query with ``Intl.Segmenter`` (营 + 商 + 环境), and every query word must
@@ -38,7 +39,7 @@ from duban.web.links import Links
 #: Where the bundle goes, relative to the site.
 BUNDLE = "pagefind"
 ROOT_SELECTOR = "article"
-EXCLUDE_SELECTORS = "[data-search-exclude], table, .duban-timeline, .headerlink, .md-source-file"
+EXCLUDE_SELECTORS = "[data-search-exclude], .duban-timeline, .headerlink, .md-source-file"
 #: Parts of Pagefind's bundle the search page does not use (other UIs), left out of the site.
 UNUSED = ("pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 #: How long indexing may take (about a minute per 10,000 pages on one core).
@@ -75,11 +76,16 @@ window.addEventListener("DOMContentLoaded", function () {{
 _TITLE = re.compile(r"<title>([^<]*)</title>")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _ARTICLE_END = "</article>"
+_TABLE = re.compile(r"<table\b")
+_EVENTS_TABLE = re.compile(r'(id="events"[^>]*>[^<]*</h2>\s*)<table data-pagefind-ignore')
 
 
 def _for_index(page: str) -> str:
-    """``page`` as indexed: its title's Chinese characters, one by one, at the end of its
-    ``<article>`` (weighted low, so a page is not ranked up by them)."""
+    """``page`` as indexed: its tables ignored but the events', and its title's Chinese
+    characters, one by one, at the end of its ``<article>`` (weighted low, so a page is not
+    ranked up by them)."""
+    page = _TABLE.sub("<table data-pagefind-ignore", page)
+    page = _EVENTS_TABLE.sub(r"\1<table", page)
     title = _TITLE.search(page)
     end = page.rfind(_ARTICLE_END)
     if title is None or end < 0:
