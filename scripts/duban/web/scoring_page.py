@@ -62,7 +62,7 @@ def scoring_page(ctx: PageContext) -> str:
     scoring = found.year.scoring
     if found.problems:
         source = (
-            "台账的评分规则文件 scoring.yaml 有错误（见[数据说明](data.md)），"
+            "台账的评分规则文件 scoring.yaml 有错误（运行 duban validate 查看），"
             "本站暂按下列默认规则计分。\n\n"
         )
     elif scoring.where is None:

@@ -91,7 +91,10 @@ def _scoring_note(found: YearStats) -> str:
     link = f"[评分规则](../{SCORING_PAGE})"  # from units/: a Markdown link MkDocs checks
     note = ""
     if found.problems:
-        note = "注意：评分规则文件 scoring.yaml 有错误（见数据说明），得分暂按默认规则计算。"
+        note = (
+            "注意：评分规则文件 scoring.yaml 有错误（运行 duban validate 查看），"
+            "得分暂按默认规则计算。"
+        )
     return f"得分与排名按{link}计算（措施九 问责问效）。{note}"
 
 
