@@ -140,7 +140,7 @@ def test_units_page_ranking_equals_stats_for_the_year(sample: tuple[Path, Path])
     assert table["head"] == [
         "排名",
         "单位",
-        "本年到期",
+        "到期",
         "按期办结",
         "超时办结",
         "逾期未办结",

@@ -104,7 +104,7 @@ def ranking(ctx: PageContext, found: YearStats) -> str:
     head = [
         "排名",
         "单位",
-        "本年到期",
+        "到期",
         "按期办结",
         "超时办结",
         "逾期未办结",
@@ -134,7 +134,7 @@ def ranking(ctx: PageContext, found: YearStats) -> str:
     table = html_table(head, rows, search=False)
     table = table.replace(
         "<table data-search-exclude>",
-        '<table data-search-exclude data-duban-sort id="duban-ranking">',
+        '<table data-search-exclude data-duban-sort data-duban-compact id="duban-ranking">',
         1,
     )
     script = f'<script src="{ctx.links.file_url(SORT_SCRIPT)}" defer></script>\n'
@@ -209,7 +209,7 @@ def period_table(ctx: PageContext, code: str) -> str:
             f"{_scoring_note(found)}\n\n",
             html_table(head, rows, search=False).replace(
                 "<table data-search-exclude>",
-                f'<table data-search-exclude id="unit-{hesc(code)}-periods">',
+                f'<table data-search-exclude data-duban-compact id="unit-{hesc(code)}-periods">',
                 1,
             ),
             "\n",
