@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from duban.problems import Problem
-from duban.stats.figures import ledger_stats
+from duban.stats.figures import ledger_stats, unit_stats
 from duban.stats.periods import Period, month, quarter, year
 from duban.stats.records import ACTION_LABELS, Stats, UnitStats
 from duban.status.records import LIGHT_LABELS, LIGHTS, TaskStatus
@@ -59,7 +59,10 @@ def year_stats(ctx: PageContext) -> YearStats:
     periods: list[Period] = [month(as_of.year, m) for m in range(1, as_of.month + 1)]
     periods += [quarter(as_of.year, q) for q in range(1, (as_of.month - 1) // 3 + 2)]
     whole, problems = ledger_stats(ctx.ledger, year(as_of.year), as_of, statuses=ctx.statuses)
-    each = tuple(ledger_stats(ctx.ledger, p, as_of, statuses=ctx.statuses)[0] for p in periods)
+    scoring = whole.scoring  # scoring.yaml read once
+    each = tuple(
+        unit_stats(ctx.ledger, p, as_of, scoring=scoring, statuses=ctx.statuses) for p in periods
+    )
     found = YearStats(whole, each, tuple(problems))
     _MEMO[:] = [(ctx.statuses, found)]
     return found
