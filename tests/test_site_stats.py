@@ -309,11 +309,11 @@ def test_weekly_equals_one_week_at_a_time(internal: bool) -> None:
 # -- what the site counts: the public view only -------------------------------------------
 
 
-def _pages(ledger_dir: Path, out: Path) -> dict[str, str]:
+def _pages(ledger_dir: Path, out: Path, day: date = AS_OF) -> dict[str, str]:
     """Every page and chart the site writes for ``ledger_dir`` (Markdown, before MkDocs)."""
     loaded, _ = load_ledger(ledger_dir)
     assert loaded is not None
-    view = public_view(loaded, ledger_status(loaded, AS_OF), AS_OF)
+    view = public_view(loaded, ledger_status(loaded, day), day)
     write_all(page_context(view, SiteInfo()), out)
     return {
         p.relative_to(out).as_posix(): p.read_text("utf-8")
@@ -405,6 +405,21 @@ def test_a_broken_scoring_file_is_said_and_the_defaults_used(tmp_path: Path) -> 
     assert "scoring.yaml 有错误" in pages["units/index.md"]
     assert "scoring.yaml 有错误" in pages["scoring.md"]
     assert f"{DEFAULT_SCORING.base:g} 分" in pages["scoring.md"]
+
+
+def test_a_year_without_a_finished_week_or_a_due_task(tmp_path: Path) -> None:
+    """On 2 January nothing has ended yet: no week (the first Sunday is 4 January), no task
+    due; the pages say so instead of failing."""
+    pages = _pages(SAMPLE, tmp_path / "early", date(2026, 1, 2))
+    assert "（无）" in pages["charts/trend.svg"] and "<polyline" not in pages["charts/trend.svg"]
+    assert "按周趋势数据表（0 周）" in pages["index.md"]
+    empty = tmp_path / "empty"
+    shutil.copytree(SAMPLE, empty)
+    for task in (empty / "tasks").rglob("*.yaml"):
+        task.unlink()
+    pages = _pages(empty, tmp_path / "out-empty")
+    assert "本年尚无到期的牵头任务" in pages["units/index.md"]
+    assert "<polyline" in pages["charts/trend.svg"]  # 48 weeks of zeros
 
 
 def test_periods_shown_are_the_months_and_quarters_to_date() -> None:
