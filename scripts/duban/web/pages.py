@@ -49,6 +49,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("临期事项", "due-soon.md"),
     NavEntry("责任单位", "units/index.md"),
     NavEntry("已销号", "closed.md"),
+    NavEntry("履职情况", "duties.md"),
     NavEntry("时限规则", "rules.md"),
     NavEntry("数据说明", "data.md"),
 )
