@@ -273,7 +273,8 @@ def with_duties(fmt: str, out: str, report: DutyStatus, lang: str, red_only: boo
     extra = {"table": duties_table, "markdown": duties_markdown, "github": duties_github}[fmt](
         report, lang
     )
-    return "\n\n".join(part for part in (out, extra) if part)
+    gap = "\n" if fmt == "github" else "\n\n"  # annotations are one per line
+    return gap.join(part for part in (out, extra) if part)
 
 
 def red_lines(report: DutyStatus, lang: str) -> Sequence[str]:
