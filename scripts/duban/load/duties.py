@@ -435,7 +435,7 @@ def _research_year(
 ) -> tuple[ResearchYear | None, list[Problem]]:
     data = doc.data
     problems = _header(doc, path, year, posts, "field-research")
-    trips: list[Trip] = []
+    trips: list[tuple[int, Trip]] = []  # with the item's index in the file
     for i, item in enumerate(data["trips"]):
         start = _day(doc, ("trips", i, "from"), year, problems)
         end = _day(doc, ("trips", i, "to"), year, problems)
@@ -464,14 +464,12 @@ def _research_year(
                 )
             )
             continue
-        trips.append(
-            Trip(start, end, item["place"], item["topic"], item["days"], doc.loc("trips", i))
-        )
-    ordered = sorted(trips, key=lambda t: (t.start, t.end))
-    for before, after in itertools.pairwise(ordered):
+        trip = Trip(start, end, item["place"], item["topic"], item["days"], doc.loc("trips", i))
+        trips.append((i, trip))
+    ordered = sorted(trips, key=lambda it: (it[1].start, it[1].end))
+    for (_, before), (index, after) in itertools.pairwise(ordered):
         if after.start <= before.end:
             line = after.where.line
-            index = next(i for i, t in enumerate(trips) if t is after)
             problems.append(
                 _problem(
                     "trip-overlap",
@@ -487,4 +485,4 @@ def _research_year(
     if problems:
         return None, problems
     public = data.get("visibility") == "public"
-    return ResearchYear(data["post"], year, public, tuple(ordered), doc.loc()), []
+    return ResearchYear(data["post"], year, public, tuple(t for _, t in ordered), doc.loc()), []
