@@ -21,7 +21,7 @@ from duban.notify import remind
 from duban.source import Location
 from duban.status.duties import duty_status, quarter_end
 from duban.status.select import ledger_status
-from support import ROOT, SAMPLE, make_ledger, run_cli
+from support import ROOT, SAMPLE, make_ledger, run_cli, write_task
 from support.site import build, make_repo, site_git
 
 CALENDAR, _ = load_calendar(SAMPLE / "calendar")
@@ -138,6 +138,21 @@ trips:
         "trip-dates",
         "trip-overlap",
     }
+
+
+def test_public_record_may_not_name_an_internal_task(tmp_path: Path) -> None:
+    text = MEETINGS_OK.replace("一季度项目调度", "研究 ES-2026-9001 的推进")
+    root = ledger_with(tmp_path, {"meetings/2026/deputy-a.yaml": text})
+    write_task(root, visibility="internal")
+    assert ("names-internal-task", "deputy-a.yaml:5", "$.meetings[0].topic") in found(root)
+    ledger, _ = load_ledger(root)
+    assert ledger is not None
+    assert ledger_duties(root, ledger.units, ledger.tasks)[0].meetings == ()  # not shown
+    # the same text in an internal record names nothing public
+    (root / "meetings/2026/deputy-a.yaml").write_text(
+        text.replace("visibility: public", "visibility: internal"), encoding="utf-8"
+    )
+    assert found(root) == set()
 
 
 def test_posts_unknown_and_missing(tmp_path: Path) -> None:

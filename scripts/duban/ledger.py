@@ -44,11 +44,11 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     problems += _hygiene_problems(layout)
     problems += load_scoring(root)[1]  # optional; duban stats reads it again to score
     problems += _layout_problems(layout, misnamed)
-    problems += ledger_duties(root, units)[1]
     problems += [layout.irregular_problem(path) for path in irregular]
     tasks, task_problems = _load_tasks(layout, task_files, config, units, rules, calendar)
     problems += task_problems
     problems += disclosure.ledger_problems(tasks, disclosure.ledger_secrets(root, tasks))
+    problems += ledger_duties(root, units, tasks)[1]
     problems.sort(key=Problem.sort_key)
     if config is None:
         return None, problems
@@ -58,14 +58,34 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     return ledger, problems
 
 
-def ledger_duties(root: Path, units: Mapping[str, Unit]) -> tuple[Duties, list[Problem]]:
+def ledger_duties(
+    root: Path, units: Mapping[str, Unit], tasks: Sequence[Task] = ()
+) -> tuple[Duties, list[Problem]]:
     """The recurring duties of measures 十 and 十六 (:mod:`duban.load.duties`) and their
     problems, with bidirectional controls and personal data (a mobile number, ID number or
-    e-mail address: posts, never people) in any of their files."""
+    e-mail address: posts, never people) in any of their files, and a public record naming a
+    task that is not public (``names-internal-task``, :mod:`duban.check.disclosure`; ``tasks``:
+    the loaded ones, the other task files are read for it). A record with any of these
+    problems is left out, like a record the loader refused."""
     docs: list[Document] = []
     duties, problems = load_duties(root, units, docs)
+    public = [d for d in docs if isinstance(d.data, dict) and d.data.get("visibility") == "public"]
+    secrets = disclosure.ledger_secrets(root, tasks) if public else []
+    matcher = disclosure.Matcher(tuple(secrets))
+    refused: set[str] = set()
     for doc in docs:
-        problems += bidi_problems(doc) + _personal_data(doc)
+        found = bidi_problems(doc) + _personal_data(doc)
+        if secrets and any(doc is d for d in public):
+            found += disclosure.document_problems(doc, matcher)
+        if found:
+            refused.add(doc.path)
+        problems += found
+    if refused:
+        duties = Duties(
+            duties.posts,
+            tuple(m for m in duties.meetings if m.where.path not in refused),
+            tuple(r for r in duties.research if r.where.path not in refused),
+        )
     return duties, problems
 
 

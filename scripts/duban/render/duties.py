@@ -253,7 +253,7 @@ def research_phrase(s: ResearchDuty, lang: str) -> str:
 def ledger_duty_status(ledger: Ledger, as_of: date) -> DutyStatus:
     """The duties of a loaded ledger as of ``as_of`` (their problems are ``duban validate``'s:
     records with problems are left out); the quota is ``rules.yaml``'s ``field-research``."""
-    duties, _ = ledger_duties(ledger.root, ledger.units)
+    duties, _ = ledger_duties(ledger.root, ledger.units, ledger.tasks)
     rule = ledger.rules.get("field-research")
     quota = rule.quota if rule is not None and rule.quota else QUOTA
     return duty_status(duties, ledger.calendar, as_of, ledger.config.warning_days, quota)
