@@ -5,8 +5,9 @@ reports, and each post's research days against the quota, with what is still due
 What is public: posts (职务) are public, and so are the figures (held or not, on which day,
 how many days). A record's topics, places, units and minutes are shown only when its file
 says ``visibility: public``; a file without it, or saying ``internal``, shows figures only
-(fail closed: :func:`shows_text`). Every piece of ledger text goes through
-:func:`duban.web.markup.esc`.
+(fail closed: :func:`duban.web.public.duty_text_public`, the one place of the decision).
+Every piece of ledger text goes through :func:`duban.web.markup.esc`; the measures are
+quoted from ``rules.yaml`` (``joint-meeting``, ``annual-report``, ``field-research``).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from duban.load.duties import MeetingYear, ResearchYear
 from duban.render.duties import QUARTERS, ledger_duty_status
 from duban.status.duties import STATE_LABELS, DutyStatus, MeetingDuty, ResearchDuty
 from duban.web.context import PageContext
 from duban.web.markup import badge, esc, front, table
+from duban.web.public import duty_text_public
 
 PAGE = "duties.md"
 TITLE = "履职情况"
@@ -39,12 +40,6 @@ RESEARCH_HEAD = [
 ]
 INTERNAL_MEETINGS = "（本记录未公开：只显示会议日期，不显示议题、参会单位和纪要）"
 INTERNAL_TRIPS = "（本记录未公开：只显示日期和天数，不显示地点和主题）"
-
-
-def shows_text(record: MeetingYear | ResearchYear | None) -> bool:
-    """Whether a record's topics, places, units and minutes may be shown: only when its file
-    says ``visibility: public``."""
-    return record is not None and record.public
 
 
 def _state(state: str) -> str:
@@ -122,7 +117,7 @@ def _meeting_records(ctx: PageContext, report: DutyStatus) -> list[str]:
             continue
         out.append(f"### {esc(d.post.title)}\n\n")
         meetings = [m for m in record.meetings if m.date <= report.as_of]
-        if not shows_text(record):
+        if not duty_text_public(record):
             rows = [[m.date.isoformat(), QUARTERS[m.quarter - 1]] for m in meetings]
             out.append(INTERNAL_MEETINGS + "\n\n" + table(["日期", "季度"], rows) + "\n\n")
             continue
@@ -148,7 +143,7 @@ def _research_records(report: DutyStatus) -> list[str]:
             continue
         trips = [t for t in record.trips if t.end <= report.as_of]
         out.append(f"### {esc(d.post.title)}\n\n")
-        if not shows_text(record):
+        if not duty_text_public(record):
             rows = [[_span(t.start, t.end), str(t.days)] for t in trips]
             out.append(INTERNAL_TRIPS + "\n\n" + table(["起止日期", "天数"], rows) + "\n\n")
             continue
@@ -169,13 +164,20 @@ def _span(start: date, end: date) -> str:
     return start.isoformat() if start == end else f"{start.isoformat()} 至 {end.isoformat()}"
 
 
+def _quote(ctx: PageContext, rule_ids: tuple[str, ...], default: str) -> str:
+    """The measure's words from the rule catalogue, else ``default``."""
+    rules = [ctx.ledger.rules.get(r) for r in rule_ids]
+    return "".join(r.text for r in rules if r is not None) or default
+
+
 def duties_page(ctx: PageContext, report: DutyStatus) -> str:
     out = [
         front(TITLE),
         f"# {TITLE}\n\n",
         f"截至 {report.as_of.isoformat()}，{report.year} 年州政府领导履行经常性职责的情况。"
         "只写职务，不写姓名。\n\n",
-        f"> 措施十：{MEASURE_10}\n>\n> 措施十六：{MEASURE_16}\n\n",
+        f"> 措施十：{esc(_quote(ctx, ('joint-meeting', 'annual-report'), MEASURE_10))}\n>\n"
+        f"> 措施十六：{esc(_quote(ctx, ('field-research',), MEASURE_16))}\n\n",
     ]
     if report.empty:
         return "".join([*out, "台账中没有州政府领导职务名册（posts.yaml）。\n"])
