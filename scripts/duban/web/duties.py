@@ -18,7 +18,7 @@ from pathlib import Path
 from duban.render.duties import QUARTERS, ledger_duty_status
 from duban.status.duties import STATE_LABELS, DutyStatus, MeetingDuty, ResearchDuty
 from duban.web.context import PageContext
-from duban.web.markup import badge, esc, front, table
+from duban.web.markup import badge, esc, front, html_table, table
 from duban.web.public import duty_text_public
 
 PAGE = "duties.md"
@@ -29,15 +29,7 @@ MEASURE_10 = (
     "述职，州政府班子成员应向州长进行书面述职。"
 )
 MEASURE_16 = "州政府领导全年到企业、基层调研时间不少于60天。"
-RESEARCH_HEAD = [
-    "职务",
-    "状态",
-    "已调研（天）",
-    "按进度应达",
-    "年底前尚需",
-    "本年剩余（天）",
-    "进度",
-]
+RESEARCH_HEAD = ["职务", "状态", "已调研", "进度应达", "年底前尚需", "进度"]
 INTERNAL_MEETINGS = "（本记录未公开：只显示会议日期，不显示议题、参会单位和纪要）"
 INTERNAL_TRIPS = "（本记录未公开：只显示日期和天数，不显示地点和主题）"
 
@@ -74,25 +66,16 @@ def _summary(report: DutyStatus) -> list[str]:
             ]
             for d in report.reports
         ]
-        out.append(table(["职务", "状态", "情况", "期限", "报送日期"], rows) + "\n\n")
+        out.append(html_table(["职务", "状态", "情况", "期限", "报送日期"], rows) + "\n")
     if report.research:
         quota = report.research[0].quota
         out.append("## 调研时间\n\n")
         out.append(
-            f"全年应达 {quota} 天（自然日）；“按进度应达”为按全年天数平均折算到 "
-            f"{report.as_of.isoformat()} 的天数。\n\n"
+            f"全年应达 {quota} 天，均按自然日计；“进度应达”为 {quota} 天按全年天数平均折算到 "
+            f"{report.as_of.isoformat()} 的天数；本年还剩 {report.research[0].days_left} 天。\n\n"
         )
         rows = [_research_row(d) for d in report.research]
-        head = [
-            "职务",
-            "状态",
-            "已调研（天）",
-            "按进度应达",
-            "年底前尚需",
-            "本年剩余（天）",
-            "进度",
-        ]
-        out.append(table(head, rows) + "\n\n")
+        out.append(html_table(RESEARCH_HEAD, rows) + "\n")
     return out
 
 
@@ -104,7 +87,6 @@ def _research_row(d: ResearchDuty) -> list[str]:
         str(d.done),
         str(d.pace),
         str(d.remaining),
-        str(d.days_left),
         _state(d.state) + behind,
     ]
 
@@ -131,7 +113,7 @@ def _meeting_records(ctx: PageContext, report: DutyStatus) -> list[str]:
             ]
             for m in meetings
         ]
-        out.append(table(["日期", "季度", "议题", "参会单位", "会议纪要"], rows) + "\n\n")
+        out.append(html_table(["日期", "季度", "议题", "参会单位", "会议纪要"], rows) + "\n")
     return out
 
 
@@ -156,7 +138,7 @@ def _research_records(report: DutyStatus) -> list[str]:
             ]
             for t in trips
         ]
-        out.append(table(["起止日期", "地点", "主题", "天数"], rows) + "\n\n")
+        out.append(html_table(["起止日期", "地点", "主题", "天数"], rows) + "\n")
     return out
 
 
