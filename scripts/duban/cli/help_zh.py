@@ -50,7 +50,15 @@ ZH: dict[str, str] = {
         "提醒本身总是中文；--lang 只设定提示信息的语言。"
     ),
     "The day to remind for (default: today there).": "催办的日期（默认为台账所在时区的今天）。",
-    "Open/edit/close the issues with gh.": "用 gh 新建、修改或关闭议题。",
+    "Open/edit/close the issues on the forge.": "在代码托管平台上新建、修改或关闭催办议题。",
+    "How --apply reaches the issues: the gh CLI, or the REST API of GitHub, Gitea or "
+    "Forgejo (token, address and repository from the environment).": (
+        "--apply 如何更新议题：用 gh 命令行，或 GitHub、Gitea、Forgejo 的 REST API"
+        "（令牌、地址和仓库取自环境变量）。"
+    ),
+    "Send each unit's digest to the channels of units.yaml (robots, e-mail).": (
+        "把各单位的催办摘要发到 units.yaml 配置的渠道（钉钉、企业微信、飞书群机器人，电子邮件）。"
+    ),
     "Issue label of reminders.": "催办议题的标签。",
     # build, serve
     "Generate the public status site (MkDocs Material) into --out (default: site/).": (
