@@ -157,4 +157,13 @@ ZH: dict[str, str] = {
     "The trend: status as of each Sunday of a year.": "趋势：一年中截至每个星期日的办理情况。",
     "The year of --weekly (default: that of --as-of).": "--weekly 统计的年份（默认为 --as-of 所在年份）。",
     "Write to this file (required for xlsx) instead of printing.": "写入该文件而不是输出到屏幕（xlsx 格式必须给出）。",
+    # bulletin
+    "The period's 督查通报 (measure 九) as a Word document or Markdown.": (
+        "某统计期的督查通报（措施九），生成 Word 文档或 Markdown。"
+    ),
+    "The issue number (第N期).": "期数（第N期）。",
+    "Include internal tasks (the document says 内部; never publish it).": (
+        "包括内部任务（文档标明“内部”，不得公开）。"
+    ),
+    "Write to this file (required for docx) instead of printing.": "写入该文件而不是输出到屏幕（docx 格式必须给出）。",
 }
