@@ -9,37 +9,16 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import ROOT, GitRepo, run_cli
+from support import GitRepo, finishes, run_cli, sample_repo
 
 AS_OF = "2026-06-30"
 TASK = "ledger/tasks/2026/SL-2026-0001.yaml"
-
-
-def finishes(call: Callable[[], Any], seconds: float = 60.0) -> Any:
-    result: list[Any] = []
-    worker = threading.Thread(target=lambda: result.append(call()), daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert not worker.is_alive(), "the command hung"
-    return result[0]
-
-
-def sample_repo(path: Path) -> GitRepo:
-    repo = GitRepo(path, author="督查室", email="clerk@example.gov.cn")
-    shutil.copytree(ROOT / "ledger", path / "ledger")
-    shutil.copytree(ROOT / "docs", path / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
-    repo.commit("建立示例台账")
-    return repo
 
 
 @pytest.fixture(scope="module")

@@ -17,37 +17,15 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support import GOLDEN, ROOT, GitRepo, run_cli
+from support import GOLDEN, ROOT, GitRepo, finishes, run_cli, sample_repo
 
 HOSTILE = GOLDEN / "hostile"
 CORPUS_TASKS = sorted(p for p in HOSTILE.glob("*.yaml.hostile") if "calendar" not in p.name)
 AS_OF = "2026-06-30"
-
-
-def finishes(call: Callable[[], Any], seconds: float = 60.0) -> Any:
-    """``call()`` in a thread, failing the test (not hanging it) if it blocks."""
-    result: list[Any] = []
-    worker = threading.Thread(target=lambda: result.append(call()), daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert not worker.is_alive(), "the command blocked"
-    return result[0]
-
-
-def sample_repo(path: Path) -> GitRepo:
-    """The sample ledger, its site config and assets in a new Git repository."""
-    repo = GitRepo(path, author="督查室", email="clerk@example.gov.cn")
-    shutil.copytree(ROOT / "ledger", path / "ledger")
-    shutil.copytree(ROOT / "docs", path / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
-    repo.commit("建立示例台账")
-    return repo
 
 
 def add_corpus(repo: GitRepo) -> None:

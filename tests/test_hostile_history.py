@@ -22,7 +22,7 @@ from duban.audit.trail import audit_all
 from duban.git import BlobReader, HistoryReader, open_repo
 from duban.git.commands import BLOB_LIMIT
 from duban.load.reading import MAX_BYTES
-from support import GOLDEN, ROOT, GitRepo, run_cli
+from support import GOLDEN, GitRepo, run_cli, sample_repo
 
 TASK = "ledger/tasks/2026/SL-2026-0001.yaml"
 ID = "SL-2026-0001"
@@ -38,16 +38,6 @@ HOSTILE: list[tuple[str, bytes, str]] = [
     ("YAML bomb", (GOLDEN / "hostile" / "billion-laughs.yaml.hostile").read_bytes(), "yaml-"),
     ("binary garbage", random.Random(12).randbytes(20_000), ""),
 ]
-
-
-def sample_repo(path: Path) -> GitRepo:
-    """The sample ledger, its site config and assets in a new Git repository."""
-    repo = GitRepo(path, author="督查室", email="clerk@example.gov.cn")
-    shutil.copytree(ROOT / "ledger", path / "ledger")
-    shutil.copytree(ROOT / "docs", path / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
-    repo.commit("建立示例台账")
-    return repo
 
 
 def hostile_history(path: Path) -> tuple[GitRepo, list[str]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +30,7 @@ from duban.load.yamlload import MAX_BYTES, MAX_DEPTH, MAX_NUMBER_CHARS, load_fil
 from duban.problems import Problem
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import GOLDEN, run_cli
+from support import GOLDEN, finishes, run_cli
 
 HOSTILE = GOLDEN / "hostile"
 
@@ -40,16 +39,6 @@ TASK = "id: ES-2026-9001\ntitle: 测试\n"
 
 def codes(problems: list[Problem]) -> list[str]:
     return [p.code for p in problems]
-
-
-def finishes(call: Callable[[], Any], seconds: float = 10.0) -> Any:
-    """``call()`` in a thread, failing the test (not hanging it) if it blocks."""
-    result: list[Any] = []
-    worker = threading.Thread(target=lambda: result.append(call()), daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert not worker.is_alive(), "the call blocked"
-    return result[0]
 
 
 # --- 1. bounded reading -------------------------------------------------------------------

@@ -162,3 +162,16 @@ def test_clean_text_passes(tmp_path: Path) -> None:
     write(ledger, TASK, a_task(title="推进（重点）工作：“三年行动”"))
     loaded, problems = load_ledger(ledger)
     assert bidi(problems) == [] and loaded is not None and len(loaded.tasks) == 1
+
+
+def test_a_control_written_as_an_escape_is_found_too() -> None:
+    """The whole-file pre-scan passes over a file with no control character in its source; a
+    double-quoted escape (``"\\u202e"``) puts one in the value without one in the source."""
+    from duban.check.hygiene import bidi_problems
+    from duban.load.yamlload import load_text
+
+    escaped, _ = load_text(b'title: "abc\\u202Edef"\n', "x.yaml")
+    plain, _ = load_text(b"title: abcdef\n", "x.yaml")
+    assert escaped is not None and plain is not None
+    assert [p.code for p in bidi_problems(escaped)] == ["text-bidi-control"]
+    assert bidi_problems(plain) == []

@@ -11,6 +11,7 @@ from pathlib import Path
 import duban.cli.new as new_cli
 import pytest
 from duban.clerk import newtask
+from duban.clerk.yamltext import scalar
 from duban.ledger import load_ledger
 from duban.load.yamlload import load_text
 from hypothesis import given, settings
@@ -234,8 +235,9 @@ def test_too_long_title_is_refused(golden: Path) -> None:
 @given(st.text(max_size=300))
 def test_any_text_round_trips_through_the_strict_loader(value: str) -> None:
     for flow, wrapped, expected in (
-        (False, f"k: {newtask.scalar(value)}\n", value),
-        (True, f"k: [{newtask.scalar(value, flow=True)}]\n", [value]),
+        (False, f"k: {scalar(value)}\n", value),
+        (True, f"k: [{scalar(value)}]\n", [value]),
+        (True, f"k: [{{note: {scalar(value)}}}]\n", [{"note": value}]),
     ):
         doc, problems = load_text(wrapped.encode("utf-8"), "t.yaml")
         assert problems == [], (flow, wrapped)

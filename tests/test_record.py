@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from duban.clerk.eventnames import NAMES, event_type
-from duban.clerk.record import place_event, scalar
+from duban.clerk.record import place_event
+from duban.clerk.yamltext import scalar
 from duban.load.yamlload import load_text
 from duban.model import EVENT_LABELS, EVENT_TYPES
 from duban.problems import UserError

@@ -112,11 +112,11 @@ def _load_tasks(
     problems: list[Problem] = []
     seen: dict[str, Location] = {}
     for path in task_files:
-        task, task_problems = load_task(path, layout, prefix, units, deadline_rules, span)
+        task, task_problems = load_task(path, layout, prefix, units, deadline_rules, span, calendar)
         problems += task_problems
         if task is None:
             continue
-        refused = _rule_beyond_calendar(task, rules, calendar) or validate.duplicate_ids(
+        refused = rule_beyond_calendar(task, rules, calendar) or validate.duplicate_ids(
             seen, task.id, task.loc("id")
         )
         if refused:
@@ -126,7 +126,7 @@ def _load_tasks(
     return tasks, problems
 
 
-def _rule_beyond_calendar(
+def rule_beyond_calendar(
     task: Task, rules: Mapping[str, Rule], calendar: WorkCalendar
 ) -> Problem | None:
     """A ``deadline_rule`` whose due date, counted from ``received``, falls outside the

@@ -7,10 +7,10 @@ the session fixture of the built site is in ``tests/conftest.py``.
 
 from support.cli import CliResult, installed_duban, run_cli, run_installed
 from support.gitrepo import GitRepo, git, git_env
-from support.ledger import make_ledger
+from support.ledger import make_ledger, sample_repo
 from support.paths import GOLDEN, ROOT, SAMPLE, SCHEMAS
 from support.tasks import audit_task, ev, task_yaml, write_task
-from support.tools import in_ci, need, need_module
+from support.tools import finishes, in_ci, need, need_module
 
 __all__ = [
     "GOLDEN",
@@ -21,6 +21,7 @@ __all__ = [
     "GitRepo",
     "audit_task",
     "ev",
+    "finishes",
     "git",
     "git_env",
     "in_ci",
@@ -30,6 +31,7 @@ __all__ = [
     "need_module",
     "run_cli",
     "run_installed",
+    "sample_repo",
     "task_yaml",
     "write_task",
 ]

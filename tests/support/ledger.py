@@ -6,7 +6,8 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from support.paths import GOLDEN, SAMPLE
+from support.gitrepo import GitRepo
+from support.paths import GOLDEN, ROOT, SAMPLE
 
 
 def make_ledger(dest: Path, cases: Sequence[Path] = ()) -> Path:
@@ -21,3 +22,13 @@ def make_ledger(dest: Path, cases: Sequence[Path] = ()) -> Path:
         shutil.copytree(case, dest / "tasks" / case.name, dirs_exist_ok=True)
     (dest / "tasks").mkdir(exist_ok=True)
     return dest
+
+
+def sample_repo(path: Path) -> GitRepo:
+    """The sample ledger, its site config and assets in a new Git repository (one commit)."""
+    repo = GitRepo(path, author="督查室", email="clerk@example.gov.cn")
+    shutil.copytree(SAMPLE, path / "ledger")
+    shutil.copytree(ROOT / "docs", path / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
+    repo.commit("建立示例台账")
+    return repo

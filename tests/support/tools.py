@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -33,3 +36,14 @@ def need_module(name: str, install: str = "pip install -e '.[test]'") -> ModuleT
     except ImportError:
         need(False, f"the Python package {name}", install)
         raise  # not reached: need() skipped or failed
+
+
+def finishes(call: Callable[[], Any], seconds: float = 60.0) -> Any:
+    """``call()`` in a thread, failing the test (not hanging it) if it blocks longer than
+    ``seconds``: for the inputs that once made a command hang."""
+    result: list[Any] = []
+    worker = threading.Thread(target=lambda: result.append(call()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"the call blocked for more than {seconds} s"
+    return result[0]

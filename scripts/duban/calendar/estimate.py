@@ -26,19 +26,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import cache
 
-from lunar_python import Lunar, Solar
+from duban.calendar.statutory import lunar_to_solar, qingming
 
 _DAY = timedelta(days=1)
-
-
-def _solar(lunar_year: int, month: int, day: int) -> date:
-    s = Lunar.fromYmd(lunar_year, month, day).getSolar()
-    return date(s.getYear(), s.getMonth(), s.getDay())
-
-
-def _qingming(year: int) -> date:
-    s = Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"]
-    return date(s.getYear(), s.getMonth(), s.getDay())
 
 
 def statutory_holidays(year: int) -> list[tuple[str, list[date]]]:
@@ -46,14 +36,14 @@ def statutory_holidays(year: int) -> list[tuple[str, list[date]]]:
 
     The Spring Festival holiday starts on 除夕, the day before 正月初一.
     """
-    new_year = _solar(year, 1, 1)
+    new_year = lunar_to_solar(year, 1, 1)
     return [
         ("元旦", [date(year, 1, 1)]),
         ("春节", [new_year - _DAY + i * _DAY for i in range(4)]),
-        ("清明节", [_qingming(year)]),
+        ("清明节", [qingming(year)]),
         ("劳动节", [date(year, 5, 1), date(year, 5, 2)]),
-        ("端午节", [_solar(year, 5, 5)]),
-        ("中秋节", [_solar(year, 8, 15)]),
+        ("端午节", [lunar_to_solar(year, 5, 5)]),
+        ("中秋节", [lunar_to_solar(year, 8, 15)]),
         ("国庆节", [date(year, 10, 1), date(year, 10, 2), date(year, 10, 3)]),
     ]
 

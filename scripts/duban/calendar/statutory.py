@@ -31,12 +31,14 @@ FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋�
 _DAY = timedelta(days=1)
 
 
-def _solar(lunar_year: int, month: int, day: int) -> date:
+def lunar_to_solar(lunar_year: int, month: int, day: int) -> date:
+    """The day of the solar calendar of lunar ``month``/``day`` of ``lunar_year``."""
     s = Lunar.fromYmd(lunar_year, month, day).getSolar()
     return date(s.getYear(), s.getMonth(), s.getDay())
 
 
-def _qingming(year: int) -> date:
+def qingming(year: int) -> date:
+    """The day of 清明 (a solar term) in ``year``."""
     s = Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"]
     return date(s.getYear(), s.getMonth(), s.getDay())
 
@@ -47,7 +49,7 @@ def statutory_days(year: int) -> tuple[tuple[str, date], ...]:
     :data:`LAST_STATUTORY_YEAR`."""
     if not FIRST_STATUTORY_YEAR <= year <= LAST_STATUTORY_YEAR:
         return ()
-    new_year = _solar(year, 1, 1)
+    new_year = lunar_to_solar(year, 1, 1)
     if year < 2008:
         spring = [new_year + i * _DAY for i in range(3)]
         labour = [date(year, 5, d) for d in (1, 2, 3)]
@@ -63,11 +65,11 @@ def statutory_days(year: int) -> tuple[tuple[str, date], ...]:
     days: list[tuple[str, date]] = [("元旦", date(year, 1, 1))]
     days += [("春节", d) for d in spring]
     if year >= 2008:
-        days.append(("清明节", _qingming(year)))
+        days.append(("清明节", qingming(year)))
     days += [("劳动节", d) for d in labour]
     if year >= 2008:
-        days.append(("端午节", _solar(year, 5, 5)))
-        days.append(("中秋节", _solar(year, 8, 15)))
+        days.append(("端午节", lunar_to_solar(year, 5, 5)))
+        days.append(("中秋节", lunar_to_solar(year, 8, 15)))
     days += [("国庆节", date(year, 10, d)) for d in (1, 2, 3)]
     return tuple(days)
 

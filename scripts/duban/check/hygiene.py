@@ -55,6 +55,8 @@ def _texts(node: object, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
 def bidi_problems(doc: Document) -> list[Problem]:
     """A ``text-bidi-control`` problem for each text field of ``doc`` holding a
     bidirectional control character, at the field's line (the first such character)."""
+    if doc.text is not None and "\\" not in doc.text and BIDI_CONTROLS.isdisjoint(doc.text):
+        return []  # none in the source, and no escape (``"\u202e"``) that could make one
     problems = []
     for path, text in _texts(doc.data):
         if BIDI_CONTROLS.isdisjoint(text):

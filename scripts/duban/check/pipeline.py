@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
 
+from duban.calendar.workdays import WorkCalendar
 from duban.check import tasks as validate
+from duban.check.hints import task_warnings
 from duban.check.hygiene import bidi_problems
 from duban.check.privacy import personal_data
 from duban.load import schema
@@ -25,12 +27,26 @@ from duban.source import Document
 
 def shape_problems(doc: Document) -> list[Problem]:
     """Invisible characters in codes, bidirectional controls in any text
-    (:mod:`duban.check.hygiene`), then the task schema (one problem per field)."""
+    (:mod:`duban.check.hygiene`), dates in a wrong form, keys glued to their values and lists
+    in full-width brackets, then the task schema: one problem per mistake (the schema's own
+    for the same field, under a glued key, or about the mapping it breaks, are left out)."""
     problems = validate.check_codes(doc)
     coded = {p.field for p in problems}
     problems += [p for p in bidi_problems(doc) if p.field not in coded]
-    bad = {p.field for p in problems}
-    return problems + [p for p in schema.check(doc, "task") if p.field not in bad]
+    found = schema.check(doc, "task")
+    if not found:  # every mistake below also breaks the schema
+        return problems
+    glued, brackets = validate.check_glued(doc)
+    problems += validate.check_dates(doc) + glued + brackets
+    bad = {p.field for p in problems} | {_parent(p.field) for p in glued}
+    within = tuple(p.field + end for p in glued for end in (".", "["))
+    return problems + [p for p in found if p.field not in bad and not p.field.startswith(within)]
+
+
+def _parent(field: str) -> str:
+    """``$.events[1].x`` → ``$.events[1]``; ``$.x`` → ``$``."""
+    cut = max(field.rfind("."), field.rfind("["))
+    return field[:cut] if cut > 1 else "$"
 
 
 def task_from(
@@ -40,16 +56,26 @@ def task_from(
     units: Collection[str],
     rules: Mapping[str, bool],
     span: tuple[str, str] | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> tuple[Task | None, list[Problem]]:
-    """A parsed task document through the checks to its record; ``None`` when not valid."""
+    """A parsed task document through the checks to its record; ``None`` when not valid.
+
+    With the ledger's ``calendar``, warnings for people are added (:mod:`duban.check.hints`);
+    warnings never make a task invalid."""
     problems = shape_problems(doc)
-    if problems:
+    if _errors(problems):
         return None, problems
-    problems = validate.check_task(doc, stem, id_prefix, units, rules, span)
+    problems += validate.check_task(doc, stem, id_prefix, units, rules, span)
     problems += personal_data(doc)  # 去标识化: public tasks are published as written
-    if problems:
+    if calendar is not None:
+        problems += task_warnings(doc, calendar)
+    if _errors(problems):
         return None, problems
-    return task_from_doc(doc), []
+    return task_from_doc(doc), problems
+
+
+def _errors(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
 
 
 def load_task(
@@ -59,12 +85,16 @@ def load_task(
     units: Collection[str],
     rules: Mapping[str, bool],
     span: tuple[str, str] | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> tuple[Task | None, list[Problem]]:
-    """One task file through every stage; ``None`` when it is not valid."""
-    doc, problems = load_file(path, layout.display(path))
+    """One task file through every stage; ``None`` when it is not valid. With the ledger's
+    ``calendar`` (``validate``), warnings too: a value cut short by `` #`` and
+    :func:`duban.check.hints.task_warnings`."""
+    doc, warnings = load_file(path, layout.display(path), comments=calendar is not None)
     if doc is None:
-        return None, problems
-    return task_from(doc, path.stem, id_prefix, units, rules, span)
+        return None, warnings
+    task, problems = task_from(doc, path.stem, id_prefix, units, rules, span, calendar)
+    return task, warnings + problems
 
 
 def load_task_text(

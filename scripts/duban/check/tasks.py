@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date as _date
 from typing import Any, NamedTuple
 
 from duban.check.duties import (
@@ -14,6 +17,7 @@ from duban.check.duties import (
     reassign_violation,
     unit_kinds,
 )
+from duban.load.yamlhints import bracket_value, glued
 from duban.model import EVENT_LABELS, Owner
 from duban.problems import Problem, json_path
 from duban.source import Document, Location
@@ -72,6 +76,95 @@ def check_codes(doc: Document) -> list[Problem]:
                 )
             )
     return problems
+
+
+#: A date as people write it: ``2026/3/5``, ``2026年3月5日``, ``2026-3-5``, ``2026.3.5``.
+_LOOSE_DATE = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*\Z")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def date_paths(data: object) -> list[tuple[str | int, ...]]:
+    """Where a task's dates are, in a document of any shape: received, deadline, milestones'
+    due dates, events' dates and new deadlines."""
+    if not isinstance(data, dict):
+        return []
+    paths: list[tuple[str | int, ...]] = [("received",), ("deadline",)]
+    for name, fields in (("milestones", ("due",)), ("events", ("date", "deadline"))):
+        items = data.get(name)
+        if isinstance(items, list):
+            paths += [
+                (name, i, f)
+                for i, item in enumerate(items)
+                if isinstance(item, dict)
+                for f in fields
+            ]
+    return paths
+
+
+def check_dates(doc: Document) -> list[Problem]:
+    """A date written ``2026/3/5``, ``2026年3月5日`` or ``2026-3-5``: one problem that shows
+    the form to write (``2026-03-05``), instead of the schema's pattern and format ones."""
+    problems = []
+    for keys in date_paths(doc.data):
+        value = _get(doc.data, keys)
+        if not isinstance(value, str) or _ISO_DATE.match(value):
+            continue
+        found = _LOOSE_DATE.match(unicodedata.normalize("NFKC", value))
+        if found is None:
+            continue
+        year, month, day = (int(part) for part in found.groups())
+        try:
+            right = _date(year, month, day).isoformat()
+        except ValueError:
+            zh = f"“{value}” 不是真实存在的日期；请核对后写成 年-月-日 的形式（如 2026-03-05）"
+            en = f"'{value}' is not a real date; write dates as YYYY-MM-DD"
+        else:
+            zh = (
+                f"日期 “{value}” 的写法不对，应写成 {right}（年-月-日，用英文短横线“-”"
+                "连接，月和日都写两位数）"
+            )
+            en = f"the date '{value}' is written the wrong way; write {right} (YYYY-MM-DD)"
+        problems.append(Problem("date-form", doc.loc(*keys), Text(zh, en), field=json_path(keys)))
+    return problems
+
+
+def check_glued(doc: Document) -> tuple[list[Problem], list[Problem]]:
+    """Keys and list items that YAML read as one piece of text because of a missing space
+    or a full-width colon (``{date:2026-03-05, ...}``, ``- title：完成调研``) or a key
+    behind full-width spaces (``　　co_units: [czj]``), then lists written with full-width
+    brackets (``co_units: 【czj】``)."""
+    problems: list[Problem] = []
+    brackets: list[Problem] = []
+    stack: list[tuple[object, Keys]] = [(doc.data, ())]
+    while stack:
+        node, path = stack.pop()
+        items = list(node.items()) if isinstance(node, dict) else []
+        items += list(enumerate(node)) if isinstance(node, list) else []
+        for key, value in items:
+            keys = (*path, key)
+            written = key if isinstance(key, str) else value
+            found = glued(written) if isinstance(written, str) else None
+            if found is not None:
+                code, text = found
+                problems.append(_shape(code, doc, keys, text))
+            elif key == "co_units" and (char := bracket_value(value)) is not None:
+                brackets.append(_shape("yaml-fullwidth-bracket", doc, keys, _bracket(keys, char)))
+            else:
+                stack.append((value, keys))
+    return sorted(problems, key=Problem.sort_key), brackets
+
+
+def _bracket(keys: Keys, char: str) -> Text:
+    field = json_path(keys)
+    return Text(
+        f"字段 {field} 用了中文括号“{char}”；列表要用英文方括号，如 [czj, fgw]",
+        f"field {field} uses a full-width bracket '{char}'; write the list with ASCII "
+        "brackets, e.g. [czj, fgw]",
+    )
+
+
+def _shape(code: str, doc: Document, keys: tuple[str | int, ...], text: Text) -> Problem:
+    return Problem(code, doc.loc(*keys), text, field=json_path(keys))
 
 
 def _get(data: object, keys: Iterable[str | int]) -> object:
@@ -165,12 +258,20 @@ def _ids(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
         )
 
 
-def _unknown_unit(code: object, keys: Keys) -> Finding:
-    return Finding(
-        "unknown-unit",
-        keys,
-        Text(f"单位代码 “{code}” 不在 units.yaml 中", f"unit code '{code}' is not in units.yaml"),
-    )
+def _unknown_unit(code: object, keys: Keys, units: Collection[str] = ()) -> Finding:
+    """An unknown unit code, with the close ones (did you mean) and the list of codes."""
+    known = sorted(units)
+    close = difflib.get_close_matches(str(code), known, n=3, cutoff=0.6)
+    listed = "、".join(known[:30]) + ("……" if len(known) > 30 else "")
+    zh = f"单位代码 “{code}” 不在 units.yaml 中"
+    en = f"unit code '{code}' is not in units.yaml"
+    if close:
+        zh += f"；是否应为 {'、'.join(close)}？"
+        en += f"; did you mean {', '.join(close)}?"
+    if known:
+        zh += f"（可用的单位代码：{listed}）"
+        en += f" (unit codes: {', '.join(known[:30])}{'...' if len(known) > 30 else ''})"
+    return Finding("unknown-unit", keys, Text(zh, en))
 
 
 def _units(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
@@ -180,7 +281,7 @@ def _units(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
     for keys in paths:
         code = _get(data, keys)
         if isinstance(code, str) and code not in ctx.units:
-            yield _unknown_unit(code, keys)
+            yield _unknown_unit(code, keys, ctx.units)
 
 
 def _assigner(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
@@ -202,7 +303,7 @@ def _reassignment(
     for path in keys:
         code = _get(event, path[2:])
         if code not in ctx.units:
-            findings.append(_unknown_unit(code, path))
+            findings.append(_unknown_unit(code, path, ctx.units))
     if findings:
         return findings
     new = Owner(event["owner"], "", tuple(event.get("co_units", ())))
@@ -332,7 +433,7 @@ def _event_unit(
 ) -> list[Finding]:
     by = event["by"]
     if by not in ctx.units:
-        return [_unknown_unit(by, ("events", index, "by"))]
+        return [_unknown_unit(by, ("events", index, "by"), ctx.units)]
     why = duty_violation(event["type"], by, assigner, owners)
     return [] if why is None else [Finding("duty-separation", ("events", index, "by"), why)]
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from duban.clerk.columns import LEDGER_COLUMNS
 from duban.model import EVENT_LABELS, Ledger, Task
-from duban.render.status import OVERDUE_HEADER, _next_item, light_label
+from duban.render.status import OVERDUE_HEADER, light_label, next_item
 from duban.status.records import TaskStatus
 from duban.status.select import ledger_status, overdue_items
 from duban.text import label
@@ -79,7 +79,7 @@ def ledger_rows(statuses: Sequence[TaskStatus], ledger: Ledger) -> list[list[Cel
     rows: list[list[Cell]] = []
     for number, s in enumerate(statuses, start=1):
         task, owner = s.task, s.owner
-        nxt = _next_item(s) if s.live else None
+        nxt = next_item(s) if s.live else None
         values: dict[str, Cell] = {
             "row": number,
             "id": task.id,

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from duban.check import tasks as validate
 from duban.check.pipeline import load_task_text
-from duban.ledger import _rule_beyond_calendar
+from duban.clerk.yamltext import scalar
+from duban.ledger import rule_beyond_calendar
 from duban.load.layout import Layout
-from duban.load.yamlload import load_text
 from duban.model import Ledger, Unit
 from duban.problems import Problem, UserError
 from duban.source import Location
@@ -61,50 +61,6 @@ class Draft:
 
 # -- YAML text -------------------------------------------------------------------------------
 
-#: Characters that never appear in a plain scalar we write: control characters, the YAML
-#: indicators that matter anywhere, and line breaks of every kind.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
-_LEADING = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_FLOW = frozenset(",[]{}")
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    named = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0"}
-    if char in named:
-        return named[char]
-    if code < 0x20 or 0x7F <= code <= 0x9F:
-        return f"\\x{code:02x}"
-    if code in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF):
-        return f"\\u{code:04x}"
-    return char
-
-
-def quoted(value: str) -> str:
-    """``value`` as a YAML double-quoted scalar: every character that could change meaning
-    or that YAML does not allow in a file is escaped."""
-    return '"' + "".join(_escape(c) for c in value) + '"'
-
-
-def _plain_ok(value: str, flow: bool) -> bool:
-    if not value or value != value.strip(" ") or _UNSAFE.search(value):
-        return False
-    if value[0] in _LEADING or ": " in value or " #" in value or value.endswith(":"):
-        return False
-    if flow and any(c in _FLOW for c in value):
-        return False
-    wrapped = f"k: [{value}]\n" if flow else f"k: {value}\n"
-    doc, problems = load_text(wrapped, "<scalar>")
-    if doc is None or problems:
-        return False
-    return bool(doc.data.get("k") == ([value] if flow else value))
-
-
-def scalar(value: str, flow: bool = False) -> str:
-    """``value`` as it is written in a task file: plain if the strict loader reads it back
-    as the same string (``flow``: inside ``[...]``), else double-quoted."""
-    return value if _plain_ok(value, flow) else quoted(value)
-
 
 def task_text(draft: Draft, task_id: str) -> str:
     """The task file of ``draft`` under ``task_id``, in the field order and style of the
@@ -120,7 +76,7 @@ def task_text(draft: Draft, task_id: str) -> str:
         f"  lead: {scalar(draft.lead)}",
     ]
     if draft.co_units:
-        lines.append(f"  co_units: [{', '.join(scalar(c, flow=True) for c in draft.co_units)}]")
+        lines.append(f"  co_units: [{', '.join(scalar(c) for c in draft.co_units)}]")
     lines += [f"standard: {scalar(draft.standard)}", f"priority: {scalar(draft.priority)}"]
     if draft.deadline is not None:
         lines.append(f"deadline: {scalar(draft.deadline)}")
@@ -247,7 +203,7 @@ def check_text(
         return problems
     ids = seen if seen is not None else ledger_ids(ledger)
     first = {task.id: ids[task.id]} if task.id in ids else {}  # duplicate_ids adds to it
-    refused = _rule_beyond_calendar(task, ledger.rules, calendar) or validate.duplicate_ids(
+    refused = rule_beyond_calendar(task, ledger.rules, calendar) or validate.duplicate_ids(
         first, task.id, task.loc("id")
     )
     return [refused] if refused else []

@@ -130,3 +130,21 @@ def load_or_stop(ledger_dir: Path) -> tuple[Ledger, list[Problem]]:
     if ledger is None:
         raise CannotRun(problems)
     return ledger, problems
+
+
+def load_for_reports(ledger_dir: Path, lang: str) -> Ledger:
+    """The ledger for a report (``status``, ``overdue``, ``stats``, ``export``…): cannot run
+    when it cannot be read at all; when some files have errors, a note on stderr says that
+    their tasks are left out (``validate`` shows why) and the rest is reported."""
+    ledger, problems = load_or_stop(ledger_dir)
+    found = [p for p in problems if p.severity == "error"]
+    if found:
+        click.echo(
+            Text(
+                f"注意：台账有 {len(found)} 个问题（运行 duban validate 查看），有问题的任务未计入",
+                f"note: the ledger has {len(found)} problem(s) (see duban validate); invalid "
+                "tasks are left out",
+            )(lang),
+            err=True,
+        )
+    return ledger

@@ -10,10 +10,9 @@ from duban.calendar.clock import parse_date, today
 from duban.clerk.export import FORMATS
 from duban.clerk.export import export as write_export
 from duban.problems import UserError
-from duban.render.problems import errors
 from duban.text import Text
 
-from .boundary import OK, load_or_stop
+from .boundary import OK, load_for_reports
 from .options import as_of_option, format_option, lang_option, ledger_option, unit_option
 
 
@@ -35,16 +34,7 @@ def export(
     lang: str,
 ) -> int:
     """The ledger (台账) as an Excel workbook or a CSV file: one row per task, with status."""
-    loaded, problems = load_or_stop(ledger)
-    if found := errors(problems):
-        click.echo(
-            Text(
-                f"注意: 台账有 {len(found)} 个问题 (运行 duban validate 查看), 有问题的任务未导出",
-                f"note: the ledger has {len(found)} problem(s) (see duban validate); "
-                "invalid tasks are left out",
-            )(lang),
-            err=True,
-        )
+    loaded = load_for_reports(ledger, lang)
     if unit is not None and unit not in loaded.units:
         raise UserError(Text(f"未知的单位代码: {unit}", f"unknown unit code: {unit}"))
     day = parse_date(as_of) if as_of else today(loaded.config.timezone)

@@ -15,8 +15,8 @@ ZH: dict[str, str] = {
     "Only tasks this unit owns or co-handles.": "只列出该单位牵头或协办的任务。",
     "The day to report on (default: today there).": "统计日期（默认为台账所在时区的今天）。",
     # validate
-    "Check every file of the LEDGER folder; report every problem (exit 1 if any).": (
-        "检查台账目录 LEDGER 中的每个文件，列出全部问题（有问题时退出码为 1）。"
+    "Check every file of the LEDGER folder; report every problem (exit 1 if any error).": (
+        "检查台账目录 LEDGER 中的每个文件，列出全部问题和警告（有错误时退出码为 1，只有警告时为 0）。"
     ),
     # due
     "The due date of PERIOD (5wd, 15d, 1m, 0d) or --rule counted from DATE.": (

@@ -11,14 +11,13 @@ import click
 
 from duban.calendar.clock import parse_date, today
 from duban.problems import UserError
-from duban.render.problems import errors
 from duban.render.stats import FORMATS, render_stats, render_trend
 from duban.stats.figures import ledger_stats
 from duban.stats.periods import Period, month, parse_period, span
 from duban.stats.trend import weekly
 from duban.text import Text
 
-from .boundary import OK, CannotRun, load_or_stop
+from .boundary import OK, CannotRun, load_for_reports
 from .options import apply_all, as_of_option, format_option, lang_option, ledger_option
 
 stats_options = apply_all(
@@ -98,16 +97,7 @@ def stats(
     lang: str,
 ) -> int:
     """Per-unit figures, scores and ranks for a period (measure 九), or --weekly trends."""
-    loaded, problems = load_or_stop(ledger)
-    if found := errors(problems):
-        click.echo(
-            Text(
-                f"注意: 台账有 {len(found)} 个问题 (运行 duban validate 查看), 有问题的任务未计入",
-                f"note: the ledger has {len(found)} problem(s) (see duban validate); invalid "
-                "tasks are left out",
-            )(lang),
-            err=True,
-        )
+    loaded = load_for_reports(ledger, lang)
     if fmt == "xlsx" and out is None:
         raise UserError(Text("xlsx 格式须用 --out 指定文件", "the xlsx format needs --out FILE"))
     day = parse_date(as_of) if as_of else today(loaded.config.timezone)

@@ -8,12 +8,11 @@ import click
 
 from duban.calendar.clock import parse_date, today
 from duban.problems import UserError
-from duban.render.problems import errors
 from duban.render.status import FORMATS, OVERDUE_REPORTERS, STATUS_REPORTERS
 from duban.status.select import ledger_status, overdue_items, unit_items
 from duban.text import Text
 
-from .boundary import OK, PROBLEMS, load_or_stop
+from .boundary import OK, PROBLEMS, load_for_reports
 from .options import apply_all, as_of_option, format_option, lang_option, ledger_option, unit_option
 
 status_options = apply_all(
@@ -28,13 +27,6 @@ status_options = apply_all(
 )
 
 
-def _left_out(count: int) -> Text:
-    return Text(
-        f"注意: 台账有 {count} 个问题 (运行 duban validate 查看), 有问题的任务未计入",
-        f"note: the ledger has {count} problem(s) (see duban validate); invalid tasks are left out",
-    )
-
-
 def run_status(
     kind: str,
     ledger_dir: Path,
@@ -45,9 +37,7 @@ def run_status(
     lang: str,
 ) -> int:
     """``status`` or ``overdue`` (``kind``); the exit code."""
-    ledger, problems = load_or_stop(ledger_dir)
-    if found := errors(problems):
-        click.echo(_left_out(len(found))(lang), err=True)
+    ledger = load_for_reports(ledger_dir, lang)
     if unit is not None and unit not in ledger.units:
         raise UserError(Text(f"未知的单位代码: {unit}", f"unknown unit code: {unit}"))
     day = parse_date(as_of) if as_of else today(ledger.config.timezone)

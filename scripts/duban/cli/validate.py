@@ -1,4 +1,5 @@
-"""``duban validate [LEDGER]``: every problem of every file; exit 1 if any."""
+"""``duban validate [LEDGER]``: every problem of every file; exit 1 if any is an error
+(warnings are shown and do not fail it)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from .options import format_option, lang_option
 @format_option(report.FORMATS, "text")
 @lang_option
 def validate(ledger: Path, fmt: str, lang: str) -> int:
-    """Check every file of the LEDGER folder; report every problem (exit 1 if any)."""
+    """Check every file of the LEDGER folder; report every problem (exit 1 if any error)."""
     result, problems = load_ledger(need_folder(ledger))
     out = report.REPORTERS[fmt](problems, lang)
     if out:
@@ -26,4 +27,4 @@ def validate(ledger: Path, fmt: str, lang: str) -> int:
     if fmt == "text":
         tasks = len(result.tasks) if result else 0
         click.echo(report.validate_summary(problems, tasks, lang), err=True)
-    return PROBLEMS if problems else OK
+    return PROBLEMS if report.errors(problems) else OK

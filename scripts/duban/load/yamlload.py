@@ -23,7 +23,9 @@ import yaml
 
 from duban.load.reading import MAX_BYTES as MAX_BYTES
 from duban.load.reading import decode, read_bounded, too_large
+from duban.load.yamlhints import comment_cut, comment_text, diagnose
 from duban.problems import Problem
+from duban.problems import json_path as _json_path
 from duban.source import Location
 from duban.text import Text
 
@@ -98,17 +100,24 @@ _PLAIN_TAGS = frozenset(
 _ANCHOR_START = re.compile(r"(?:^|[\s\[{,:?])[&*]", re.M)
 
 
-def load_file(path: Path, display: str | None = None) -> tuple[Document | None, list[Problem]]:
+def load_file(
+    path: Path, display: str | None = None, *, comments: bool = False
+) -> tuple[Document | None, list[Problem]]:
     """Read (bounded, regular files only) and parse one YAML file strictly; never raises."""
     name = display if display is not None else str(path)
     raw, problem = read_bounded(path, name)
     if raw is None:
         return None, [problem] if problem is not None else []
-    return load_text(raw, name)
+    return load_text(raw, name, comments=comments)
 
 
-def load_text(raw: str | bytes, display: str) -> tuple[Document | None, list[Problem]]:
-    """Parse YAML text (or bytes, which must be UTF-8) strictly."""
+def load_text(
+    raw: str | bytes, display: str, *, comments: bool = False
+) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML text (or bytes, which must be UTF-8) strictly.
+
+    With ``comments``, a document is returned with warnings (severity ``warning``) for each
+    plain value that a `` #`` cut short (:func:`duban.load.yamlhints.comment_cut`)."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_BYTES:
             return None, [too_large(display, len(raw))]
@@ -129,7 +138,7 @@ def load_text(raw: str | bytes, display: str) -> tuple[Document | None, list[Pro
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_problem(exc, display)]
+        return None, [_syntax_problem(exc, display, text)]
     except yaml.YAMLError as exc:  # reader errors (e.g. forbidden characters)
         return None, [_reader_problem(exc, text, display)]
     finally:
@@ -153,11 +162,22 @@ def load_text(raw: str | bytes, display: str) -> tuple[Document | None, list[Pro
                 ),
             )
         ]
-    builder = _Builder(display)
+    builder = _Builder(display, _commented(text) if comments and "#" in text else None)
     data = builder.build(node, ())
     if builder.problems:
         return None, builder.problems
-    return Document(display, data, builder.positions), []
+    return Document(display, data, builder.positions, text), builder.warnings
+
+
+def _commented(text: str) -> dict[int, str] | None:
+    """The lines (0-based number → text) where a comment may follow a value: a ``#`` after
+    something else than spaces. None when there is none (a whole-line comment does not count)."""
+    lines = {
+        number: line
+        for number, line in enumerate(text.splitlines())
+        if "#" in line and not line.lstrip().startswith("#")
+    }
+    return lines or None
 
 
 def _check_tabs(text: str, display: str) -> list[Problem]:
@@ -209,7 +229,7 @@ def _check_anchors(text: str, display: str) -> list[Problem]:
                     )
                 )
     except yaml.MarkedYAMLError as exc:
-        problems.append(_syntax_problem(exc, display))
+        problems.append(_syntax_problem(exc, display, text))
     except yaml.YAMLError as exc:
         problems.append(_reader_problem(exc, text, display))
     return problems
@@ -219,10 +239,17 @@ def _mark(display: str, mark: Any) -> Location:
     return Location(display, mark.line + 1, mark.column + 1)
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, text: str) -> Problem:
+    """libyaml's error, at the line of the mistake and explained when its cause is known
+    (:func:`duban.load.yamlhints.diagnose`), else in libyaml's words at its position."""
     mark = exc.problem_mark or exc.context_mark
     where = _mark(display, mark) if mark is not None else Location(display, 1, 1)
     detail = exc.problem or exc.context or "syntax error"
+    if "expected a single document" not in (exc.context or "") and mark is not None:
+        context = exc.context_mark.line if exc.context_mark is not None else None
+        hint = diagnose(text, mark.line, context, exc.problem or "")
+        if hint is not None:
+            return Problem(hint.code, Location(display, hint.line, hint.col), hint.text)
     if "expected a single document" in (exc.context or ""):
         return Problem(
             "yaml-multiple-documents",
@@ -263,10 +290,13 @@ def _reader_problem(exc: yaml.YAMLError, text: str, display: str) -> Problem:
 class _Builder:
     """Turns a libyaml node tree into plain data, recording positions and problems."""
 
-    def __init__(self, display: str) -> None:
+    def __init__(self, display: str, lines: dict[int, str] | None = None) -> None:
         self.display = display
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.lines = lines
+        """The lines that may hold a comment after a value, when those are looked for."""
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         if isinstance(node, yaml.ScalarNode):
@@ -322,7 +352,29 @@ class _Builder:
                 continue
             self.positions[(*path, key)] = where
             mapping[key] = self.build(value_node, (*path, key))
+            if self.lines is not None and isinstance(value_node, yaml.ScalarNode):
+                self._comment_cut(key, value_node, (*path, key))
         return mapping
+
+    def _comment_cut(self, key: str, node: yaml.ScalarNode, path: Path_) -> None:
+        """A warning when `` #`` turned the rest of a plain value's line into a comment."""
+        assert self.lines is not None
+        end = node.end_mark
+        line = self.lines.get(end.line)
+        if node.style or line is None:
+            return
+        col = comment_cut(line, end.column)
+        if col < 0:
+            return
+        self.warnings.append(
+            Problem(
+                "yaml-comment-in-value",
+                Location(self.display, end.line + 1, col + 1),
+                comment_text(end.line + 1, key, node.value, line, col),
+                field=_json_path(path),
+                severity="warning",
+            )
+        )
 
     def _check_tag(self, node: yaml.Node) -> None:
         if node.tag not in _PLAIN_TAGS:

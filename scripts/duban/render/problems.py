@@ -23,15 +23,26 @@ def errors(problems: Sequence[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
+WARNING = Text("警告", "warning")
+"""The word before a warning's code in the text report."""
+
+
 def validate_summary(problems: Sequence[Problem], tasks: int, lang: str) -> str:
-    """The last line of ``duban validate``: how many problems in how many files, or OK."""
-    if not problems:
-        return Text(f"检查通过: {tasks} 项任务", f"OK: {tasks} task(s)")(lang)
-    files = len({p.where.path for p in problems})
-    return Text(
-        f"发现 {len(problems)} 个问题, 涉及 {files} 个文件",
-        f"{len(problems)} problem(s) in {files} file(s)",
+    """The last line of ``duban validate``: how many problems in how many files, or OK (with
+    the number of warnings, which do not fail it)."""
+    found = errors(problems)
+    warned = len(problems) - len(found)
+    if not found:
+        ok = Text(f"检查通过: {tasks} 项任务", f"OK: {tasks} task(s)")(lang)
+        return ok + Text(f" ({warned} 个警告)", f" ({warned} warning(s))")(lang) if warned else ok
+    files = len({p.where.path for p in found})
+    summary = Text(
+        f"发现 {len(found)} 个问题, 涉及 {files} 个文件",
+        f"{len(found)} problem(s) in {files} file(s)",
     )(lang)
+    return summary + Text(f", 另有 {warned} 个警告", f", and {warned} warning(s)")(lang) * bool(
+        warned
+    )
 
 
 def change_summary(problems: Sequence[Problem], lang: str) -> str:
@@ -47,7 +58,8 @@ def text(problems: Sequence[Problem], lang: str) -> str:
     lines = []
     for p in problems:
         field = f" [{p.field}]" if p.field and p.field not in p.message(lang) else ""
-        lines.append(one_line(f"{p.where}: {p.code}: {p.message(lang)}{field}"))
+        warned = f"{WARNING(lang)}: " if p.severity == "warning" else ""
+        lines.append(one_line(f"{p.where}: {warned}{p.code}: {p.message(lang)}{field}"))
     return "\n".join(lines)
 
 

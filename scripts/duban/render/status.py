@@ -234,7 +234,7 @@ def overdue_github(statuses: Sequence[TaskStatus], ledger: Ledger, as_of: date, 
     return "\n".join(lines)
 
 
-def _next_item(s: TaskStatus) -> Obligation | None:
+def next_item(s: TaskStatus) -> Obligation | None:
     return next((o for o in s.obligations if o.state in ("overdue", "open")), None)
 
 
@@ -258,7 +258,7 @@ def _status_header(lang: str) -> list[str]:
 def _status_rows(statuses: Sequence[TaskStatus], ledger: Ledger, lang: str) -> list[list[str]]:
     rows = []
     for s in statuses:
-        nxt = _next_item(s) if s.live else None
+        nxt = next_item(s) if s.live else None
         rows.append(
             [
                 s.task.id,

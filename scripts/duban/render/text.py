@@ -23,10 +23,17 @@ _AUTOLINKS = re.compile(r"(?<=[@#:])|(?<=w)(?=ww)", re.I)
 
 
 def one_line(text: object) -> str:
-    """Ledger text on one line: every run of white space (line ends, tabs, the Unicode line
-    separators) one space. A line of output can start only where duban starts it, so a title
+    """Ledger text on one line: every line end (and the Unicode line separators), with the
+    spaces around it, one space. A line of output can start only where duban starts it, so a title
     cannot start a workflow command (``::error``, ``::add-mask::``) or a fake line."""
-    return " ".join(str(text).split())
+    return _BREAKS.sub(" ", str(text))
+
+
+#: What ends a line for a terminal, a log or a workflow runner (and runs of spaces and tabs
+#: around it); other white space, the full-width space a message may name among it, stays.
+_BREAKS = re.compile(
+    "[ \t]*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029][ \t\r\n\v\f\x1c-\x1e\x85\u2028\u2029]*"
+)
 
 
 def md_text(text: object) -> str:
