@@ -115,6 +115,11 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "--out",
         "needs --out",
     ),
+    "bulletin docx without out": (
+        ["bulletin", "--ledger", "{ledger}", "--number", "1"],
+        "--out",
+        "needs --out",
+    ),
     "status unknown unit": (
         ["status", "--ledger", "{ledger}", "--unit", "zzz"],
         "未知的单位代码",

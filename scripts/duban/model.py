@@ -106,6 +106,28 @@ class LedgerConfig:
     where: Location = Location("ledger.yaml")
 
 
+ChannelKind = Literal["dingtalk", "wecom", "feishu", "email"]
+CHANNEL_KINDS: tuple[ChannelKind, ...] = ("dingtalk", "wecom", "feishu", "email")
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """Where a unit's 催办 digest is sent (``units.yaml`` ``channels``): a group robot
+    (钉钉 ``dingtalk``, 企业微信 ``wecom``, 飞书 ``feishu``) or ``email``. The file holds only the
+    NAMES of environment variables (the forge's secrets); never an address or a secret."""
+
+    kind: ChannelKind
+    webhook_env: str = ""
+    """The variable holding the robot's webhook URL (robots)."""
+    secret_env: str = ""
+    """The variable holding the signing secret (钉钉, 飞书; optional)."""
+    to_env: str = ""
+    """The variable holding the recipients, comma-separated (``email``)."""
+    internal: bool = False
+    """An internal channel (the office's own group) names internal tasks; others count them."""
+    where: Location = Location("units.yaml")
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """One unit of the roster ``ledger/units.yaml``."""
@@ -121,6 +143,8 @@ class Unit:
     where: Location = Location("units.yaml")
     maintainers_at: tuple[Location, ...] = ()
     """Where each of :attr:`maintainers` is written (empty when not known)."""
+    channels: tuple[Channel, ...] = ()
+    """Where its 催办 digest is sent by ``duban remind --notify``."""
 
     @property
     def label(self) -> str:

@@ -50,7 +50,15 @@ ZH: dict[str, str] = {
         "提醒本身总是中文；--lang 只设定提示信息的语言。"
     ),
     "The day to remind for (default: today there).": "催办的日期（默认为台账所在时区的今天）。",
-    "Open/edit/close the issues with gh.": "用 gh 新建、修改或关闭议题。",
+    "Open/edit/close the issues on the forge.": "在代码托管平台上新建、修改或关闭催办议题。",
+    "How --apply reaches the issues: the gh CLI, or the REST API of GitHub, Gitea or "
+    "Forgejo (token, address and repository from the environment).": (
+        "--apply 如何更新议题：用 gh 命令行，或 GitHub、Gitea、Forgejo 的 REST API"
+        "（令牌、地址和仓库取自环境变量）。"
+    ),
+    "Send each unit's digest to the channels of units.yaml (robots, e-mail).": (
+        "把各单位的催办摘要发到 units.yaml 配置的渠道（钉钉、企业微信、飞书群机器人，电子邮件）。"
+    ),
     "Issue label of reminders.": "催办议题的标签。",
     # build, serve
     "Generate the public status site (MkDocs Material) into --out (default: site/).": (
@@ -156,4 +164,13 @@ ZH: dict[str, str] = {
     "The trend: status as of each Sunday of a year.": "趋势：一年中截至每个星期日的办理情况。",
     "The year of --weekly (default: that of --as-of).": "--weekly 统计的年份（默认为 --as-of 所在年份）。",
     "Write to this file (required for xlsx) instead of printing.": "写入该文件而不是输出到屏幕（xlsx 格式必须给出）。",
+    # bulletin
+    "The period's 督查通报 (measure 九) as a Word document or Markdown.": (
+        "某统计期的督查通报（措施九），生成 Word 文档或 Markdown。"
+    ),
+    "The issue number (第N期).": "期数（第N期）。",
+    "Include internal tasks (the document says 内部; never publish it).": (
+        "包括内部任务（文档标明“内部”，不得公开）。"
+    ),
+    "Write to this file (required for docx) instead of printing.": "写入该文件而不是输出到屏幕（docx 格式必须给出）。",
 }

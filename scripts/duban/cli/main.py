@@ -10,6 +10,7 @@ from duban import __version__
 from .audit import audit
 from .boundary import DubanGroup
 from .build import build, serve
+from .bulletin import bulletin
 from .calendar_cmd import calendar_group
 from .check_change import check_change
 from .demo import demo
@@ -52,6 +53,7 @@ COMMANDS = (
     audit,
     demo,
     stats,
+    bulletin,
 )
 """Every command, in the order ``duban --help`` lists them."""
 

@@ -80,6 +80,20 @@ def _describe(schema: dict[str, Any], schema_path: list[str | int]) -> str:
     return found.split("。")[0].split(":")[0].split("(")[0].strip()
 
 
+def _enum_labels(schema: dict[str, Any], schema_path: list[str | int]) -> tuple[str, ...]:
+    """The ``enumDescriptions`` of the node an enum error belongs to (empty when none)."""
+    node: Any = schema
+    for step in schema_path[:-1]:
+        if isinstance(node, dict) and "$ref" in node and step not in node:
+            node = _resolve(schema, node["$ref"])
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return ()
+    labels = node.get("enumDescriptions", ()) if isinstance(node, dict) else ()
+    return tuple(str(label) for label in labels)
+
+
 def _resolve(schema: dict[str, Any], ref: str) -> Any:
     node: Any = schema
     for part in ref.removeprefix("#/").split("/"):
@@ -98,6 +112,8 @@ class _Subject:
     en: str
     shown: str
     """The offending value as JSON, or "" for a mapping or list."""
+    labels: tuple[str, ...] = ()
+    """The Chinese label of each allowed value (``enumDescriptions``), for an enum."""
 
 
 def _explain(error: Any, schema: dict[str, Any], data: Any) -> Text:
@@ -109,12 +125,36 @@ def _explain(error: Any, schema: dict[str, Any], data: Any) -> Text:
     value = error.instance
     shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, dict | list) else ""
     at = _Subject(
-        field, f"字段 {field}" + (f" ({label})" if label else ""), f"field {field}", shown
+        field,
+        f"字段 {field}" + (f" ({label})" if label else ""),
+        f"field {field}",
+        shown,
+        _enum_labels(schema, list(error.schema_path)) if name == "Enum" else (),
     )
     if name in ("OneOfNotValid", "OneOfMultipleValid") and keys == [] and isinstance(data, dict):
+        if "deadline" in data and "deadline_rule" in data:
+            return Text(
+                "这项任务同时写了完成时限 deadline 和时限规则 deadline_rule，只能保留一个："
+                "上级明确了完成日期的，保留 deadline（如 deadline: 2026-12-31）；"
+                "按规则计算时限的，保留 deadline_rule（如 deadline_rule: draft-general）。",
+                "this task gives both deadline and deadline_rule; keep one: deadline when a "
+                "date was set (deadline: 2026-12-31), deadline_rule when the limit is counted "
+                "by a rule of rules.yaml (deadline_rule: draft-general)",
+            )
         return Text(
-            "完成时限 deadline 与时限规则 deadline_rule 必须且只能填写一个",
-            "give exactly one of deadline and deadline_rule",
+            "这项任务没有写完成时限：请写 deadline（上级明确的完成日期，如 deadline: 2026-12-31），"
+            "或写 deadline_rule（按 rules.yaml 中的规则计算，如 deadline_rule: draft-general），"
+            "二者选一。",
+            "this task has no deadline: give deadline (the date set, e.g. deadline: "
+            "2026-12-31) or deadline_rule (a rule of rules.yaml, e.g. deadline_rule: "
+            "draft-general), one of the two",
+        )
+    if name == "Not" and "channels" in keys and isinstance(value, dict):
+        return Text(
+            f"{at.zh}: 该类型的通知渠道不能带这个字段 (群机器人 dingtalk、wecom、feishu 用 "
+            "webhook_env, 钉钉和飞书可加 secret_env; 电子邮件 email 只用 to_env)",
+            f"{at.en}: this kind of channel cannot carry that field (robots dingtalk, wecom, "
+            "feishu take webhook_env, dingtalk and feishu also secret_env; email takes to_env)",
         )
     if name == "Not" and keys and isinstance(value, dict):
         return Text(
@@ -158,10 +198,12 @@ def _format(kind: Any, at: _Subject, _: str) -> Text:
 
 
 def _enum(kind: Any, at: _Subject, _: str) -> Text:
-    options = " / ".join(str(o) for o in kind.options)
+    codes = [str(o) for o in kind.options]
+    labels = at.labels if len(at.labels) == len(codes) else ("",) * len(codes)
+    named = " / ".join(f"{o} {label}".strip() for o, label in zip(codes, labels, strict=True))
     return Text(
-        f"{at.zh}: {at.shown} 不是允许的值 ({options})",
-        f"{at.en}: {at.shown} is not one of {options}",
+        f"{at.zh}: {at.shown} 不是允许的值 ({named})",
+        f"{at.en}: {at.shown} is not one of {' / '.join(codes)}",
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from duban.load import schema
 from duban.load.layout import Layout
 from duban.load.yamlload import load_file, load_text
-from duban.model import LedgerConfig, Unit
+from duban.model import Channel, LedgerConfig, Unit
 from duban.problems import Problem
 from duban.source import Document, Location
 from duban.text import Text
@@ -32,7 +32,66 @@ def _checked(
     if doc is None:
         return None, problems
     problems = schema.check(doc, name)
+    if name == "units":
+        secrets = channel_secrets(doc)
+        flagged = {p.field for p in secrets}
+        problems = [p for p in problems if p.field not in flagged] + secrets
     return (doc if not problems else None), problems
+
+
+_SECRET_HINTS = ("://", "access_token", "key=", "hook/", "@")
+
+
+def _looks_secret(value: object) -> bool:
+    """A webhook address, a token or a password written where an environment variable's
+    NAME belongs (names are upper case, digits and ``_``; a 钉钉 secret is ``SEC`` and 64
+    hex digits)."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if any(hint in text.lower() for hint in _SECRET_HINTS):
+        return True
+    return len(text) >= 24 and any(c.islower() for c in text) and any(c.isdigit() for c in text)
+
+
+def channel_secrets(doc: Document) -> list[Problem]:
+    """``units.yaml`` must not hold a webhook address or a secret: each ``channels`` field
+    names an environment variable (the forge's secrets), and a value that looks like the
+    address or the secret itself is an error at its line, saying what to do instead."""
+    found: list[Problem] = []
+    units = doc.data.get("units") if isinstance(doc.data, dict) else None
+    if not isinstance(units, list):
+        return found
+    for i, unit in enumerate(units):
+        channels = unit.get("channels") if isinstance(unit, dict) else None
+        if not isinstance(channels, list):
+            continue
+        for j, channel in enumerate(channels):
+            if not isinstance(channel, dict):
+                continue
+            for key, value in channel.items():
+                if key == "kind" or not _looks_secret(value):
+                    continue
+                field = f"$.units[{i}].channels[{j}].{key}"
+                found.append(
+                    Problem(
+                        "channel-secret-in-file",
+                        doc.loc("units", i, "channels", j, key),
+                        Text(
+                            f"字段 {field}：这里像是写入了 webhook 地址、密钥或口令本身。"
+                            "units.yaml 是公开的台账文件，只能写环境变量的名字（如 "
+                            "DUBAN_FGW_DINGTALK_URL），地址和密钥请放在代码托管平台的 "
+                            "secrets 中；已经提交的密钥请立即在机器人设置中重置。",
+                            f"field {field}: this looks like a webhook address, secret or "
+                            "password itself. units.yaml is a public ledger file: write the "
+                            "NAME of an environment variable (e.g. DUBAN_FGW_DINGTALK_URL) and "
+                            "keep the value in the forge's secrets; reset a secret that was "
+                            "committed.",
+                        ),
+                        field=field,
+                    )
+                )
+    return found
 
 
 def load_config(layout: Layout) -> tuple[LedgerConfig | None, list[Problem]]:
@@ -119,6 +178,17 @@ def units_from(
             where=where,
             maintainers_at=tuple(
                 doc.loc("units", index, "maintainers", k) for k in range(len(item["maintainers"]))
+            ),
+            channels=tuple(
+                Channel(
+                    kind=channel["kind"],
+                    webhook_env=channel.get("webhook_env", ""),
+                    secret_env=channel.get("secret_env", ""),
+                    to_env=channel.get("to_env", ""),
+                    internal=channel.get("internal", False),
+                    where=doc.loc("units", index, "channels", k),
+                )
+                for k, channel in enumerate(item.get("channels", ()))
             ),
         )
     return units, problems

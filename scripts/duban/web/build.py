@@ -37,6 +37,7 @@ from duban.model import Ledger
 from duban.problems import Problem
 from duban.status.select import ledger_status
 from duban.web.background import Job
+from duban.web.bulletins import write_bulletins
 from duban.web.context import PageContext, SiteInfo, notice_text, page_context
 from duban.web.feeds import write_feeds
 from duban.web.mkdocs_run import find_config, mkdocs_build, read_user_config, write_config
@@ -283,7 +284,7 @@ def _write_docs(
         run.clock.lap("audit")
         return tables  # type: ignore[no-any-return]
 
-    return ctx, write_all(ctx, docs, trails)
+    return ctx, write_all(ctx, docs, trails) + write_bulletins(view, docs)
 
 
 def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str) -> bool:

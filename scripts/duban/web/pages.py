@@ -13,6 +13,7 @@ Layout (paths relative to the docs folder)::
     units/index.md           责任单位 (one row per unit), units/<code>.md    duban.web.units
     rules.md                 时限规则 (the catalogue, the measures' wording) duban.web.catalogue
     data.md                  数据说明 (as of, commit, calendar years, errors) duban.web.catalogue
+    bulletins/index.md       督查通报, bulletins/YYYY-MM.md (past months)    duban.web.bulletins
     tasks/<id>.md            one page per task, NOT in the navigation        duban.web.taskpage
 """
 
@@ -49,6 +50,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("临期事项", "due-soon.md"),
     NavEntry("责任单位", "units/index.md"),
     NavEntry("已销号", "closed.md"),
+    NavEntry("督查通报", "bulletins/index.md"),
     NavEntry("时限规则", "rules.md"),
     NavEntry("数据说明", "data.md"),
 )
