@@ -15,6 +15,7 @@ and that Sunday, with their completions and cumulative on-time rate (the rule of
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -84,52 +85,120 @@ def week_ends(year: int, as_of: date) -> list[date]:
     return out
 
 
-def standing(task: Task, ledger: Ledger, day: date) -> tuple[date, Outcome]:
-    """A task's deadline in force and outcome as of ``day``: the steps of
-    :func:`duban.status.task.task_status` that decide them (clock, deadline, completion)
-    without the other obligations, so that a year of weeks stays cheap. Equal to
-    ``counted_on`` and ``outcome`` of the full status (``tests/test_stats.py``)."""
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What a task's events up to a day decide for the trend: the deadline in force, the one
+    the completion is judged by, the standing completion and the closing date. The same for
+    every day with the same events up to it (:func:`weekly` computes it once per run)."""
+
+    deadline: date
+    judged_by: date
+    completed_on: date | None
+    closed_on: date | None
+
+    def outcome(self, day: date) -> Outcome:
+        """The outcome on ``day`` (the clock stops when the task is closed)."""
+        now = self.closed_on or day
+        return outcome_of(self.completed_on, self.judged_by, self.deadline, now)
+
+
+def known(task: Task, ledger: Ledger, day: date) -> Known:
+    """The steps of :func:`duban.status.task.task_status` that decide a task's deadline and
+    outcome (clock, deadline, completion) without the other obligations."""
     now = clock(task, day)
     deadline = effective_deadline(task, ledger, day)
     done = completion(task, ledger, now)
     completed = done.standing.date if done.standing is not None else None
-    return deadline.due.date, outcome_of(completed, deadline.judged_by, deadline.due.date, now.now)
+    return Known(deadline.due.date, deadline.judged_by, completed, now.closed_on)
+
+
+def standing(task: Task, ledger: Ledger, day: date) -> tuple[date, Outcome]:
+    """A task's deadline in force and outcome as of ``day`` (:func:`known`), so that a year
+    of weeks stays cheap. Equal to ``counted_on`` and ``outcome`` of the full status
+    (``tests/test_stats.py``)."""
+    k = known(task, ledger, day)
+    return k.deadline, k.outcome(day)
+
+
+@dataclass
+class _Tally:
+    overdue: int = 0
+    due: int = 0
+    on_time: int = 0
+    late: int = 0
+    due_overdue: int = 0
+
+    def add(self, end: date, deadline: date, kind: Outcome) -> None:
+        self.overdue += kind == "open-overdue"
+        if date(end.year, 1, 1) <= deadline <= end:
+            self.due += 1
+            self.on_time += kind == "on-time"
+            self.late += kind == "late"
+            self.due_overdue += kind == "open-overdue"
+
+    def week(self, end: date) -> Week:
+        judged = self.on_time + self.late + self.due_overdue
+        iso = end.isocalendar()
+        return Week(
+            week=f"{iso.year:04d}-W{iso.week:02d}",
+            end=end,
+            open_overdue=self.overdue,
+            due=self.due,
+            completed=self.on_time + self.late,
+            on_time=self.on_time,
+            late=self.late,
+            on_time_rate=self.on_time / judged if judged else None,
+        )
 
 
 def week(ledger: Ledger, tasks: list[Task], end: date) -> Week:
     """The figures of the week ending ``end``."""
-    first = date(end.year, 1, 1)
-    overdue = due = on_time = late = due_overdue = 0
+    tally = _Tally()
     for task in tasks:
         if task.received > end:
             continue  # not assigned yet: nothing due
         deadline, kind = standing(task, ledger, end)
-        overdue += kind == "open-overdue"
-        if first <= deadline <= end:
-            due += 1
-            on_time += kind == "on-time"
-            late += kind == "late"
-            due_overdue += kind == "open-overdue"
-    judged = on_time + late + due_overdue
-    iso = end.isocalendar()
-    return Week(
-        week=f"{iso.year:04d}-W{iso.week:02d}",
-        end=end,
-        open_overdue=overdue,
-        due=due,
-        completed=on_time + late,
-        on_time=on_time,
-        late=late,
-        on_time_rate=on_time / judged if judged else None,
-    )
+        tally.add(end, deadline, kind)
+    return tally.week(end)
 
 
-def weekly(ledger: Ledger, year: int, as_of: date, internal: bool = False) -> Trend:
+def _known_by_week(task: Task, ledger: Ledger, ends: Sequence[date]) -> list[Known | None]:
+    """:func:`known` for each of ``ends`` (None before the task was received), computed once
+    per distinct set of events up to the day: a task's standing changes only with its events,
+    so a year of weeks costs a few status steps per task, not one per week."""
+    out: list[Known | None] = []
+    cache: dict[tuple[bool, ...], Known] = {}
+    for end in ends:
+        if task.received > end:
+            out.append(None)
+            continue
+        key = tuple(e.date <= end for e in task.events)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = known(task, ledger, end)
+        out.append(found)
+    return out
+
+
+def weekly(
+    ledger: Ledger,
+    year: int,
+    as_of: date,
+    internal: bool = False,
+    tasks: Iterable[Task] | None = None,
+) -> Trend:
     """The trend of ``year``: one :class:`Week` per Sunday up to ``as_of``; public tasks only
-    unless ``internal``."""
-    tasks = [t for t in ledger.tasks if internal or t.public]
-    weeks = tuple(week(ledger, tasks, end) for end in week_ends(year, as_of))
+    unless ``internal``. ``tasks``: count only these (the site passes the published ones);
+    default every task of the ledger."""
+    chosen = [t for t in (ledger.tasks if tasks is None else tasks) if internal or t.public]
+    ends = week_ends(year, as_of)
+    tallies = [_Tally() for _ in ends]
+    for task in chosen:
+        for tally, end, k in zip(tallies, ends, _known_by_week(task, ledger, ends), strict=True):
+            if k is not None:
+                tally.add(end, k.deadline, k.outcome(end))
+    weeks = tuple(tally.week(end) for tally, end in zip(tallies, ends, strict=True))
     return Trend(year, as_of, internal, weeks)
 
 
-__all__ = ["Trend", "Week", "standing", "week", "week_ends", "weekly"]
+__all__ = ["Known", "Trend", "Week", "known", "standing", "week", "week_ends", "weekly"]

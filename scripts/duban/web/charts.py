@@ -7,7 +7,13 @@ Three charts, each a standalone ``.svg`` file shown with ``<img>``:
 - ``by-month.svg``: per month of deadline in force (last 12 months up to the as-of date),
   tasks completed on time, completed late, and past their deadline without completion — the
   period rule and outcomes of ``duban stats`` (:mod:`duban.stats.periods`,
-  :func:`duban.stats.figures.outcome`).
+  :func:`duban.stats.figures.outcome`);
+- ``trend.svg`` (:data:`TREND`): week by week over the year of the as-of date, the tasks open
+  past their deadline and the on-time completions of the year so far — ``duban stats
+  --weekly`` (:func:`duban.stats.trend.weekly`) over the published tasks only; the overview
+  gives the same numbers as a table.
+
+Text is at least 12 px; each chart has a ``<title>`` and a ``<desc>`` (``aria-labelledby``).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import NamedTuple
 
 from duban.stats.figures import outcome
 from duban.stats.periods import counted_on
+from duban.stats.trend import Trend, weekly
 from duban.status.records import LIGHT_LABELS, LIGHTS, TaskStatus
 from duban.web.markup import esc as escape
 from duban.web.public import PublicView
@@ -39,6 +46,8 @@ CHARTS: tuple[Chart, ...] = (
     Chart("by-unit.svg", "各责任单位任务状态"),
     Chart("by-month.svg", "按月: 按期办结、逾期办结与到期未办结"),
 )
+#: The weekly trend, shown on the overview with its table.
+TREND = Chart("trend.svg", "按周趋势：逾期未办结任务数与本年按期办结任务数")
 COLORS = {
     "red": "#c62828",
     "yellow": "#e0a100",
@@ -53,12 +62,14 @@ FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',
 MAX_UNITS = 15
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> str:
+def _svg(width: int, height: int, title: str, body: list[str], desc: str = "") -> str:
+    labelled = ' aria-labelledby="t d"' if desc else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" font-family="{FONT}" font-size="13">'
-        f"<title>{escape(title)}</title>"
-        f'<rect width="{width}" height="{height}" fill="#fff"/>'
+        f'viewBox="0 0 {width} {height}" role="img"{labelled} font-family="{FONT}" '
+        f'font-size="13"><title id="t">{escape(title)}</title>'
+        + (f'<desc id="d">{escape(desc)}</desc>' if desc else "")
+        + f'<rect width="{width}" height="{height}" fill="#fff"/>'
         f'<text x="12" y="22" font-size="15" font-weight="bold" fill="#222">{escape(title)}</text>'
         + "".join(body)
         + "</svg>\n"
@@ -174,15 +185,101 @@ def by_month(statuses: Sequence[TaskStatus], as_of: date) -> str:
             if n:
                 body.append(
                     f'<text x="{x0 + j * bar + bar / 2:.1f}" y="{bottom - h - 3:.1f}" '
-                    f'font-size="10" text-anchor="middle" fill="#333">{n}</text>'
+                    f'font-size="12" text-anchor="middle" fill="#333">{n}</text>'
                 )
         text = f"{m}月" if m != 1 and i else f"{y % 100:02d}年{m}月"
         body.append(
-            f'<text x="{left + i * slot + slot / 2:.1f}" y="{bottom + 16}" font-size="11" '
+            f'<text x="{left + i * slot + slot / 2:.1f}" y="{bottom + 16}" font-size="12" '
             f'text-anchor="middle" fill="#333">{text}</text>'
         )
     title = "按完成时限所在月份统计"
     return _svg(width, bottom + 28, title, body)
+
+
+#: The trend lines: (label, Week field, colour).
+TREND_LINES = (
+    ("逾期未办结", "open_overdue", COLORS["missed"]),
+    ("本年按期办结", "on_time", COLORS["on-time"]),
+)
+
+
+def trend_desc(trend: Trend) -> str:
+    """What the trend chart shows, in words (its ``<desc>``)."""
+    if not trend.weeks:
+        return f"{trend.year}年尚无已结束的周。"
+    last = trend.weeks[-1]
+    return (
+        f"{trend.year}年按周统计（每周截至星期日），共 {len(trend.weeks)} 周。"
+        f"截至 {last.end.isoformat()}：逾期未办结 {last.open_overdue} 项，"
+        f"本年按期办结 {last.on_time} 项。各周数字见图下的数据表。"
+    )
+
+
+def by_week(trend: Trend) -> str:
+    """Two lines over the weeks of the year: tasks open past their deadline on each Sunday,
+    and the year's on-time completions so far (:class:`duban.stats.trend.Week`)."""
+    weeks = trend.weeks
+    width, left, right, top_y, bottom = 620, 44, 16, 70, 240
+    plot_h = bottom - top_y
+    values = [getattr(w, key) for w in weeks for _, key, _ in TREND_LINES]
+    top = max(values, default=0) or 1
+    title = f"{trend.year}年按周趋势"
+    body = _legend(left, 46, [(label, color) for label, _, color in TREND_LINES])
+    body.append(
+        f'<line x1="{left}" y1="{bottom}" x2="{width - right}" y2="{bottom}" stroke="#999"/>'
+    )
+    for tick in sorted({0, top // 2, top}):
+        y = bottom - plot_h * tick / top
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#eee"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="12" text-anchor="end" '
+            f'fill="#333">{tick}</text>'
+        )
+    if not weeks:
+        body.append(f'<text x="{left + 10}" y="{bottom - 20}" fill="#666">（无）</text>')
+        return _svg(width, bottom + 30, title, body, trend_desc(trend))
+    step = (width - left - right) / max(len(weeks) - 1, 1)
+
+    def x(i: int) -> float:
+        return left + i * step if len(weeks) > 1 else left + (width - left - right) / 2
+
+    month = 0
+    for i, w in enumerate(weeks):
+        if w.end.month != month:  # the first week ending in each month
+            month = w.end.month
+            body.append(
+                f'<text x="{x(i):.1f}" y="{bottom + 18}" font-size="12" text-anchor="middle" '
+                f'fill="#333">{month}月</text>'
+            )
+    for label, key, color in TREND_LINES:
+        points = " ".join(
+            f"{x(i):.1f},{bottom - plot_h * getattr(w, key) / top:.1f}" for i, w in enumerate(weeks)
+        )
+        body.append(
+            f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2.5"/>'
+        )
+        for i, w in enumerate(weeks):
+            n = getattr(w, key)
+            body.append(
+                f'<circle cx="{x(i):.1f}" cy="{bottom - plot_h * n / top:.1f}" r="3" '
+                f'fill="{color}"><title>{w.week}（至 {w.end.isoformat()}）{label} {n}</title>'
+                "</circle>"
+            )
+    return _svg(width, bottom + 30, title, body, trend_desc(trend))
+
+
+_TREND_MEMO: list[tuple[PublicView, Trend]] = []
+
+
+def site_trend(view: PublicView) -> Trend:
+    """The weekly trend of the year of the as-of date over the published tasks only (what
+    the public view keeps), computed once per view (the overview's table and the chart)."""
+    if _TREND_MEMO and _TREND_MEMO[0][0] is view:
+        return _TREND_MEMO[0][1]
+    tasks = [s.task for s in view.statuses]
+    trend = weekly(view.ledger, view.as_of.year, view.as_of, tasks=tasks)
+    _TREND_MEMO[:] = [(view, trend)]
+    return trend
 
 
 def write_charts(view: PublicView, folder: Path, units: Sequence[str]) -> None:
@@ -192,6 +289,18 @@ def write_charts(view: PublicView, folder: Path, units: Sequence[str]) -> None:
     view.write(folder / "by-light.svg", by_light(statuses))
     view.write(folder / "by-unit.svg", by_unit(statuses, pairs))
     view.write(folder / "by-month.svg", by_month(statuses, view.as_of))
+    view.write(folder / TREND.file, by_week(site_trend(view)))
 
 
-__all__ = ["CHARTS", "Chart", "by_light", "by_month", "by_unit", "write_charts"]
+__all__ = [
+    "CHARTS",
+    "TREND",
+    "Chart",
+    "by_light",
+    "by_month",
+    "by_unit",
+    "by_week",
+    "site_trend",
+    "trend_desc",
+    "write_charts",
+]

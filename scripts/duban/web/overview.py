@@ -5,7 +5,7 @@ from __future__ import annotations
 from duban.web import charts
 from duban.web.blocks import asof_line, counts, listed_items, task_table
 from duban.web.context import PageContext
-from duban.web.markup import esc, front
+from duban.web.markup import esc, front, html_table
 
 #: How many upcoming deadlines the overview lists.
 UPCOMING = 10
@@ -35,6 +35,7 @@ def overview(ctx: PageContext) -> str:
         for chart in charts.CHARTS
     )
     out.append(f'<div class="duban-charts">{imgs}</div>\n\n')
+    out.append(trend_section(ctx))
     out.append("## 最近到期\n\n")
     upcoming = sorted(
         (s for s in ctx.statuses if s.live and s.light != "done"),
@@ -44,4 +45,52 @@ def overview(ctx: PageContext) -> str:
     return "".join(out)
 
 
-__all__ = ["overview"]
+def trend_section(ctx: PageContext) -> str:
+    """The weekly trend of the year: the chart, and the same numbers as a table (for screen
+    readers and for copying; ``duban stats --weekly`` over the published tasks)."""
+    trend = charts.site_trend(ctx.view)
+    chart = charts.TREND
+    rows = [
+        [
+            w.week,
+            w.end.isoformat(),
+            str(w.open_overdue),
+            str(w.due),
+            str(w.on_time),
+            str(w.late),
+            _pct(w.on_time_rate),
+        ]
+        for w in trend.weeks
+    ]
+    head = [
+        "周",
+        "截至",
+        "逾期未办结",
+        "本年到期",
+        "本年按期办结",
+        "本年超时办结",
+        "累计按期办结率",
+    ]
+    table = html_table(head, rows, search=False).replace(
+        "<table data-search-exclude>", '<table data-search-exclude id="duban-trend-data">', 1
+    )
+    return "".join(
+        [
+            f"## 按周趋势（{trend.year}年）\n\n",
+            "每周截至星期日的状态：逾期未办结为当日已过完成时限仍未办结的任务数；"
+            "本年按期办结、超时办结为完成时限在本年 1 月 1 日至当日之间的任务"
+            "（与 duban stats --weekly 同一规则，只计公开任务）。\n\n",
+            f'<p><img class="duban-chart duban-trend" src="charts/{chart.file}" '
+            f'alt="{chart.alt}"></p>\n\n',
+            # One raw HTML block, no blank line inside: Markdown leaves it as it is.
+            f'<details class="duban-trend-data"><summary>按周趋势数据表（{len(trend.weeks)} 周）'
+            f"</summary>\n{table}</details>\n\n",
+        ]
+    )
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+__all__ = ["overview", "trend_section"]

@@ -12,6 +12,8 @@ Layout (paths relative to the docs folder)::
     closed.md                已销号 (the archive)                            duban.web.lists
     units/index.md           责任单位 (one row per unit), units/<code>.md    duban.web.units
     rules.md                 时限规则 (the catalogue, the measures' wording) duban.web.catalogue
+    scoring.md               评分规则 (scoring.yaml, measure 九)              duban.web.scoring_page
+    assets/duban-sort.js     the units ranking's sort script (package data)  duban.web.units
     data.md                  数据说明 (as of, commit, calendar years, errors) duban.web.catalogue
     bulletins/index.md       督查通报, bulletins/YYYY-MM.md (past months)    duban.web.bulletins
     tasks/<id>.md            one page per task, NOT in the navigation        duban.web.taskpage
@@ -29,8 +31,9 @@ from duban.web.catalogue import data, rules
 from duban.web.context import PageContext
 from duban.web.lists import closed, due_soon, overdue
 from duban.web.overview import overview
+from duban.web.scoring_page import scoring_page
 from duban.web.taskpage import task_page
-from duban.web.units import unit_index, unit_page
+from duban.web.units import unit_index, unit_page, write_assets
 
 
 class NavEntry(NamedTuple):
@@ -52,6 +55,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("已销号", "closed.md"),
     NavEntry("督查通报", "bulletins/index.md"),
     NavEntry("时限规则", "rules.md"),
+    NavEntry("评分规则", "scoring.md"),
     NavEntry("数据说明", "data.md"),
 )
 TRAIL_HEADING = "## 变更记录 { #audit data-search-exclude }\n\n"
@@ -65,6 +69,7 @@ SUMMARY_PAGES: tuple[tuple[str, Callable[[PageContext], str]], ...] = (
     ("rules.md", rules),
     ("data.md", data),
     ("units/index.md", unit_index),
+    ("scoring.md", scoring_page),
 )
 
 
@@ -97,6 +102,7 @@ def write_all(ctx: PageContext, docs: Path, trails: Callable[[], Mapping[str, st
         _write(ctx, docs, f"units/{code}.md", functools.partial(unit_page, code=code))
         pages += 1
     charts.write_charts(ctx.view, docs / "charts", ctx.units_used)
+    write_assets(ctx.view, docs)
     heads = []
     for status in ctx.statuses:
         rel = ctx.links.here = f"tasks/{status.task.id}.md"
