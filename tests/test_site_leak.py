@@ -74,7 +74,8 @@ def test_canary_is_in_the_ledger_and_its_history(built_site) -> None:  # type: i
 def test_no_file_of_the_site_mentions_the_canary(built_site) -> None:  # type: ignore[no-untyped-def]
     files = [p for p in built_site.site.rglob("*") if p.is_file()]
     names = {p.name for p in files}
-    assert {"search_index.json", "sitemap.xml", "sitemap.xml.gz", "tasks.json"} <= names
+    assert {"pagefind-entry.json", "sitemap.xml", "sitemap.xml.gz", "tasks.json"} <= names
+    assert any(p.suffix == ".pf_fragment" for p in files)  # Pagefind's (gzip) search text
     assert any(p.suffix == ".ics" for p in files)
     assert scan(built_site.site, CANARY_MARKERS) == []
 
@@ -115,11 +116,11 @@ def test_build_folder_has_no_canary_either(built_site) -> None:  # type: ignore[
 
 
 def test_scanner_finds_what_is_there(built_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """The scan can fail: public titles are found in the search index (segmented by jieba,
-    \\u-escaped), and a marker hidden in a .gz file or a folded iCalendar line is found."""
-    index = built_site.site / "search" / "search_index.json"
-    assert "\\u" in index.read_text("utf-8") or "\u200b" in index.read_text("utf-8")
-    assert scan(built_site.site / "search", ("完善重点项目调度机制",)) != []
+    """The scan can fail: public titles are found in Pagefind's index (gzip, segmented with
+    zero-width spaces), and a marker hidden in a .gz file or a folded iCalendar line is found."""
+    fragment = next((built_site.site / "pagefind" / "fragment").iterdir())
+    assert fragment.read_bytes()[:2] == b"\x1f\x8b"
+    assert scan(built_site.site / "pagefind", ("完善重点项目调度机制",)) != []
     (tmp_path / "x.xml.gz").write_bytes(gzip.compress(f"<loc>{CANARY_ID}</loc>".encode()))
     (tmp_path / "y.ics").write_bytes("SUMMARY:【】ES-20\r\n 26-0666 x\r\n".encode())
     assert len(scan(tmp_path, (CANARY_ID,))) == 2

@@ -126,7 +126,7 @@ def test_an_interrupted_build_leaves_the_previous_site(
         raise KeyboardInterrupt
 
     before = _snapshot(previous_site)
-    monkeypatch.setattr(build_module, "mkdocs_build", interrupted)
+    monkeypatch.setattr(build_module, "engine_build", interrupted)
     with pytest.raises(KeyboardInterrupt):
         _build(previous_site.parent, previous_site)
     assert _snapshot(previous_site) == before

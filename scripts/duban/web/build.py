@@ -9,8 +9,12 @@ never committed) with a generated ``.duban-build/mkdocs.yml`` that ``INHERIT``s 
 user-editable ``mkdocs.yml`` at the repository root and adds only what comes from the ledger
 (site name, the navigation of summary pages, the notice, the speed-up hooks). So
 ``mkdocs build -f .duban-build/mkdocs.yml`` (or an engine that reads ``mkdocs.yml``) builds
-the same site; we call MkDocs through its Python API. The machine-readable files (``api/``)
-are written to ``.duban-build/feeds`` while MkDocs runs and copied into the site.
+the same site; we call MkDocs through its Python API, or another engine that reads the same
+files (``engine``: ProperDocs, Zensical; :mod:`duban.web.mkdocs_run`). Everything that is not
+a page is written by duban itself, never by an engine's plugin or hook: the machine-readable
+files (``api/``) and the published schemas (``schemas/``) are written to
+``.duban-build/feeds`` while the engine runs and copied into the site, and Pagefind indexes
+the built pages into ``pagefind/`` (:mod:`duban.web.search`).
 
 Two stages run in a child process beside the others (:mod:`duban.web.background`): the
 audit trails while the pages are prepared, and the feeds while MkDocs runs.
@@ -18,7 +22,6 @@ audit trails while the pages are prepared, and the feeds while MkDocs runs.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import time
@@ -40,11 +43,19 @@ from duban.web.background import Job
 from duban.web.bulletins import write_bulletins
 from duban.web.context import PageContext, SiteInfo, notice_text, page_context
 from duban.web.feeds import write_feeds
-from duban.web.mkdocs_run import find_config, mkdocs_build, read_user_config, write_config
+from duban.web.mkdocs_run import (
+    Engine,
+    engine_build,
+    find_config,
+    mkdocs_build,
+    read_user_config,
+    write_config,
+)
 from duban.web.mkdocs_run import problem as _problem
 from duban.web.outdir import SiteSlot, refuse_out, write_marker
 from duban.web.pages import write_all
 from duban.web.public import PublicView, public_view
+from duban.web.search import index_site, search_page
 from duban.web.trail import trail_tables
 
 #: Static files of the site (CSS, logo) live in ``docs/`` beside ``mkdocs.yml``; template
@@ -207,7 +218,22 @@ def _write_feeds(view: PublicView, feeds: Path, *args: Any) -> None:
     partial = feeds.with_name(feeds.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     write_feeds(view, partial, *args)
+    write_schemas(partial / "schemas")
     partial.rename(feeds)
+
+
+#: The schemas the site publishes beside its data (``api/tasks.json`` follows the first).
+PUBLISHED_SCHEMAS = ("status.schema.json",)
+
+
+def write_schemas(dest: Path) -> None:
+    """``schemas/status.schema.json`` of the site: the schema of ``api/tasks.json``, published
+    so that other tools can validate what they read."""
+    from duban.load.schema import schemas_dir
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PUBLISHED_SCHEMAS:
+        (dest / name).write_bytes(schemas_dir().joinpath(name).read_bytes())
 
 
 @dataclass
@@ -224,6 +250,7 @@ class _Run:
     strict: bool
     clock: Stopwatch
     problems: list[Problem]
+    engine: Engine = "mkdocs"
 
     def result(self, site: Path, as_of: date, tasks: int, pages: int, commit: str) -> BuildResult:
         return BuildResult(
@@ -274,6 +301,7 @@ def _write_docs(
     docs = run.work / "docs"
     directory_urls = bool(run.user_config.get("use_directory_urls", True))
     ctx = page_context(view, info, directory_urls)
+    ctx.links.source_relative = run.engine == "zensical"  # see duban.web.links
 
     def trails() -> dict[str, str]:  # called by write_all once the other pages are done
         run.clock.lap("pages")
@@ -284,12 +312,14 @@ def _write_docs(
         run.clock.lap("audit")
         return tables  # type: ignore[no-any-return]
 
-    return ctx, write_all(ctx, docs, trails) + write_bulletins(view, docs)
+    count = write_all(ctx, docs, trails) + write_bulletins(view, docs)
+    view.write(docs / "search.md", search_page(ctx.links))
+    return ctx, count + 1
 
 
 def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str) -> bool:
-    """MkDocs builds the site while the feeds are written in a child process; False when
-    MkDocs did not finish (no site)."""
+    """The engine builds the site while the feeds are written in a child process, then
+    Pagefind indexes it; False when the engine did not finish (no site)."""
     config = run.ledger.config
     generated = write_config(
         run.work,
@@ -298,6 +328,7 @@ def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str)
         config.name,
         config.site_url,
         notice_text(config),
+        run.engine,
     )
     run.clock.lap("tasks")
     feeds = run.work / "feeds"
@@ -306,7 +337,7 @@ def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str)
     made = jobs.enter_context(
         Job(_write_feeds, ctx.view, feeds, ctx.units_used, commit, base_url, ctx.links.page_url)
     )
-    built = mkdocs_build(generated, run.out, run.strict)
+    built = engine_build(run.engine, generated, run.out, run.strict)
     run.problems.extend(built)
     run.clock.lap("mkdocs")
     if any(p.code == "site-mkdocs" for p in built):
@@ -314,15 +345,9 @@ def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str)
     made.result()
     shutil.copytree(feeds, run.out, dirs_exist_ok=True)
     run.clock.lap("feeds")
+    run.problems.extend(index_site(run.out))
+    run.clock.lap("search")
     return True
-
-
-def _quiet_jieba() -> None:
-    """jieba (search segmentation, slow to import: only when a site is built) without its
-    start-up chatter."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
 
 
 def build_site(
@@ -333,16 +358,16 @@ def build_site(
     config_file: Path | None = None,
     work: Path | None = None,
     strict: bool = False,
+    engine: Engine = "mkdocs",
 ) -> tuple[BuildResult | None, list[Problem]]:
     """Build the public site of ``ledger_dir`` into ``out``; returns the result and problems.
 
     ``repo`` is the Git repository whose history gives the audit trails (default: the one
     holding the ledger); ``config_file`` the user's ``mkdocs.yml`` (default: ``mkdocs.yml`` of
     the current folder, else of the repository); ``work`` the folder for generated Markdown
-    (default: ``.duban-build`` beside ``mkdocs.yml``). Result is None when nothing could be
-    built.
+    (default: ``.duban-build`` beside ``mkdocs.yml``); ``engine`` the site engine
+    (:data:`duban.web.mkdocs_run.ENGINES`). Result is None when nothing could be built.
     """
-    _quiet_jieba()
     repo = repo if repo is not None else toplevel(ledger_dir)
     asked = str(config_file or "mkdocs.yml")
     config_file = find_config(config_file, repo)
@@ -374,7 +399,9 @@ def build_site(
         if cannot is not None:
             return None, [*problems, cannot]
         staging = slot.staging
-        run = _Run(ledger, repo, config_file, work, staging, user_config, strict, clock, problems)
+        run = _Run(
+            ledger, repo, config_file, work, staging, user_config, strict, clock, problems, engine
+        )
         refused_assets = _fresh_docs(run, assets)
         if refused_assets:
             return None, [*problems, *refused_assets]

@@ -10,7 +10,10 @@ Each task has the one shape of a task's status (``schemas/status.schema.json``),
 
 ``api/calendars/<unit>.ics``: an all-day event for every obligation still to be met by that
 unit (open or overdue) and for the deadline of every live task it leads, built with the
-``icalendar`` package. The files are deterministic: DTSTAMP is the as-of date.
+``icalendar`` package. The files are deterministic: DTSTAMP is the as-of date. Every feed
+carries the ledger's time zone as a VTIMEZONE (from the as-of year to two years on), so the
+feed of a unit with nothing dated to meet is still a valid calendar: RFC 5545 requires at
+least one component, and the unit pages link to every unit's feed.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, Timezone, vText
 
 from duban.render.status import task_record
 from duban.render.text import safe_url
@@ -57,6 +60,7 @@ def unit_calendar(
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", plain_text(f"{ledger.unit_label(code)} 督办时限"))
     cal.add("x-wr-timezone", ledger.config.timezone)
+    cal.add_component(_zone(ledger.config.timezone, view.as_of))
     stamp = datetime.combine(view.as_of, datetime.min.time(), tzinfo=UTC)
     for s in sorted(view.statuses, key=lambda s: s.task.id):
         if not s.live:
@@ -87,6 +91,18 @@ def unit_calendar(
             cal.add_component(event)
     ical: bytes = cal.to_ical()
     return ical
+
+
+def _zone(name: str, as_of: date) -> Timezone:
+    """The VTIMEZONE of ``name`` for the as-of year and the two after it (UTC for a name
+    the time-zone database does not know; the ledger's settings are checked before)."""
+    first, last = date(as_of.year, 1, 1), date(as_of.year + 2, 12, 31)
+    try:
+        zone = Timezone.from_tzid(name, first_date=first, last_date=last)
+    except ValueError:
+        zone = Timezone.from_tzid("UTC", first_date=first, last_date=last)
+    zone.pop("COMMENT", None)  # "This timezone only works from ...": English, and obvious
+    return zone
 
 
 def _plain(event: Event) -> None:

@@ -5,6 +5,11 @@ pages, Markdown's inline processing of big tables would dominate the build. Link
 are the URLs MkDocs gives pages: ``tasks/X.md`` is ``tasks/X/`` (or ``tasks/X.html`` without
 ``use_directory_urls``), relative to the page being written (:attr:`Links.here`);
 tests/test_site_build.py checks that every link of the built site resolves.
+
+Zensical reads a relative URL in raw HTML as relative to the page's Markdown file, as
+Markdown links are, and rewrites it for the page's own URL: for it, links are written
+relative to the source file's folder (:attr:`Links.source_relative`). Either way every link
+is relative, so the site works under a sub-path (tests/test_site_engines.py).
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ class Links:
         self.units_with_pages = frozenset(units_with_pages)
         self.directory_urls = directory_urls
         self._cache: dict[tuple[str, ...], str] = {}
+        self.source_relative = False
+        """Links relative to the folder of the page's Markdown file (Zensical), not its URL."""
         self.here = "index.md"
 
     def page_url(self, md: str) -> str:
@@ -51,7 +58,8 @@ class Links:
     @here.setter
     def here(self, rel: str) -> None:
         self._here = rel
-        self._up = "../" * self.page_url(rel).count("/")
+        depth = rel.count("/") if self.source_relative else self.page_url(rel).count("/")
+        self._up = "../" * depth
 
     def href(self, target: str) -> str:
         """The URL of ``target`` (``units/fgw.md#x``) from the current page."""
