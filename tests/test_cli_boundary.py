@@ -200,6 +200,16 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "找不到台账目录",
         "no such ledger folder",
     ),
+    "publish no site": (
+        ["publish", "--site", "{missing}", "--to", "{outside}/www"],
+        "找不到要发布的网站目录",
+        "no site folder",
+    ),
+    "publish not a site": (
+        ["publish", "--site", "{ledger}", "--to", "pages", "--repo", "{repo}"],
+        "不是 duban 生成的网站",
+        "is not a site duban built",
+    ),
     "demo missing folder": (
         ["demo", "--ledger", "{missing}"],
         "找不到台账目录",

@@ -363,6 +363,7 @@ def test_sample_overdue_same_items_in_every_format() -> None:
         assert cells[6] == str(late)
 
     github = duban("overdue", *as_of, "--format", "github").stdout.splitlines()
+    github = [line for line in github if "file=ledger/tasks/" in line]  # not the duties
     assert len(github) == len(items)
     for (task_id, label, due, late, line), annotation in zip(items, github, strict=True):
         assert annotation.startswith(

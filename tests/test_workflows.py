@@ -20,7 +20,9 @@ from support import ROOT, need
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
-PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$")
+#: Where every checkout fetches from: this repository on the server running the workflow
+#: (github.com, or the Forgejo/Gitea instance; a local bare repository under act in tests).
+SERVER_REPO = "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY"
 BIN = Path(sys.executable).parent
 
 
@@ -99,6 +101,28 @@ MERGE_BASE = [
 ]
 
 
+def plain_checkout(script: str) -> tuple[str, list[str], str]:
+    """(folder, commits fetched, commit checked out) of a checkout step of the gate, which
+    must be exactly::
+
+        git init -q DIR
+        git -C DIR fetch --no-tags --quiet "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY" SHA...
+        git -C DIR checkout --quiet --detach SHA
+
+    (full history of exact commits, no credential, no submodule, no LFS, no hook set)."""
+    commands = shell_commands(script)
+    assert len(commands) == 3, f"init, fetch, checkout: {commands}"
+    init, fetch, checkout = commands
+    assert init[:3] == ["git", "init", "-q"] and len(init) == 4, init
+    path = init[3]
+    assert fetch[:7] == ["git", "-C", path, "fetch", "--no-tags", "--quiet", SERVER_REPO], fetch
+    fetched = fetch[7:]
+    assert fetched and all(re.fullmatch(r"\$[A-Z_]+_SHA", s) for s in fetched), fetched
+    assert checkout[:6] == ["git", "-C", path, "checkout", "--quiet", "--detach"], checkout
+    assert len(checkout) == 7 and checkout[6] in fetched, checkout
+    return path, fetched, checkout[6]
+
+
 def check_runs_only_duban(script: str) -> None:
     """Every command of ``script`` is the installed ``duban`` (or ``true``, or exactly
     :data:`MERGE_BASE`); the shell words
@@ -126,12 +150,27 @@ def test_the_three_workflows_exist() -> None:
     assert {p.name for p in FILES} == {"pr.yml", "daily.yml", "publish.yml"}
 
 
+def uses_of(data: dict[str, Any]) -> list[str]:
+    """Every ``uses:`` of a workflow: of its steps and of its jobs (reusable workflows)."""
+    found = [str(job["uses"]) for job in data["jobs"].values() if "uses" in job]
+    for job in data["jobs"].values():
+        found += [str(s["uses"]) for s in steps(job) if "uses" in s]
+    return found
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_actions_pinned_by_sha_with_version(path: Path) -> None:
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if "uses:" in line]
-    assert lines
-    for line in lines:
-        assert PINNED.match(line), line
+def test_no_action_is_used(path: Path) -> None:
+    """Issue 16: no marketplace (or any remote) action, so a forge with no route to
+    github.com runs the same files; nothing but ``run:`` steps."""
+    assert uses_of(load(path)) == []
+    assert not re.search(r"^\s*(?:-\s+)?uses\s*:", path.read_text(encoding="utf-8"), re.M)
+
+
+def test_the_no_action_check_can_fail() -> None:
+    bad = load(WORKFLOWS / "publish.yml")
+    bad["jobs"]["publish"]["steps"].insert(0, {"uses": "actions/checkout@v5"})
+    bad["jobs"]["other"] = {"uses": "octo/wf/.github/workflows/x.yml@main"}
+    assert uses_of(bad) == ["octo/wf/.github/workflows/x.yml@main", "actions/checkout@v5"]
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -156,13 +195,55 @@ def test_no_expressions_in_scripts(path: Path) -> None:
             assert "${{" not in step.get("run", ""), step.get("name")
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_checkouts_full_history_without_credentials(path: Path) -> None:
-    for job in load(path)["jobs"].values():
+def check_git_commands(data: dict[str, Any]) -> None:
+    """Every job checks out with plain git from this repository on this server, full history
+    (no ``--depth``, ``--shallow-*``, ``--filter``), and keeps no credential: no
+    ``git config``, ``git remote``, ``clone`` or ``credential``; a token reaches git only as an
+    ``http.extraHeader`` in the environment of one command (``GIT_CONFIG_*``), never in a URL
+    or a file."""
+    for name, job in data["jobs"].items():
+        fetches = 0
         for step in steps(job):
-            if str(step.get("uses", "")).startswith("actions/checkout@"):
-                assert step["with"]["fetch-depth"] == 0
-                assert step["with"]["persist-credentials"] is False
+            for words in shell_commands(step.get("run", "")):
+                if "git" not in words:
+                    continue
+                git_args = words[words.index("git") + 1 :]
+                assert not {"config", "remote", "clone", "credential", "submodule"} & set(
+                    git_args
+                ), " ".join(words)
+                assert not [
+                    w for w in git_args if w.startswith(("--depth", "--shallow", "--filter"))
+                ]
+                if "fetch" in git_args:
+                    fetches += 1
+                    assert SERVER_REPO in git_args, " ".join(words)
+                for word in words[: words.index("git")]:
+                    assert word.startswith("GIT_CONFIG_"), word
+                    if word.startswith("GIT_CONFIG_KEY_"):
+                        assert word.endswith("=http.extraHeader"), word
+        assert fetches >= 1, f"job {name} checks out the repository"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_checkouts_plain_git_full_history_no_credentials_kept(path: Path) -> None:
+    check_git_commands(load(path))
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("--no-tags --quiet", "--no-tags --depth=1 --quiet"),
+        ("git init -q .", 'git init -q . && git config http.extraHeader "$auth"'),
+        ('"$GITHUB_SERVER_URL/$GITHUB_REPOSITORY" "$SOURCE_SHA"', "https://github.com/x/y"),
+        ("GIT_CONFIG_KEY_0=http.extraHeader", "GIT_CONFIG_KEY_0=credential.helper"),
+    ],
+)
+def test_the_git_check_can_fail(old: str, new: str) -> None:
+    text = (WORKFLOWS / "publish.yml").read_text(encoding="utf-8")
+    assert old in text
+    bad = yaml.safe_load(text.replace(old, new, 1))
+    with pytest.raises(AssertionError):
+        check_git_commands(bad)
 
 
 def test_daily_schedule() -> None:
@@ -171,15 +252,30 @@ def test_daily_schedule() -> None:
     assert "workflow_dispatch" in data["on"]
     runs = "\n".join(s.get("run", "") for j in data["jobs"].values() for s in steps(j))
     assert "duban remind --apply" in runs and "duban build --out site" in runs
+    assert "duban publish --site site --to pages" in runs
     remind = data["jobs"]["remind"]
     assert remind["permissions"] == {"contents": "read", "issues": "write"}
+    assert data["jobs"]["publish"]["permissions"] == {"contents": "write"}
+
+
+def token_steps(job: dict[str, Any]) -> list[str]:
+    return [s["name"] for s in steps(job) if "github.token" in str(s.get("env", {}))]
 
 
 def test_publish_on_push_to_main() -> None:
     data = load(WORKFLOWS / "publish.yml")
     assert data["on"] == {"push": {"branches": ["main"]}}
-    assert data["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
-    assert data["jobs"]["build"]["permissions"] == {"contents": "read"}
+    (job,) = data["jobs"].values()
+    assert job["permissions"] == {"contents": "write"}
+    # The token is in the environment of the fetch and the push only, not of the build.
+    assert token_steps(job) == [
+        "Check out (full history for the audit trail)",
+        "Publish the site on the pages branch",
+    ]
+    assert "env" not in job or "github.token" not in str(job["env"])
+    runs = [s.get("run", "") for s in steps(job)]
+    assert any("duban validate ledger" in r for r in runs)
+    assert any("duban publish --site site --to pages" in r and "--push" in r for r in runs)
 
 
 def test_pr_checker_runs_base_code_not_pr_code() -> None:
@@ -190,12 +286,13 @@ def test_pr_checker_runs_base_code_not_pr_code() -> None:
     (job,) = data["jobs"].values()
     assert job["permissions"] == {"contents": "read"}
     checkouts = {
-        s["with"]["ref"]: s["with"]["path"]
+        ref: path
         for s in steps(job)
-        if str(s.get("uses", "")).startswith("actions/checkout@")
+        if s.get("name", "").startswith("Check out")
+        for path, _, ref in [plain_checkout(s["run"])]
     }
-    base = checkouts["${{ github.event.pull_request.base.sha }}"]
-    head = checkouts["${{ github.event.pull_request.head.sha }}"]
+    base = checkouts["$BASE_SHA"]
+    head = checkouts["$HEAD_SHA"]
     assert base != head
     runs = [s for s in steps(job) if "run" in s]
     installs = [s for s in runs if "pip install" in s["run"]]
@@ -207,7 +304,8 @@ def test_pr_checker_runs_base_code_not_pr_code() -> None:
     for step in runs:
         if step.get("working-directory") == head:
             check_runs_only_duban(step["run"])
-        assert f"{head}/" not in step["run"] and "python " + head not in step["run"]
+        if not step.get("name", "").startswith("Check out"):
+            assert f"{head}/" not in step["run"] and "python " + head not in step["run"]
     # The checker compares the PR head with the base commit, as the PR author.
     check = next(s for s in runs if "check-change" in s["run"])
     assert check["working-directory"] == head
@@ -220,8 +318,12 @@ def test_pr_checker_runs_base_code_not_pr_code() -> None:
     assert all("|| true" in line for line in overdue["run"].splitlines() if "duban overdue" in line)
     # The base checkout comes before the PR's: the installed code is fixed before the PR is
     # read (only the one-account check, which reads no files, comes first).
-    paths = [s["with"]["path"] for s in steps(job) if "with" in s and "path" in s["with"]]
-    assert paths[:2] == [base, head]
+    names = [s.get("name", "") for s in steps(job)]
+    order = [n for n in names if n.startswith("Check out")]
+    assert order == [
+        "Check out the base commit (trusted code and roster)",
+        "Check out the pull request (data only, never run)",
+    ]
 
 
 def test_zizmor_finds_nothing() -> None:

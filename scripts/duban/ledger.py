@@ -17,16 +17,18 @@ from duban.check import disclosure
 from duban.check import tasks as validate
 from duban.check.hygiene import bidi_problems, url_problems
 from duban.check.pipeline import load_task
+from duban.check.privacy import findings
 from duban.check.roster import roster_problems
 from duban.load.calendar import load_calendar
+from duban.load.duties import Duties, load_duties
 from duban.load.layout import Layout
 from duban.load.rules import load_rules
 from duban.load.scoring import load_scoring
 from duban.load.settings import load_config, load_units
 from duban.load.yamlload import load_file
 from duban.model import Ledger, LedgerConfig, Task, Unit
-from duban.problems import Problem
-from duban.source import Location
+from duban.problems import Problem, json_path
+from duban.source import Document, Location
 from duban.text import Text
 
 
@@ -46,6 +48,7 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
     tasks, task_problems = _load_tasks(layout, task_files, config, units, rules, calendar)
     problems += task_problems
     problems += disclosure.ledger_problems(tasks, disclosure.ledger_secrets(root, tasks))
+    problems += ledger_duties(root, units, tasks)[1]
     problems.sort(key=Problem.sort_key)
     if config is None:
         return None, problems
@@ -53,6 +56,60 @@ def load_ledger(root: Path) -> tuple[Ledger | None, list[Problem]]:
         root, config, MappingProxyType(units), MappingProxyType(rules), calendar, tuple(tasks)
     )
     return ledger, problems
+
+
+def ledger_duties(
+    root: Path, units: Mapping[str, Unit], tasks: Sequence[Task] = ()
+) -> tuple[Duties, list[Problem]]:
+    """The recurring duties of measures 十 and 十六 (:mod:`duban.load.duties`) and their
+    problems, with bidirectional controls and personal data (a mobile number, ID number or
+    e-mail address: posts, never people) in any of their files, and a public record naming a
+    task that is not public (``names-internal-task``, :mod:`duban.check.disclosure`; ``tasks``:
+    the loaded ones, the other task files are read for it). A record with any of these
+    problems is left out, like a record the loader refused."""
+    docs: list[Document] = []
+    duties, problems = load_duties(root, units, docs)
+    public = [d for d in docs if isinstance(d.data, dict) and d.data.get("visibility") == "public"]
+    secrets = disclosure.ledger_secrets(root, tasks) if public else []
+    matcher = disclosure.Matcher(tuple(secrets))
+    refused: set[str] = set()
+    for doc in docs:
+        found = bidi_problems(doc) + _personal_data(doc)
+        if secrets and any(doc is d for d in public):
+            found += disclosure.document_problems(doc, matcher)
+        if found:
+            refused.add(doc.path)
+        problems += found
+    if refused:
+        duties = Duties(
+            duties.posts,
+            tuple(m for m in duties.meetings if m.where.path not in refused),
+            tuple(r for r in duties.research if r.where.path not in refused),
+        )
+    return duties, problems
+
+
+def _personal_data(doc: Document) -> list[Problem]:
+    """``personal-data`` in any string of a duty file (they are about posts, and public)."""
+    found: list[Problem] = []
+    stack: list[tuple[tuple[str | int, ...], object]] = [((), doc.data)]
+    while stack:
+        keys, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [((*keys, k), v) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [((*keys, i), v) for i, v in enumerate(value)]
+        elif isinstance(value, str):
+            for position, kind in findings(value):
+                field = json_path(keys)
+                text = Text(
+                    f"字段 {field} 第 {position + 1} 个字符起含{kind.zh}："
+                    "领导履职记录只写职务和单位，不得含有个人信息，请删除",
+                    f"field {field} contains {kind.en} at character {position + 1}: duty "
+                    "records name posts and units only; remove it",
+                )
+                found.append(Problem("personal-data", doc.loc(*keys), text, field=field))
+    return sorted(found, key=Problem.sort_key)
 
 
 def _hygiene_problems(layout: Layout) -> list[Problem]:

@@ -75,6 +75,13 @@ ZH: dict[str, str] = {
     "Site config (default: ./mkdocs.yml).": "网站配置文件（默认 ./mkdocs.yml）。",
     "MkDocs warnings are errors.": "把 MkDocs 的警告当作错误。",
     "Port on 127.0.0.1.": "127.0.0.1 上的端口。",
+    # publish
+    "Publish a built site: into a folder (swapped in whole) or as the only content of a\nbranch (a new commit, then the branch moved). The previous site stays until the new one\nis complete.": "发布已生成的网站：发布到目录（整体替换），或作为某个分支的全部内容（先写新提交，再移动分支）。新网站完整写好之前，原网站保持不变。",
+    "A folder (a path: ./www, /srv/www) or a branch name (pages).": "目标目录（路径，如 ./www、/srv/www）或分支名（如 pages）。",
+    "The site duban build wrote.": "duban build 生成的网站目录。",
+    "The Git repository holding the branch.": "分支所在的 Git 仓库。",
+    "The commit the site was built from (named in the branch's commit message).": "生成网站所依据的提交（写入分支的提交说明）。",
+    "Then push the branch to this remote.": "随后把分支推送到这个远程仓库。",
     # audit
     "The audit trail of task ID from Git history: who changed what, when, through which PR.": (
         "从 Git 历史得出任务 ID 的办理记录：谁、何时、通过哪个合并请求改了什么。"

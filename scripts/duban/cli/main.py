@@ -20,6 +20,7 @@ from .help import HelpContext, commands_of
 from .import_cmd import import_tasks
 from .new import new
 from .options import group_lang_option
+from .publish import publish
 from .record import record
 from .remind import remind
 from .stats import stats
@@ -48,6 +49,7 @@ COMMANDS = (
     remind,
     build,
     serve,
+    publish,
     audit,
     demo,
     stats,

@@ -8,6 +8,7 @@ import click
 
 from duban.calendar.clock import parse_date, today
 from duban.problems import UserError
+from duban.render.duties import ledger_duty_status, with_duties
 from duban.render.status import FORMATS, OVERDUE_REPORTERS, STATUS_REPORTERS
 from duban.status.select import ledger_status, overdue_items, unit_items
 from duban.text import Text
@@ -47,9 +48,13 @@ def run_status(
         statuses = ledger_status(ledger, day, unit)
     reporters = OVERDUE_REPORTERS if kind == "overdue" else STATUS_REPORTERS
     out = reporters[fmt](statuses, ledger, day, lang)
+    duties = ledger_duty_status(ledger, day)
+    if unit is None:  # the leaders' duties (measures 十, 十六) are no unit's
+        out = with_duties(fmt, out, duties, lang, red_only=kind == "overdue")
     if out:
         click.echo(out)
-    return PROBLEMS if fail_on_overdue and overdue_items(statuses) else OK
+    red = unit is None and any(light == "red" for _, light in duties.lights())
+    return PROBLEMS if fail_on_overdue and (overdue_items(statuses) or red) else OK
 
 
 @click.command()

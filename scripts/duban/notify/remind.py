@@ -11,7 +11,9 @@ finds the same issue again and edits it in place (:func:`apply`, with the ``gh``
 Whose item is it: the owner's (责任单位; after a ``reassigned`` event, the new owner's, as the
 status obligations say), except verification (核实销号), which is the assigning unit's.
 Co-units are not reminded separately: the owner answers for the task
-(首问责任制, measure 四).
+(首问责任制, measure 四). The leaders' recurring duties (measures 十 and 十六: a quarter's
+joint meeting missed or due soon, a written report due, research days behind the pace) are
+the assigning unit's to chase: one line each in its reminder, naming the post, never a topic.
 
 **Internal tasks.** The tracker may be public, and internal tasks must never reach the public
 (README.md, ``duban build``: only ``visibility: public`` tasks). A reminder therefore never
@@ -35,6 +37,7 @@ from datetime import date
 
 from duban.model import Ledger
 from duban.problems import Problem, UserError
+from duban.render.duties import ledger_duty_status, red_lines
 from duban.render.status import late_phrase
 from duban.render.text import md_cell, md_text, one_line, safe_url
 from duban.status.records import Obligation, TaskStatus
@@ -92,6 +95,7 @@ def _body(
     overdue: Sequence[tuple[TaskStatus, Obligation]],
     soon: Sequence[tuple[TaskStatus, Obligation]],
     mentions: Sequence[str],
+    duties: Sequence[str] = (),
 ) -> tuple[str, int]:
     public_overdue = [(s, o) for s, o in overdue if s.task.public]
     public_soon = [(s, o) for s, o in soon if s.task.public]
@@ -112,6 +116,9 @@ def _body(
     if public_soon:
         lines += ["", "### 即将到期", "", "| 任务 | 事项 | 期限 |", "|---|---|---|"]
         lines += [_row(ledger, s, o, False) for s, o in public_soon]
+    if duties:
+        lines += ["", "### 领导履职情况（措施十、十六）", ""]
+        lines += [f"- {md_text(line)}" for line in duties]
     if internal:
         lines += [
             "",
@@ -125,19 +132,23 @@ def _body(
 def plan(ledger: Ledger, statuses: Sequence[TaskStatus], as_of: date) -> list[Reminder]:
     """The reminder each unit should have as of ``as_of``, in roster order."""
     out = []
+    duty_lines = red_lines(ledger_duty_status(ledger, as_of), "zh")
     for code, unit in ledger.units.items():
         overdue, soon = items_for_unit(statuses, code)
         mentions = tuple(f"@{m.lstrip('@')}" for m in unit.maintainers)
         marker = MARKER.format(unit=code)
-        if not overdue and not soon:
+        duties = duty_lines if unit.kind == "assigning" else ()
+        if not overdue and not soon and not duties:
             out.append(Reminder(code, unit.name, "close", marker, "", "", mentions, 0, 0, 0))
             continue
-        body, internal = _body(ledger, code, as_of, overdue, soon, mentions)
+        body, internal = _body(ledger, code, as_of, overdue, soon, mentions, duties)
         parts = []
         if overdue:
             parts.append(f"逾期 {len(overdue)} 项")
         if soon:
             parts.append(f"即将到期 {len(soon)} 项")
+        if duties:
+            parts.append(f"领导履职 {len(duties)} 项")
         title = f"【{LABEL}】{one_line(unit.label)}：{'，'.join(parts)}"
         out.append(
             Reminder(

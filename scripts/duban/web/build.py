@@ -42,6 +42,7 @@ from duban.status.select import ledger_status
 from duban.web.background import Job
 from duban.web.bulletins import write_bulletins
 from duban.web.context import PageContext, SiteInfo, notice_text, page_context, site_extra
+from duban.web.duties import write_duties
 from duban.web.feeds import write_feeds
 from duban.web.mkdocs_run import (
     Engine,
@@ -312,7 +313,7 @@ def _write_docs(
         run.clock.lap("audit")
         return tables  # type: ignore[no-any-return]
 
-    count = write_all(ctx, docs, trails) + write_bulletins(view, docs)
+    count = write_all(ctx, docs, trails) + write_bulletins(view, docs) + write_duties(ctx, docs)
     view.write(docs / "search.md", search_page(ctx.links))
     return ctx, count + 1
 

@@ -54,6 +54,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("责任单位", "units/index.md"),
     NavEntry("已销号", "closed.md"),
     NavEntry("督查通报", "bulletins/index.md"),
+    NavEntry("履职情况", "duties.md"),
     NavEntry("时限规则", "rules.md"),
     NavEntry("评分规则", "scoring.md"),
     NavEntry("数据说明", "data.md"),

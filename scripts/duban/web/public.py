@@ -41,6 +41,7 @@ from duban.check.disclosure import (
     strings,
     title_key,
 )
+from duban.load.duties import MeetingYear, ResearchYear
 from duban.model import Ledger, Task
 from duban.status.records import TaskStatus
 
@@ -78,6 +79,13 @@ class PublicView:
 def is_public(task: Task) -> bool:
     """The rule itself: a task is published only when it says ``visibility: public``."""
     return task.public
+
+
+def duty_text_public(record: MeetingYear | ResearchYear | None) -> bool:
+    """A leader's duty record (measures 十, 十六): its post and figures are public; its
+    topics, places, units and minutes only when its file says ``visibility: public`` (a
+    record with any problem is not loaded at all, :func:`duban.ledger.ledger_duties`)."""
+    return record is not None and record.public
 
 
 @dataclass(frozen=True)
@@ -275,6 +283,7 @@ __all__ = [
     "INTERNAL_PAST",
     "WITHHELD",
     "PublicView",
+    "duty_text_public",
     "is_public",
     "public_trails",
     "public_view",
