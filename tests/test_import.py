@@ -115,7 +115,7 @@ def test_ledger_columns_sheet_imports(ledger: Path, tmp_path: Path) -> None:
         "责任单位": "州发改委", "协办单位": "州财政局", "第一责任人": "主要负责同志",
         "工作标准": "形成正式方案并印发", "收到日期": datetime(2026, 11, 2),
         "完成时限": datetime(2026, 12, 31), "状态": "绿灯", "下一事项": "分解", "应于": "",
-        "逾期工作日": 0, "最近办理情况": "",
+        "逾期工作日": 0, "最近办理情况": "", "交办来源": "", "紧急程度": "重要", "公开范围": "内部",
     }  # fmt: skip
     assert set(values) == set(header)
     sheet = xlsx(tmp_path / "台账.xlsx", header, [[values[h] for h in header]], title=False)
@@ -124,6 +124,7 @@ def test_ledger_columns_sheet_imports(ledger: Path, tmp_path: Path) -> None:
     (path,) = created(result.stdout)
     text = path.read_text(encoding="utf-8")
     assert "unit: fgw\n" in text and "co_units: [czj]" in text and "assigned_by: zfb" in text
+    assert "priority: important\n" in text and "visibility: internal\n" in text
     assert run_cli("validate", ledger).exit_code == 0
 
 
@@ -299,3 +300,43 @@ def test_an_id_that_is_a_path_is_refused(ledger: Path, tmp_path: Path) -> None:
     assert f"{sheet}:第 3 行，“任务编号”列：" in result.stderr
     assert files(ledger) == before
     assert not list(tmp_path.rglob("escape*"))
+
+
+def test_export_then_import_of_new_tasks_round_trips(tmp_path: Path) -> None:
+    """New tasks (no events yet) made with `duban new` in one ledger, exported with
+    `duban export --internal`, imported into a ledger with the same settings: the same task
+    files, field for field (priority, visibility and source included)."""
+    source = tmp_path / "a" / "ledger"
+    make_ledger(source)
+    made = [
+        ("--title", "制定示例工作方案", "--unit", "fgw", "--co-units", "czj",
+         "--standard", "形成正式方案并印发", "--deadline", "2026-12-31",
+         "--received", "2026-11-02", "--priority", "urgent", "--source", "州政府常务会议"),
+        ("--title", "开展示例专项检查：内部", "--unit", "czj", "--lead", "分管副局长",
+         "--standard", "完成检查并报送报告", "--deadline", "2026-12-15",
+         "--received", "2026-11-03", "--visibility", "internal"),
+    ]  # fmt: skip
+    for args in made:
+        done = run_cli("new", *args, "--ledger", source)
+        assert done.exit_code == 0, done.output
+    sheet = tmp_path / "台账.xlsx"
+    done = run_cli("export", "--ledger", source, "--out", sheet, "--internal",
+                   "--as-of", "2026-11-30")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    target = tmp_path / "b" / "ledger"
+    make_ledger(target)
+    done = run_cli("import", sheet, "--ledger", target)
+    assert done.exit_code == 0, done.output
+
+    def tasks(root: Path) -> dict[str, Any]:
+        from duban.load.yamlload import load_text
+
+        out = {}
+        for path in sorted((root / "tasks").rglob("*.yaml")):
+            doc, _ = load_text(path.read_bytes(), path.name)
+            assert doc is not None
+            out[path.stem] = doc.data
+        return out
+
+    before, after = tasks(source), tasks(target)
+    assert len(before) == 2 and after == before

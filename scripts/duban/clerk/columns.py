@@ -18,7 +18,8 @@ class Column:
     """The column width in Excel units (characters)."""
 
 
-#: The 台账 sheet of ``duban export``, in order.
+#: The 台账 sheet of ``duban export``, in order. The last three are read back by ``import``
+#: (``EXTRA_COLUMNS`` there), so an exported internal or urgent task imports as one.
 LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("序号", "row", 6),
     Column("任务编号", "id", 15),
@@ -35,6 +36,9 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
     Column("应于", "next_due", 12),
     Column("逾期工作日", "days_late", 10),
     Column("最近办理情况", "latest", 36),
+    Column("交办来源", "source", 20),
+    Column("紧急程度", "priority", 8),
+    Column("公开范围", "visibility", 8),
 )
 
 #: The columns ``duban import`` reads from a 交办单 sheet (extra columns are ignored).

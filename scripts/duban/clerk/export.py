@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from duban.clerk.columns import LEDGER_COLUMNS
-from duban.model import EVENT_LABELS, Ledger, Task
+from duban.model import EVENT_LABELS, PRIORITY_LABELS, VISIBILITY_LABELS, Ledger, Task
 from duban.render.status import OVERDUE_HEADER, light_label, next_item
 from duban.status.records import TaskStatus
 from duban.status.select import ledger_status, overdue_items
@@ -96,6 +96,9 @@ def ledger_rows(statuses: Sequence[TaskStatus], ledger: Ledger) -> list[list[Cel
             "next_due": nxt.due if nxt else None,
             "days_late": s.days_overdue,
             "latest": latest(task, ledger, s.as_of),
+            "source": task.source,
+            "priority": label(PRIORITY_LABELS, task.priority),
+            "visibility": label(VISIBILITY_LABELS, task.visibility),
         }
         rows.append([values[c.key] for c in LEDGER_COLUMNS])
     return rows
