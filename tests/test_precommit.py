@@ -130,7 +130,7 @@ def test_a_legal_commit_passes_and_a_bad_one_is_blocked(
     done = _commit(ledger_repo, home, "broken YAML")
     assert done.returncode != 0
     shown = done.stdout + done.stderr  # git shows the hook's output on stderr
-    assert "duban validate" in shown and "Failed" in shown and "yaml-syntax" in shown
+    assert "duban validate" in shown and "Failed" in shown and "yaml-fullwidth-colon" in shown
     assert ledger_repo.git("rev-parse", "HEAD") == head
 
 
