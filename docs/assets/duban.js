@@ -34,7 +34,7 @@
   /* A table wider than its column scrolls in Material's wrapper: make the wrapper reachable by
      keyboard (WCAG 2.1.1), named for screen readers. */
   function scrollables() {
-    var wraps = document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset p:has(> img.duban-trend)");
+    var wraps = document.querySelectorAll(".md-typeset__scrollwrap");
     for (var i = 0; i < wraps.length; i++) {
       var wrap = wraps[i];
       if (wrap.scrollWidth > wrap.clientWidth + 1) {

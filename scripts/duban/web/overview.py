@@ -76,7 +76,10 @@ def trend_section(ctx: PageContext) -> str:
             "每周截至星期日的状态：逾期未办结为当日已过完成时限仍未办结的任务数；"
             "本年按期办结、超时办结为完成时限在本年 1 月 1 日至当日之间的任务"
             "（与 duban stats --weekly 同一规则，只计公开任务）。\n\n",
-            f'<p><img class="duban-chart duban-trend" src="charts/{chart.file}" '
+            # reachable by keyboard whenever it scrolls (a phone): focusable from the start,
+            # not only once a script has measured it (the image may not have loaded yet)
+            '<p tabindex="0" role="region" aria-label="按周趋势图（可左右滚动）">'
+            f'<img class="duban-chart duban-trend" src="charts/{chart.file}" '
             f'alt="{chart.alt}"></p>\n\n',
             # One raw HTML block, no blank line inside: Markdown leaves it as it is.
             f'<details class="duban-trend-data"><summary>按周趋势数据表（{len(trend.weeks)} 周）'
