@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from duban.load.yamlhints import comment_cut, diagnose, glued
+from duban.load.valuehints import comment_cut, glued
+from duban.load.yamlhints import diagnose
 from duban.load.yamlload import load_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

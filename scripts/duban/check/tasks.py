@@ -17,7 +17,8 @@ from duban.check.duties import (
     reassign_violation,
     unit_kinds,
 )
-from duban.load.yamlhints import bracket_value, glued
+from duban.load.valuehints import glued
+from duban.load.yamlhints import bracket_value
 from duban.model import EVENT_LABELS, Owner
 from duban.problems import Problem, json_path
 from duban.source import Document, Location

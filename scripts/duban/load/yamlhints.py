@@ -33,21 +33,21 @@ FULL_SPACE = "\u3000"
 #: Full-width brackets a Chinese keyboard types for YAML's ``{}`` and ``[]``.
 FULL_BRACKETS = "｛｝【】［］（）〔〕"
 
-_KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
+KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
 #: ``  - key`` at a line start: indentation, an optional list dash, a simple key.
-_LEAD = re.compile(rf"(?P<indent>[ \u3000]*)(?P<dash>-[ \u3000]+)?(?P<key>{_KEY})")
+_LEAD = re.compile(rf"(?P<indent>[ \u3000]*)(?P<dash>-[ \u3000]+)?(?P<key>{KEY})")
 #: What follows a comma that separates fields: ``key: ``.
-_FIELD = re.compile(rf"[ \u3000]*{_KEY}[:：]")
+_FIELD = re.compile(rf"[ \u3000]*{KEY}[:：]")
 _SHOWN = 40
 """At most this many characters of a line are quoted in a message."""
 
 
-def _shown(text: str) -> str:
+def shown(text: str) -> str:
     text = text.strip()
     return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
-def _quote(value: str) -> str:
+def quote(value: str) -> str:
     """``value`` as a YAML double-quoted string."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -117,9 +117,9 @@ def _after_key(line: str, number: int, lead: re.Match[str]) -> Hint | None:
             end + 1,
             Text(
                 f"第 {number} 行 “{key}” 后面用了中文冒号“：”；YAML 的键后面要用英文冒号“:”"
-                f"再加一个空格，应写成：{_shown(fixed)}",
+                f"再加一个空格，应写成：{shown(fixed)}",
                 f"line {number}: the key '{key}' is followed by a full-width colon '：'; "
-                f"write an ASCII colon and a space: {_shown(fixed)}",
+                f"write an ASCII colon and a space: {shown(fixed)}",
             ),
         )
     if not rest.startswith(":") or len(rest) == 1:
@@ -133,9 +133,9 @@ def _after_key(line: str, number: int, lead: re.Match[str]) -> Hint | None:
             end + 2,
             Text(
                 f"第 {number} 行 “{key}:” 后面是全角空格（中文输入法下的空格）；冒号后面要用"
-                f"半角空格，应写成：{_shown(fixed)}",
+                f"半角空格，应写成：{shown(fixed)}",
                 f"line {number}: '{key}:' is followed by a full-width space; use an ASCII "
-                f"space: {_shown(fixed)}",
+                f"space: {shown(fixed)}",
             ),
         )
     if after not in " \t" and not lead["dash"]:
@@ -146,25 +146,25 @@ def _after_key(line: str, number: int, lead: re.Match[str]) -> Hint | None:
             end + 2,
             Text(
                 f"第 {number} 行 “{key}:” 的冒号后面缺少空格，YAML 会把整行当成一段文字，"
-                f"“{key}” 这个字段就不存在了；应写成：{_shown(fixed)}",
+                f"“{key}” 这个字段就不存在了；应写成：{shown(fixed)}",
                 f"line {number}: no space after the colon of '{key}:', so YAML reads the "
-                f"whole line as text and the field '{key}' is missing; write: {_shown(fixed)}",
+                f"whole line as text and the field '{key}' is missing; write: {shown(fixed)}",
             ),
         )
     value = rest[1:].strip()
     if value and value[0] not in "\"'{[|>&*!" and _inner_colon(value) >= 0:
         value_start = end + 1 + len(rest[1:]) - len(rest[1:].lstrip())
         col = value_start + _inner_colon(value) + 1
-        fixed = line[:end] + ": " + _quote(value)
+        fixed = line[:end] + ": " + quote(value)
         return Hint(
             "yaml-colon-in-value",
             number,
             col,
             Text(
                 f"第 {number} 行 “{key}” 的内容里有“冒号加空格”，YAML 会当成又一个字段；"
-                f"请给内容加上英文双引号，写成：{_shown(fixed)}",
+                f"请给内容加上英文双引号，写成：{shown(fixed)}",
                 f"line {number}: the value of '{key}' holds a colon followed by a space, "
-                f"which YAML reads as another field; quote the value: {_shown(fixed)}",
+                f"which YAML reads as another field; quote the value: {shown(fixed)}",
             ),
         )
     return None
@@ -231,16 +231,16 @@ def _segment_hint(line: str, number: int, start: int, segment: str) -> Hint | No
     if at is None:
         return None
     col = start + len(key) + 1 + at.start() + 1
-    fixed = f"{key.strip()}: {_quote(stripped)}"
+    fixed = f"{key.strip()}: {quote(stripped)}"
     return Hint(
         "yaml-colon-in-value",
         number,
         col,
         Text(
             f"第 {number} 行 {{...}} 中 “{key.strip()}” 的内容里有“冒号加空格”，YAML 会当成"
-            f"又一个字段；请给内容加上英文双引号，写成：{_shown(fixed)}",
+            f"又一个字段；请给内容加上英文双引号，写成：{shown(fixed)}",
             f"line {number}: in the {{...}}, the value of '{key.strip()}' holds a colon "
-            f"followed by a space; quote the value: {_shown(fixed)}",
+            f"followed by a space; quote the value: {shown(fixed)}",
         ),
     )
 
@@ -250,16 +250,16 @@ def _hash_hint(line: str, number: int, index: int, segment: str) -> Hint:
     close = line.rfind("}")
     rest = line[index:close] if close > index else line[index:]
     whole = (value.strip() + " " + rest.strip()).strip()
-    fixed = f"{key.strip()}: {_quote(whole)}"
+    fixed = f"{key.strip()}: {quote(whole)}"
     return Hint(
         "yaml-comment-in-flow",
         number,
         index + 1,
         Text(
             f"第 {number} 行 {{...}} 中的“ #”之后被 YAML 当成注释，连同右花括号“}}”一起被"
-            f"忽略；请给内容加上英文双引号，写成：{_shown(fixed)}",
+            f"忽略；请给内容加上英文双引号，写成：{shown(fixed)}",
             f"line {number}: in the {{...}}, ' #' starts a comment that swallows the rest of "
-            f"the line, the closing '}}' included; quote the value: {_shown(fixed)}",
+            f"the line, the closing '}}' included; quote the value: {shown(fixed)}",
         ),
     )
 
@@ -347,63 +347,4 @@ def _indent_hint(lines: list[str], number: int, problem: str) -> Hint | None:
             f"lines above (line {above + 1}: {levels[0]} spaces); fields of one level must "
             "start in the same column",
         ),
-    )
-
-
-def comment_cut(line: str, value_end: int) -> int:
-    """The 0-based column of a `` #`` comment right after a plain value ending at
-    ``value_end``, or -1. A comment set off the way comments are written on purpose (two or
-    more spaces, then ``# ``) is not reported."""
-    rest = line[value_end:]
-    found = re.match(r"([ \t]+)#", rest)
-    if found is None:
-        return -1
-    deliberate = len(found[1]) >= 2 and rest[found.end() : found.end() + 1] in (" ", "")
-    return -1 if deliberate else value_end + found.end() - 1
-
-
-def comment_text(number: int, key: str, kept: str, line: str, col: int) -> Text:
-    """The warning for a value cut short by `` #`` at ``col`` (0-based) of line ``number``."""
-    whole = (kept + " " + line[col:].strip()).strip()
-    fixed = f"{key}: {_quote(whole)}"
-    return Text(
-        f"第 {number} 行“ #”之后的文字被 YAML 当成注释，“{key}” 的值只剩“{kept}”；如果"
-        f" # 是内容的一部分，请给整段内容加英文双引号，写成：{_shown(fixed)}",
-        f"line {number}: ' #' turns the rest of the line into a comment, so '{key}' is only "
-        f"'{kept}'; if the # belongs to the text, quote it: {_shown(fixed)}",
-    )
-
-
-_GLUED = re.compile(rf"(?P<key>{_KEY})(?P<sep>[:：])(?P<value>[^ \t\u3000].*)?\Z", re.S)
-
-
-def glued(written: str) -> tuple[str, Text] | None:
-    """A key or list item that is really ``key:value`` (no space) or ``key：value``, which
-    YAML reads as one piece of text: its code (the one :func:`diagnose` gives the same
-    mistake) and message, else ``None``."""
-    bare = written.lstrip(FULL_SPACE)
-    if bare != written and re.fullmatch(_KEY, bare):
-        return "yaml-fullwidth-space", Text(
-            f"“{bare}” 前面是全角空格（中文输入法下的空格），YAML 不把它当缩进，“{bare}” 就"
-            "不在它应在的位置了；缩进只能用半角空格，与上一行同一层的字段对齐",
-            f"'{bare}' is preceded by full-width spaces, which YAML does not take for "
-            "indentation; indent with ASCII spaces, in line with the fields around it",
-        )
-    found = _GLUED.match(written)
-    if found is None or (found["sep"] == ":" and not found["value"]):
-        return None
-    key, value = found["key"], (found["value"] or "").strip()
-    fixed = _shown(f"{key}: {value}")
-    if found["sep"] == FULL_COLON:
-        return "yaml-fullwidth-colon", Text(
-            f"“{_shown(written)}” 用了中文冒号“：”，YAML 把它当成一段文字，“{key}” 这个字段就"
-            f"不存在了；键后面要用英文冒号“:”再加一个空格，应写成：{fixed}",
-            f"'{_shown(written)}' uses a full-width colon '：', so YAML reads it as text and "
-            f"the field '{key}' is missing; write an ASCII colon and a space: {fixed}",
-        )
-    return "yaml-no-space-after-colon", Text(
-        f"“{_shown(written)}” 的冒号后面缺少空格，YAML 把它当成一段文字，“{key}” 这个字段"
-        f"就不存在了；应写成：{fixed}",
-        f"'{_shown(written)}' has no space after the colon, so YAML reads it as text and the "
-        f"field '{key}' is missing; write: {fixed}",
     )

@@ -23,7 +23,9 @@ import yaml
 
 from duban.load.reading import MAX_BYTES as MAX_BYTES
 from duban.load.reading import decode, read_bounded, too_large
-from duban.load.yamlhints import comment_cut, comment_text, diagnose
+from duban.load.valuehints import comment_cut, comment_text
+from duban.load.yamlcore import MAX_NUMBER_CHARS, TOO_LONG, plain_value
+from duban.load.yamlhints import diagnose
 from duban.problems import Problem
 from duban.problems import json_path as _json_path
 from duban.source import Location
@@ -59,32 +61,6 @@ class _Loader(_BaseLoader):
 
 MAX_DEPTH = 64
 """Nested mappings and lists, the top level included; a task is five deep at most."""
-
-
-MAX_NUMBER_CHARS = 100
-"""A plain scalar this long that looks like a number is refused before ``int()``/``float()``
-(Python refuses to convert more than 4300 digits, and no ledger number is long)."""
-
-
-_NULL = frozenset({"", "~", "null", "Null", "NULL"})
-
-
-_TRUE = frozenset({"true", "True", "TRUE"})
-
-
-_FALSE = frozenset({"false", "False", "FALSE"})
-
-
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-
-
-_INT_OCT = re.compile(r"0o[0-7]+\Z")
-
-
-_INT_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-
-
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 
 
 #: Tags the resolver gives plain YAML; anything else (``!!python/...``, ``!foo``) is refused.
@@ -394,16 +370,8 @@ class _Builder:
         value = node.value
         if node.style:  # quoted or block scalar: always text (plain is "" or None)
             return value
-        if value in _NULL:
-            return None
-        if value in _TRUE:
-            return True
-        if value in _FALSE:
-            return False
-        kind = _number_kind(value)
-        if kind is None:
-            return value
-        if len(value) > MAX_NUMBER_CHARS:  # before int(): it refuses 4300 digits and more
+        resolved = plain_value(value)
+        if resolved is TOO_LONG:  # before int(): it refuses 4300 digits and more
             self.problems.append(
                 Problem(
                     "yaml-number-too-long",
@@ -417,23 +385,4 @@ class _Builder:
                 )
             )
             return None
-        if kind == "int":
-            return int(value)
-        if kind == "oct":
-            return int(value[2:], 8)
-        if kind == "hex":
-            return int(value[2:], 16)
-        return float(value)
-
-
-def _number_kind(value: str) -> str | None:
-    """Which YAML 1.2 core number a plain scalar is, if any."""
-    if _INT.match(value):
-        return "int"
-    if _INT_OCT.match(value):
-        return "oct"
-    if _INT_HEX.match(value):
-        return "hex"
-    if _FLOAT.match(value):
-        return "float"
-    return None
+        return resolved

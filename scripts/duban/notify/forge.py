@@ -40,126 +40,23 @@ machine, or with ``DUBAN_FORGE_ALLOW_HTTP=1`` on a closed network), and never sh
 
 from __future__ import annotations
 
-import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from duban.notify.forge_env import FORGES, ForgeError, Target, target_from_env
 from duban.notify.http import HttpFailure, Response, redacted, request
 from duban.notify.remind import LABEL, Reminder
-from duban.problems import UserError
 from duban.render.text import md_text
 from duban.text import Text
 
-FORGES = ("github", "gitea", "forgejo")
 COLOR = "d93f0b"
 DESCRIPTION = "督办台账催办"
 MAX_PAGES = 50
 """At most this many pages of issues or labels are read (5,000 issues on GitHub)."""
 GITEA_LIMIT = 50
 """Gitea's default ``MAX_RESPONSE_ITEMS``: a larger ``limit`` is cut to it."""
-
-_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
-_LOCAL = ("127.0.0.1", "localhost", "::1")
-
-
-class ForgeError(UserError):
-    """The forge cannot be used (configuration, address, token, repository): exit 2."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """Which forge, where its API is, which repository; the token is never printed."""
-
-    kind: str
-    api: str
-    owner: str
-    repo: str
-    token: str
-
-    def __repr__(self) -> str:
-        return f"Target({self.kind!r}, {redacted(self.api)!r}, {self.owner}/{self.repo})"
-
-    @property
-    def where(self) -> str:
-        return f"{self.owner}/{self.repo}（{redacted(self.api)}）"
-
-    @property
-    def where_en(self) -> str:
-        return f"{self.owner}/{self.repo} ({redacted(self.api)})"
-
-
-def _first(env: Mapping[str, str], *names: str) -> tuple[str, str]:
-    for name in names:
-        value = env.get(name, "").strip()
-        if value:
-            return name, value
-    return "", ""
-
-
-def target_from_env(kind: str, env: Mapping[str, str]) -> Target:
-    """The forge to use, from the environment (see the module's description)."""
-    if kind not in FORGES:
-        raise ForgeError(Text(f"不支持的平台 {kind}", f"unsupported forge {kind}"))
-    own = {"github": (), "gitea": ("GITEA",), "forgejo": ("FORGEJO",)}[kind]
-    _, token = _first(env, "DUBAN_FORGE_TOKEN", *(f"{p}_TOKEN" for p in own), "GITHUB_TOKEN")
-    if not token:
-        raise ForgeError(
-            Text(
-                "缺少访问令牌：请设置环境变量 DUBAN_FORGE_TOKEN（在工作流中取自平台的 secrets；"
-                "GitHub Actions 可用 GITHUB_TOKEN），令牌需要议题（issues）读写权限",
-                "no token: set DUBAN_FORGE_TOKEN (from the forge's secrets in a workflow; "
-                "GITHUB_TOKEN on GitHub Actions); it needs read and write access to issues",
-            )
-        )
-    servers = tuple(f"{p}_SERVER_URL" for p in own)
-    _, url = _first(env, "DUBAN_FORGE_URL", "GITHUB_API_URL", *servers)
-    if not url and kind == "github":
-        url = "https://api.github.com"
-    if not url:
-        raise ForgeError(
-            Text(
-                f"缺少平台地址：请设置环境变量 DUBAN_FORGE_URL（{kind} 服务器的地址，"
-                "如 https://git.example.cn）",
-                f"no forge address: set DUBAN_FORGE_URL (the {kind} server, e.g. "
-                "https://git.example.cn)",
-            )
-        )
-    url = url.rstrip("/")
-    parts = urllib.parse.urlsplit(url)
-    plain_ok = parts.hostname in _LOCAL or env.get("DUBAN_FORGE_ALLOW_HTTP") == "1"
-    if parts.scheme != "https" and not (parts.scheme == "http" and plain_ok):
-        raise ForgeError(
-            Text(
-                f"平台地址 {redacted(url)} 不是 https 地址：令牌不能明文发送（内网确需 http 的，"
-                "设置 DUBAN_FORGE_ALLOW_HTTP=1）",
-                f"the forge address {redacted(url)} is not https: the token is not sent in "
-                "clear (set DUBAN_FORGE_ALLOW_HTTP=1 on a closed network that needs http)",
-            )
-        )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise ForgeError(
-            Text(
-                "平台地址只能是服务器地址（不带查询参数或账号）：请检查 DUBAN_FORGE_URL",
-                "the forge address must be a plain server address: check DUBAN_FORGE_URL",
-            )
-        )
-    if kind != "github" and not url.endswith("/api/v1"):
-        url += "/api/v1"
-    _, repo = _first(
-        env, "DUBAN_FORGE_REPO", *(f"{p}_REPOSITORY" for p in own), "GITHUB_REPOSITORY"
-    )
-    if not _REPO.fullmatch(repo) or ".." in repo:
-        raise ForgeError(
-            Text(
-                "缺少或写错了仓库名：请把 DUBAN_FORGE_REPO 设为 所有者/仓库名"
-                "（如 dcs/duban-ledger）",
-                "no or bad repository: set DUBAN_FORGE_REPO to owner/name (e.g. dcs/ledger)",
-            )
-        )
-    owner, name = repo.split("/")
-    return Target(kind, url, owner, name, token)
 
 
 @dataclass(frozen=True)
@@ -413,3 +310,6 @@ def apply(
 ) -> list[str]:
     """:func:`sync` on the forge the environment names (:func:`target_from_env`)."""
     return sync(reminders, client(target_from_env(kind, env)), label)
+
+
+__all__ = ["FORGES", "ForgeError", "Target", "apply", "client", "sync", "target_from_env"]
