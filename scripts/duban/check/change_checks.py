@@ -20,6 +20,7 @@ from duban.check.backfill import Backfill
 from duban.check.duties import assigner_violation, duty_violation, owners_in_force, unit_kinds
 from duban.check.pipeline import load_task_text, shape_problems
 from duban.check.roster import dual_role_refusal
+from duban.load.emptyvalues import drop_empty
 from duban.load.yamlload import load_text
 from duban.model import Owner, Unit, cycle_start
 from duban.problems import Problem, json_path
@@ -121,9 +122,12 @@ def _refuse(code: str, where: Location, zh: str, en: str, keys: Keys = ()) -> Pr
 
 
 def _doc(raw: bytes | None, display: str) -> tuple[Document | None, list[Problem]]:
+    """A task blob as data, its optional fields left empty absent (as :func:`task_from`
+    reads it), so a change is judged by content, not by how a form wrote it."""
     if raw is None:
         return None, []
-    return load_text(raw, display)
+    doc, problems = load_text(raw, display)
+    return (drop_empty(doc) if doc is not None else None), problems
 
 
 def check_settings(change: SettingsChanged, ctx: Context) -> list[Problem]:

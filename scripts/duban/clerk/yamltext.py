@@ -1,8 +1,9 @@
-"""Writing one value into a task file by hand (``new``, ``record``, ``import``): plain when the
-strict loader certainly reads it back as the same string, in a block mapping and inside a
-flow collection alike (Chinese text with full-width punctuation stays as clerks write it);
-double-quoted, with every character that needs it escaped, otherwise. One implementation,
-so that every tool writes a value the same way (a hypothesis test reads each back)."""
+"""Writing one value into a task file by hand (``new``, ``record``, ``import``, ``fmt``): plain
+when the strict loader reads it back as the same string in a block mapping, a flow mapping
+and a flow list alike (Chinese text with full-width punctuation, ``70%`` or ``R&D`` stay as
+clerks write them); double-quoted, with every character that needs it escaped, otherwise. One
+implementation, so that every tool writes a value the same way (a hypothesis test reads each
+back)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import re
 
 from duban.load.yamlload import load_text
 
-#: Plain text that reads back as itself, in a flow mapping and in a block mapping alike:
-#: no YAML indicator at all, and no character that needs care (the rest is quoted).
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff:#,\[\]{}'\"\\&*!|>%@`]")
-_LEADING = re.compile(r"[-?~=+<\s]")
+#: Characters never written plain: controls, line and paragraph separators (libyaml reads
+#: some of them as line breaks), byte-order marks and non-characters.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+#: Where a value is written: a block mapping, a flow mapping, a flow list.
+_CONTEXTS = ("k: {}\n", "k: {{k: {}}}\n", "k: [{}]\n")
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0"}
 _ESCAPES |= {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\x07": "\\a", "\x1b": "\\e"}
@@ -51,21 +53,31 @@ def scalar(value: str) -> str:
     """``value`` as YAML that the strict loader reads back as the same string: plain when
     that is certain (Chinese text with full-width punctuation stays as clerks write it),
     double-quoted otherwise."""
-    plain = (
-        value
-        and not _UNSAFE.search(value)
-        and not _LEADING.match(value)
-        and value == value.strip()
-        and _reads_back(value)
-    )
+    plain = value and value == value.strip() and not _UNSAFE.search(value) and _reads_back(value)
     return value if plain else quoted(value)
 
 
 def _reads_back(value: str) -> bool:
     """Whether the strict loader reads ``value`` written plain as this very string (not a
-    number, a boolean or null)."""
-    doc, _ = load_text(f"k: {value}\n", "<value>")
-    return doc is not None and doc.data == {"k": value}
+    number, a boolean or null, not cut by a comment, not an alias...) in every context."""
+    for context in _CONTEXTS:
+        doc, _ = load_text(context.format(value), "<value>")
+        if doc is None:
+            return False
+        inside = doc.data["k"]
+        got = inside if context.startswith("k: {}") else _only(inside)
+        if got != value:
+            return False
+    return True
+
+
+def _only(inside: object) -> object:
+    """The one item of the flow list or mapping a value was written into."""
+    if isinstance(inside, list) and len(inside) == 1:
+        return inside[0]
+    if isinstance(inside, dict) and list(inside) == ["k"]:
+        return inside["k"]
+    return None
 
 
 __all__ = ["quoted", "scalar"]

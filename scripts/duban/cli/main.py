@@ -16,6 +16,7 @@ from .check_change import check_change
 from .demo import demo
 from .due import due
 from .export import export
+from .fmt import fmt
 from .help import HelpContext, commands_of
 from .import_cmd import import_tasks
 from .new import new
@@ -43,6 +44,7 @@ COMMANDS = (
     check_change,
     new,
     record,
+    fmt,
     import_tasks,
     export,
     calendar_group,

@@ -46,7 +46,7 @@ def check(doc: Document, name: str) -> list[Problem]:
     if validator.is_valid(doc.data):
         return []
     schema = load_schema(name)
-    problems = []
+    problems: list[Problem] = []
     for error in validator.iter_errors(doc.data):
         keys = tuple(error.instance_path)
         text = _explain(error, schema, doc.data)
@@ -56,6 +56,8 @@ def check(doc: Document, name: str) -> list[Problem]:
         code = f"schema-{_kebab(kind)}"
         if kind.startswith("OneOf") and keys == () and name == "task":
             code = "deadline-choice"  # the task's only top-level oneOf
+        if any(p.field == json_path(keys) and p.text == text for p in problems):
+            continue  # one message per field (an empty date breaks format and pattern)
         problems.append(Problem(code, doc.loc(*keys), text, field=json_path(keys)))
     return problems
 
@@ -186,6 +188,8 @@ def _additional(kind: Any, at: _Subject, _: str) -> Text:
 
 
 def _format(kind: Any, at: _Subject, _: str) -> Text:
+    if at.shown == '""':
+        return _left_empty(at)
     if kind.format == "date":
         return Text(
             f"{at.zh}: {at.shown} 不是真实存在的日期 (应为 YYYY-MM-DD)",
@@ -208,14 +212,29 @@ def _enum(kind: Any, at: _Subject, _: str) -> Text:
 
 
 def _type(kind: Any, at: _Subject, message: str) -> Text:
+    if at.shown == "null":
+        return _left_empty(at)
     return Text(f"{at.zh}: {at.shown or '该值'} 类型不对", f"{at.en}: wrong type ({message})")
 
 
+def _left_empty(at: _Subject) -> Text:
+    """A required field written without a value (``date:``, ``lead: null``, ``title: ""``;
+    an optional one left empty is simply absent, :mod:`duban.load.emptyvalues`)."""
+    return Text(
+        f"{at.zh}: 这是必填字段，但没有填写内容；请在冒号后写上内容",
+        f"{at.en}: a required field left empty; write its value after the colon",
+    )
+
+
 def _pattern(kind: Any, at: _Subject, _: str) -> Text:
+    if at.shown == '""':
+        return _left_empty(at)
     return Text(f"{at.zh}: {at.shown} 格式不对", f"{at.en}: {at.shown} has the wrong form")
 
 
 def _short(kind: Any, at: _Subject, _: str) -> Text:
+    if at.shown == '""':
+        return _left_empty(at)
     return Text(f"{at.zh}: 内容太短或为空", f"{at.en}: too short or empty")
 
 

@@ -15,6 +15,7 @@ Accepted: CRLF line ends and a UTF-8 BOM.
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 from typing import Any
@@ -386,3 +387,36 @@ class _Builder:
             )
             return None
         return resolved
+
+
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""What libyaml counts as a line break (YAML 1.1), for its marks' line numbers."""
+
+
+def comment_lines(text: str) -> list[int]:
+    """The 1-based lines (as libyaml counts them) holding a comment: a ``#`` outside every
+    scalar, keys included. For text that :func:`load_text` loads; [] for any other."""
+    starts = [0] + [m.end() for m in _BREAK.finditer(text)]
+
+    def offset(mark: Any) -> int:
+        return int(starts[mark.line] + mark.column)
+
+    try:
+        spans = sorted(
+            (offset(event.start_mark), offset(event.end_mark))
+            for event in yaml.parse(text, Loader=_Loader)
+            if isinstance(event, yaml.ScalarEvent)
+        )
+    except (yaml.YAMLError, IndexError):
+        return []
+    found: list[int] = []
+    at, span = 0, 0
+    while (at := text.find("#", at)) >= 0:
+        while span < len(spans) and spans[span][1] <= at:
+            span += 1
+        if not (span < len(spans) and spans[span][0] <= at < spans[span][1]):
+            line = bisect.bisect_right(starts, at)
+            if not found or found[-1] != line:
+                found.append(line)
+        at += 1
+    return found
