@@ -7,6 +7,7 @@ left alone, writes are atomic, hostile files get a clear message."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from duban.load.reading import MAX_BYTES
 from duban.load.yamlload import load_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import SAMPLE, run_cli
+from support import ROOT, SAMPLE, run_cli
 from test_cms_rewrite import SAMPLE_TASKS, rewrite
 
 SAMPLE_FILE = SAMPLE / "tasks" / "2026" / "SL-2026-0001.yaml"
@@ -283,3 +284,19 @@ def test_a_file_changed_meanwhile_is_not_overwritten(ledger: Path) -> None:
     refused = fmt.replace_unchanged(path, old, "id: x\n", path.name)
     assert refused is not None and refused.code == "fmt-file-changed"
     assert path.read_bytes() == now
+
+
+def test_the_pre_commit_hook_formats_the_staged_files(ledger: Path) -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    (hook,) = [h for h in hooks if h["id"] == "duban-fmt"]
+    assert hook["pass_filenames"] is True
+    path = ledger / "tasks" / "2026" / "SL-2026-0037.yaml"
+    assert re.search(hook["files"], "ledger/tasks/2026/SL-2026-0037.yaml")
+    assert not re.search(hook["files"], "ledger/units.yaml")
+    house = path.read_bytes()
+    (saved,) = rewrite([house.decode()])
+    path.write_text(saved, encoding="utf-8")
+    command, *args = hook["entry"].split()
+    assert command == "duban"
+    assert run_cli(*args, *hook.get("args", []), path).exit_code == 0
+    assert path.read_bytes() == house
