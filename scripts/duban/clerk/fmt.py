@@ -13,9 +13,12 @@ way the sample tasks are written:
   ``- {date: ..., type: ...}`` when it fits in :data:`WIDTH` columns (a Chinese character
   counts two), else a block mapping;
 - every value plain unless YAML needs quotes (:func:`duban.clerk.yamltext.scalar`): dates
-  plain, a multi-line note one double-quoted line.
+  plain, a multi-line note one double-quoted line;
+- an optional field a form left empty (``note: ""``, ``deadline_rule: null``) left out, as
+  ``validate`` and ``check-change`` read it anyway (:mod:`duban.load.emptyvalues`).
 
-Nothing is written unless the new text loads to exactly the same data (types included);
+Nothing is written unless the new text loads to exactly the same data (types included;
+optional fields left empty aside);
 a file that does not load, or holds a comment (``fmt`` would lose it), is reported and left
 as it is. Files are read bounded and never through a link (:mod:`duban.load.reading`) and
 replaced atomically (a temporary file, then ``os.replace``), only if unchanged meanwhile.
@@ -33,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from duban.clerk.yamltext import quoted, scalar
+from duban.clerk.yamltext import learn, quoted, scalar
+from duban.load.emptyvalues import drop_empty
 from duban.load.reading import read_bounded
 from duban.load.yamlload import comment_lines, load_text
 from duban.problems import Problem, UserError
@@ -180,8 +184,21 @@ def schema_line(path: Path) -> str:
     return SCHEMA_LINE + "../../../schemas/task.schema.json"
 
 
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
 def house_text(data: dict[str, Any], first_line: str) -> str:
     """The task ``data`` in the house style, after ``first_line`` (the schema line)."""
+    learn(_strings(data))  # a few large reads instead of one per value
     return "\n".join([first_line, *_block_map(data, TASK_ORDER, 0)]) + "\n"
 
 
@@ -246,9 +263,10 @@ def format_text(raw: bytes, display: str, path: Path) -> Formatted:
                 ),
             ),
         )
-    new = house_text(doc.data, first if keep_first else schema_line(path))
+    content = drop_empty(doc)
+    new = house_text(content.data, first if keep_first else schema_line(path))
     again, _ = load_text(new, display)
-    if again is None or not _same(again.data, doc.data):
+    if again is None or not _same(again.data, content.data):
         return Formatted(
             path,
             display,
