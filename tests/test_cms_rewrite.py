@@ -30,7 +30,7 @@ from duban.model import Ledger, Task
 from duban.problems import Problem
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import ROOT, SAMPLE, need, sample_repo
+from support import ROOT, SAMPLE, need, run_cli, sample_repo
 
 SCRIPT = ROOT / "tests" / "decap_yaml.js"
 YAML_PACKAGE = ROOT / "tests" / "node_modules" / "yaml" / "package.json"
@@ -354,3 +354,26 @@ def test_any_note_saved_by_the_form_reads_back_the_same(note: str, long: int) ->
     assert doc is not None, (problems, saved)
     assert doc.data["events"][-1].get("note", "") == typed
     assert gate(text, saved, "wlj-clerk1", path.name) == []
+
+
+def test_the_audit_trail_sees_no_change_in_a_form_save(tmp_path: Path) -> None:
+    """A rewrite with fields left empty, then an event with an empty note: the trail shows
+    one appended event, no field change."""
+    repo = sample_repo(tmp_path / "repo")
+    rel = "ledger/tasks/2026/SL-2026-0037.yaml"
+    text = (repo.path / rel).read_text("utf-8")
+    data = parse(text)
+    data |= {"deadline": "", "description": None, "milestones": []}
+    repo.write(rel, stringify(data))
+    repo.commit("Update Tasks “SL-2026-0037”")
+    data["events"].append({"date": "2026-11-19", "type": "deployed", "by": "wlj", "note": ""})
+    repo.write(rel, stringify(data))
+    repo.commit("Update Tasks “SL-2026-0037”")
+    result = run_cli("audit", "SL-2026-0037", "--format", "json", "--no-cache", cwd=repo.path)
+    assert result.exit_code == 0, result.output
+    versions = json.loads(result.stdout)["changes"]
+    assert [v["kind"] for v in versions] == ["created", "modified", "modified"], versions
+    rewrite_only, appended = versions[1]["fields"], versions[2]["fields"]
+    assert rewrite_only == [], rewrite_only
+    assert [(f["field"], f["op"]) for f in appended] == [("$.events[3]", "added")], appended
+    assert appended[0]["new"] == {"date": "2026-11-19", "type": "deployed", "by": "wlj"}

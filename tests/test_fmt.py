@@ -20,7 +20,7 @@ from duban.load.reading import MAX_BYTES
 from duban.load.yamlload import load_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import ROOT, SAMPLE, run_cli
+from support import GOLDEN, ROOT, SAMPLE, finishes, run_cli
 from test_cms_rewrite import SAMPLE_TASKS, rewrite
 
 SAMPLE_FILE = SAMPLE / "tasks" / "2026" / "SL-2026-0001.yaml"
@@ -316,3 +316,30 @@ def test_the_pre_commit_hook_formats_the_staged_files(ledger: Path) -> None:
     assert command == "duban"
     assert run_cli(*args, *hook.get("args", []), path).exit_code == 0
     assert path.read_bytes() == house
+
+
+def test_fmt_over_the_hostile_corpus_reports_and_keeps_every_file(ledger: Path) -> None:
+    folder = ledger / "tasks" / "2026"
+    corpus = [
+        p for p in sorted((GOLDEN / "hostile").glob("*.yaml.hostile")) if "calendar" not in p.name
+    ]
+    for k, path in enumerate(corpus):
+        shutil.copy(path, folder / f"SL-2026-{9001 + k}.yaml")
+    before = {p: p.read_bytes() for p in folder.iterdir()}
+    result = finishes(lambda: run_cli("fmt", ledger))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert f"{len(corpus)} 个文件无法整理" in result.stderr
+    assert {p: p.read_bytes() for p in folder.iterdir()} == before  # the sample: house style
+
+
+def test_a_large_file_of_distinct_values_is_formatted_in_time(tmp_path: Path) -> None:
+    """Near the size limit, tens of thousands of values that each need judging."""
+    path = tmp_path / "ledger" / "tasks" / "2026" / "SL-2026-0001.yaml"
+    path.parent.mkdir(parents=True)
+    notes = [f"第 {i} 次调度 note: x" if i % 97 == 0 else f"第 {i} 次 调度" for i in range(9000)]
+    events = "".join(f"  - {{date: 2026-01-05, note: '{n}'}}\n" for n in notes)
+    path.write_text("id: SL-2026-0001\nevents:\n" + events, encoding="utf-8")
+    assert path.stat().st_size < MAX_BYTES
+    result = finishes(lambda: fmt.format_file(path), seconds=30)
+    assert result.text is not None and result.changed
+    assert data(result.text)["events"][97]["note"] == notes[97]

@@ -57,13 +57,11 @@ def _pruned(
     return kept
 
 
-def drop_empty(doc: Document) -> Document:
-    """``doc`` (a task file) without its optional fields left empty; the same object when
-    there is none. Anything not shaped like a task is left for the schema to name."""
-    data = doc.data
-    if not isinstance(data, dict):
-        return doc
+def _without(data: Any) -> tuple[Any, list[Path_]]:
+    """``data`` without the optional fields left empty, and the paths of those left out."""
     gone: list[Path_] = []
+    if not isinstance(data, dict):
+        return data, gone
     new = _pruned(data, TASK, (), gone)
     owner = new.get("owner")
     if isinstance(owner, dict):
@@ -74,6 +72,19 @@ def drop_empty(doc: Document) -> Document:
             _pruned(e, EVENT, ("events", i), gone) if isinstance(e, dict) else e
             for i, e in enumerate(events)
         ]
+    return (new if gone else data), gone
+
+
+def without_empty(data: Any) -> Any:
+    """The data of a task file without its optional fields left empty (``data`` itself when
+    there is none; anything not shaped like a task is left for the schema to name)."""
+    return _without(data)[0]
+
+
+def drop_empty(doc: Document) -> Document:
+    """``doc`` (a task file) without its optional fields left empty; the same object when
+    there is none."""
+    data, gone = _without(doc.data)
     if not gone:
         return doc
     positions = {
@@ -81,7 +92,7 @@ def drop_empty(doc: Document) -> Document:
         for path, pos in doc.positions.items()
         if not any(path[: len(g)] == g for g in gone)
     }
-    return Document(doc.path, new, positions, doc.text)
+    return Document(doc.path, data, positions, doc.text)
 
 
-__all__ = ["EVENT", "OWNER", "TASK", "drop_empty"]
+__all__ = ["EVENT", "OWNER", "TASK", "drop_empty", "without_empty"]
