@@ -377,3 +377,38 @@ def test_the_audit_trail_sees_no_change_in_a_form_save(tmp_path: Path) -> None:
     assert rewrite_only == [], rewrite_only
     assert [(f["field"], f["op"]) for f in appended] == [("$.events[3]", "added")], appended
     assert appended[0]["new"] == {"date": "2026-11-19", "type": "deployed", "by": "wlj"}
+
+
+#: Notes the CMS writes in each of its styles: literal blocks (``|-``, ``|``, ``|+``, with an
+#: indentation indicator ``|-2``), a folded block (``>-``), double quotes, plain.
+STYLES = {
+    "两行\n说明": "|-",
+    "尾随换行\n": "|",
+    "两个尾随换行\n\n": "|+",
+    "  前导空格\n第二行": "|-2",
+    "多行 " * 30 + "\n第二段": ">-",
+    "   ": '"',
+    "- 开头短横": '"',
+    "# 开头井号\n第二行": "|-",
+    "\u3000全角空格开头，tab\t在中间": "\u3000",
+}
+
+
+@pytest.mark.parametrize("note", list(STYLES), ids=list(STYLES.values()))
+def test_each_style_the_cms_writes_reads_back(note: str) -> None:
+    saved = stringify({"note": note})
+    assert saved.startswith(f"note: {STYLES[note]}"), saved
+    doc, problems = load_text(saved, "t.yaml")
+    assert doc is not None and doc.data == {"note": note}, (problems, saved)
+
+
+def test_a_line_separator_the_cms_writes_raw_is_named() -> None:
+    """Decap's YAML 1.2 writer leaves U+2028 unquoted; libyaml (YAML 1.1) ends a line there.
+    The file is refused with a message naming the invisible character and its line."""
+    path = SAMPLE / "tasks" / "2026" / "SL-2026-0037.yaml"
+    _, saved = _appended(path, "wlj", note="第一段\u2028第二段")
+    assert "第一段\u2028第二段" in saved
+    task, problems = loaded(saved, path)
+    assert task is None and [p.code for p in problems] == ["yaml-line-separator"]
+    line = saved[: saved.index("\u2028")].count("\n") + 1
+    assert problems[0].where.line == line and "U+2028 行分隔符" in problems[0].text.zh
