@@ -18,10 +18,10 @@ way the sample tasks are written:
   ``validate`` and ``check-change`` read it anyway (:mod:`duban.load.emptyvalues`).
 
 Nothing is written unless the new text loads to exactly the same data (types included;
-optional fields left empty aside);
-a file that does not load, or holds a comment (``fmt`` would lose it), is reported and left
-as it is. Files are read bounded and never through a link (:mod:`duban.load.reading`) and
-replaced atomically (a temporary file, then ``os.replace``), only if unchanged meanwhile.
+optional fields left empty aside); a file that does not load, or holds a comment (``fmt``
+would lose it), is reported and left as it is. Files are read bounded and never through a
+link (:mod:`duban.load.reading`) and replaced atomically (a temporary file, then
+``os.replace``), only if unchanged meanwhile.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import stat
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +232,8 @@ class Formatted:
     text: str | None
     changed: bool
     problems: tuple[Problem, ...] = ()
+    raw: bytes = field(default=b"", repr=False)
+    """The bytes read: the file is replaced only if it still holds them."""
 
 
 def format_text(raw: bytes, display: str, path: Path) -> Formatted:
@@ -282,7 +284,7 @@ def format_text(raw: bytes, display: str, path: Path) -> Formatted:
                 ),
             ),
         )
-    return Formatted(path, display, new, new.encode("utf-8") != raw)
+    return Formatted(path, display, new, new.encode("utf-8") != raw, raw=raw)
 
 
 def format_file(path: Path, display: str | None = None) -> Formatted:
@@ -349,9 +351,7 @@ def format_files(paths: Iterable[Path], *, check: bool = False) -> list[Formatte
     for path in task_files(paths):
         result = format_file(path)
         if result.changed and result.text is not None and not check:
-            raw, _ = read_bounded(path, result.display)
-            assert raw is not None  # format_file read it a moment ago
-            refused = replace_unchanged(path, raw, result.text, result.display)
+            refused = replace_unchanged(path, result.raw, result.text, result.display)
             if refused is not None:
                 result = Formatted(path, result.display, None, False, (refused,))
         results.append(result)
