@@ -412,3 +412,15 @@ def test_a_line_separator_the_cms_writes_raw_is_named() -> None:
     assert task is None and [p.code for p in problems] == ["yaml-line-separator"]
     line = saved[: saved.index("\u2028")].count("\n") + 1
     assert problems[0].where.line == line and "U+2028 行分隔符" in problems[0].text.zh
+
+
+def test_quoted_dates_are_the_same_dates() -> None:
+    """A writer that quotes dates (``received: "2026-11-16"``) changes nothing."""
+    path = SAMPLE / "tasks" / "2026" / "SL-2026-0037.yaml"
+    text = path.read_text("utf-8")
+    quoted = text.replace("received: 2026-11-16", 'received: "2026-11-16"')
+    quoted = quoted.replace("date: 2026-11-17", "date: '2026-11-17'")
+    assert quoted.count('"2026-11-16"') == 1 and quoted.count("'2026-11-17'") == 1
+    (task, problems), (again, found) = loaded(text, path), loaded(quoted, path)
+    assert record(again) == record(task) and said(found) == said(problems)
+    assert gate(text, quoted, "wlj-clerk1", path.name) == []
