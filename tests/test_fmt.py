@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from duban.clerk import fmt
+from duban.clerk import fmt, newtask
 from duban.load.emptyvalues import drop_empty
 from duban.load.reading import MAX_BYTES
 from duban.load.yamlload import load_text
@@ -343,3 +343,21 @@ def test_a_large_file_of_distinct_values_is_formatted_in_time(tmp_path: Path) ->
     result = finishes(lambda: fmt.format_file(path), seconds=30)
     assert result.text is not None and result.changed
     assert data(result.text)["events"][97]["note"] == notes[97]
+
+
+def test_a_new_task_file_is_house_style() -> None:
+    """``duban new`` writes the house style already (one value writer, clerk/yamltext.py)."""
+    draft = newtask.Draft(
+        title="制定示例方案：第一阶段 #1（草案）",
+        unit="fgw",
+        lead="主要负责同志",
+        received="2026-03-02",
+        assigned_by="zfb",
+        standard="形成正式方案并印发，完成率达到 70%",
+        co_units=("czj", "jyj"),
+        deadline="2026-06-30",
+        source="州政府第 12 次常务会议",
+    )
+    text = newtask.task_text(draft, "SL-2026-0042")
+    result = formatted(text, SAMPLE / "tasks" / "2026" / "SL-2026-0042.yaml")
+    assert result.text == text and not result.changed
