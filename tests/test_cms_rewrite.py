@@ -424,3 +424,14 @@ def test_quoted_dates_are_the_same_dates() -> None:
     (task, problems), (again, found) = loaded(text, path), loaded(quoted, path)
     assert record(again) == record(task) and said(found) == said(problems)
     assert gate(text, quoted, "wlj-clerk1", path.name) == []
+
+
+def test_a_timestamp_the_cms_rewrites_is_caught_by_the_gate() -> None:
+    """Decap reads a plain ``2026-11-30T08:00:00Z`` as a date-time (its own ``!timestamp``
+    tag) and writes it back with milliseconds: a change of content, never let through."""
+    path = SAMPLE / "tasks" / "2026" / "SL-2026-0037.yaml"
+    text = path.read_text("utf-8").replace("note: 登记来文}", "note: 2026-11-16T08:00:00Z}")
+    assert "note: 2026-11-16T08:00:00Z}" in text
+    (saved,) = rewrite([text])
+    assert "note: 2026-11-16T08:00:00.000Z" in saved
+    assert [p.code for p in gate(text, saved, "wlj-clerk1", path.name)] == ["event-altered"]
