@@ -36,6 +36,7 @@ relative ``$ref`` between them (``units.schema.json#/$defs/code``) resolves besi
 everywhere. ``.invalid`` (RFC 6761) never resolves: nothing is ever fetched."""
 
 
+@cache
 def schema_names() -> tuple[str, ...]:
     """Every schema of ``schemas/`` by name (``task`` for ``task.schema.json``)."""
     files = (entry.name for entry in schemas_dir().iterdir())
