@@ -76,6 +76,7 @@ ZH: dict[str, str] = {
     ),
     "Site config (default: ./mkdocs.yml).": "网站配置文件（默认 ./mkdocs.yml）。",
     "MkDocs warnings are errors.": "把 MkDocs 的警告当作错误。",
+    "Site engine: mkdocs (MkDocs 1.6), properdocs or zensical (installed separately).": "网站引擎：mkdocs（MkDocs 1.6）、properdocs 或 zensical（需另行安装）。",
     "Port on 127.0.0.1.": "127.0.0.1 上的端口。",
     # publish
     "Publish a built site: into a folder (swapped in whole) or as the only content of a\nbranch (a new commit, then the branch moved). The previous site stays until the new one\nis complete.": "发布已生成的网站：发布到目录（整体替换），或作为某个分支的全部内容（先写新提交，再移动分支）。新网站完整写好之前，原网站保持不变。",
