@@ -38,8 +38,10 @@ def data(text: str) -> Any:
 
 @pytest.fixture
 def ledger(tmp_path: Path) -> Path:
+    """The sample ledger with the schemas beside it, as in this repository."""
     copy = tmp_path / "repo" / "ledger"
     shutil.copytree(SAMPLE, copy)
+    shutil.copytree(ROOT / "schemas", tmp_path / "repo" / "schemas")
     return copy
 
 
@@ -361,3 +363,21 @@ def test_a_new_task_file_is_house_style() -> None:
     text = newtask.task_text(draft, "SL-2026-0042")
     result = formatted(text, SAMPLE / "tasks" / "2026" / "SL-2026-0042.yaml")
     assert result.text == text and not result.changed
+
+
+def test_a_ledger_of_its_own_points_at_its_site(tmp_path: Path) -> None:
+    """A ledger repository without schemas/ (the README's set-up): the line names the schema
+    as the ledger's site publishes it; with schemas/ beside the ledger, the relative path."""
+    ledger = tmp_path / "office" / "ledger"
+    (ledger / "tasks" / "2026").mkdir(parents=True)
+    config = (SAMPLE / "ledger.yaml").read_text("utf-8")
+    assert "site_url:" in config
+    lines = [line for line in config.splitlines() if not line.startswith("site_url:")]
+    lines.append("site_url: https://duban.example.org/sub")
+    (ledger / "ledger.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = ledger / "tasks" / "2026" / "SL-2026-0001.yaml"
+    url = "https://duban.example.org/sub/schemas/task.schema.json"
+    assert fmt.schema_line(path) == f"# yaml-language-server: $schema={url}"
+    (tmp_path / "office" / "schemas").mkdir()
+    (tmp_path / "office" / "schemas" / "task.schema.json").write_text("{}", encoding="utf-8")
+    assert fmt.schema_line(path).endswith("=../../../schemas/task.schema.json")

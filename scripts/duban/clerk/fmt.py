@@ -6,7 +6,8 @@ order, strings quoted or folded over lines. :func:`house_text` writes the same d
 way the sample tasks are written:
 
 - the first line ``# yaml-language-server: $schema=<path to schemas/task.schema.json>`` (an
-  existing one is kept as it is);
+  existing one is kept as it is; a ledger without ``schemas/`` beside it gets its site's
+  address of the schema, :func:`schema_line`);
 - the keys in the order of the task schema (an event: date, type, by, deadline, milestone,
   owner, co_units, note), unknown keys after them in their own order;
 - ``owner`` a block, ``co_units`` a flow list, each milestone and event one flow mapping
@@ -26,11 +27,13 @@ link (:mod:`duban.load.reading`) and replaced atomically (a temporary file, then
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import stat
 import tempfile
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,9 +41,12 @@ from typing import Any
 
 from duban.clerk.yamltext import learn, quoted, scalar
 from duban.load.emptyvalues import drop_empty
+from duban.load.layout import Layout
 from duban.load.reading import read_bounded
+from duban.load.settings import load_config
 from duban.load.yamlload import comment_lines, load_text
 from duban.problems import Problem, UserError
+from duban.render.text import safe_url
 from duban.source import Location
 from duban.text import Text
 
@@ -174,14 +180,36 @@ def _block_seq(items: list[Any], order: Sequence[str], indent: int) -> list[str]
 
 
 def schema_line(path: Path) -> str:
-    """The ``yaml-language-server`` line of a task file at ``path``: the relative path from its
-    folder to ``schemas/task.schema.json`` beside the ledger (the parent of ``tasks/``)."""
+    """The ``yaml-language-server`` line of a task file at ``path`` that has none: the
+    relative path from its folder to ``schemas/task.schema.json`` beside the ledger (the
+    parent of ``tasks/``) where that file is, as in this repository; else the schema as the
+    ledger's site publishes it (``<site_url>schemas/task.schema.json``, for a ledger
+    repository of its own); else the relative path all the same."""
     folder = path.absolute().parent
     for above in (folder, *folder.parents):
         if above.name == "tasks":
             schema = above.parent.parent / "schemas" / "task.schema.json"
-            return SCHEMA_LINE + Path(os.path.relpath(schema, folder)).as_posix()
+            relative = SCHEMA_LINE + Path(os.path.relpath(schema, folder)).as_posix()
+            if schema.is_file():
+                return relative
+            published = _published(above.parent)
+            return SCHEMA_LINE + published if published else relative
     return SCHEMA_LINE + "../../../schemas/task.schema.json"
+
+
+@functools.lru_cache(maxsize=16)
+def _published(ledger: Path) -> str:
+    """``<site_url>schemas/task.schema.json`` of the ledger folder ``ledger`` ("" when its
+    ``ledger.yaml`` does not load or has no usable ``site_url``; the site publishes the
+    schemas there, :mod:`duban.web.schemas`)."""
+    config, _ = load_config(Layout(ledger))
+    url = safe_url(config.site_url.strip()) if config is not None else ""
+    parts = urllib.parse.urlsplit(url)
+    if not url or not parts.hostname or parts.username is not None:
+        return ""
+    folder = parts.path if parts.path.endswith("/") else parts.path + "/"
+    where = f"{folder}schemas/task.schema.json"
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, where, "", ""))
 
 
 def _strings(value: Any) -> Iterator[str]:
