@@ -167,11 +167,11 @@ def test_clean_text_passes(tmp_path: Path) -> None:
 def test_a_control_written_as_an_escape_is_found_too() -> None:
     """The whole-file pre-scan passes over a file with no control character in its source; a
     double-quoted escape (``"\\u202e"``) puts one in the value without one in the source."""
-    from duban.check.hygiene import bidi_problems
+    from duban.check.hygiene import text_problems
     from duban.load.yamlload import load_text
 
     escaped, _ = load_text(b'title: "abc\\u202Edef"\n', "x.yaml")
     plain, _ = load_text(b"title: abcdef\n", "x.yaml")
     assert escaped is not None and plain is not None
-    assert [p.code for p in bidi_problems(escaped)] == ["text-bidi-control"]
-    assert bidi_problems(plain) == []
+    assert [p.code for p in text_problems(escaped)] == ["text-bidi-control"]
+    assert text_problems(plain) == []

@@ -15,7 +15,7 @@ from duban.calendar.rules import Rule
 from duban.calendar.workdays import CalendarError, CalendarRangeError, Due, Period, WorkCalendar
 from duban.check import disclosure
 from duban.check import tasks as validate
-from duban.check.hygiene import bidi_problems, url_problems
+from duban.check.hygiene import text_problems, url_problems
 from duban.check.pipeline import load_task
 from duban.check.privacy import findings
 from duban.check.roster import roster_problems
@@ -62,11 +62,11 @@ def ledger_duties(
     root: Path, units: Mapping[str, Unit], tasks: Sequence[Task] = ()
 ) -> tuple[Duties, list[Problem]]:
     """The recurring duties of measures 十 and 十六 (:mod:`duban.load.duties`) and their
-    problems, with bidirectional controls and personal data (a mobile number, ID number or
-    e-mail address: posts, never people) in any of their files, and a public record naming a
-    task that is not public (``names-internal-task``, :mod:`duban.check.disclosure`; ``tasks``:
-    the loaded ones, the other task files are read for it). A record with any of these
-    problems is left out, like a record the loader refused."""
+    problems, with characters that hide or disguise text and personal data (a mobile number,
+    ID number or e-mail address: posts, never people) in any of their files, and a public
+    record naming a task that is not public (``names-internal-task``,
+    :mod:`duban.check.disclosure`; ``tasks``: the loaded ones, the other task files are read
+    for it). A record with any of these problems is left out, like a record the loader refused."""
     docs: list[Document] = []
     duties, problems = load_duties(root, units, docs)
     public = [d for d in docs if isinstance(d.data, dict) and d.data.get("visibility") == "public"]
@@ -74,7 +74,7 @@ def ledger_duties(
     matcher = disclosure.Matcher(tuple(secrets))
     refused: set[str] = set()
     for doc in docs:
-        found = bidi_problems(doc) + _personal_data(doc)
+        found = text_problems(doc) + _personal_data(doc)
         if secrets and any(doc is d for d in public):
             found += disclosure.document_problems(doc, matcher)
         if found:
@@ -113,16 +113,16 @@ def _personal_data(doc: Document) -> list[Problem]:
 
 
 def _hygiene_problems(layout: Layout) -> list[Problem]:
-    """Bidirectional controls in the settings, the roster, the rules and the calendar, and
-    addresses in the settings that would not be linked (:mod:`duban.check.hygiene`; task
-    files get the same check in their pipeline). Each file
+    """Characters that hide or disguise text in the settings, the roster, the rules and the
+    calendar, and addresses in the settings that would not be linked
+    (:mod:`duban.check.hygiene`; task files get the same check in their pipeline). Each file
     is read again, bounded like the first time; what cannot be read was reported then."""
     calendar = sorted(layout.calendar.glob("*.yaml")) if layout.calendar.is_dir() else []
     problems: list[Problem] = []
     for path in (layout.config, layout.units, layout.rules, *calendar):
         doc, _ = load_file(path, layout.display(path))
         if doc is not None:
-            problems += bidi_problems(doc)
+            problems += text_problems(doc)
             problems += url_problems(doc) if path == layout.config else []
     return problems
 
