@@ -32,7 +32,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from duban.load.characters import BIDI_CONTROLS, IN_SOURCE, char_name, first_refused, kind, shown
+from duban.load.characters import (
+    BIDI_CONTROLS,
+    char_name,
+    first_refused,
+    kind,
+    may_hold_refused,
+    shown,
+)
 from duban.problems import Problem, json_path
 from duban.source import Document, Path_
 from duban.text import Text
@@ -97,7 +104,7 @@ def text_problems(doc: Document) -> list[Problem]:
     hide or disguise text (:mod:`duban.load.characters`), at its field's line, naming the
     first such character: ``text-bidi-control``, ``text-control-character`` or
     ``text-invisible-character``."""
-    if doc.text is not None and "\\" not in doc.text and not IN_SOURCE.search(doc.text):
+    if doc.text is not None and not may_hold_refused(doc.text):
         return []  # none in the source, and no escape (``"\u202e"``) that could make one
     problems = []
     for path, text, is_key in _texts(doc.data):
