@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from duban.check.change import check_change
 from duban.check.hygiene import BIDI_CONTROLS
 from duban.check.pipeline import load_task_text
 from duban.ledger import load_ledger
@@ -458,3 +459,39 @@ def test_check_change_refuses_them_in_a_new_and_a_changed_task(tmp_path: Path) -
         assert "text-control-character" in result.output
         assert "text-invisible-character" in result.output
         assert "yaml-control-character" in result.output
+
+
+def test_check_change_refuses_them_in_the_other_ledger_files(tmp_path: Path) -> None:
+    """A changed ``units.yaml``, ``rules.yaml``, calendar or duty record is read at the head
+    of the change: escaped, raw-invisible and raw-control characters are refused there too,
+    whoever makes the change (a maintainer of the assigning unit as well)."""
+    from support import GitRepo
+
+    repo = GitRepo(tmp_path / "repo", author="测试", email="t@example.org")
+    ledger = make_ledger(repo.path / "ledger")
+    write(ledger, "posts.yaml", POSTS)
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "pr")
+    for rel, old, new in [
+        ("units.yaml", "name: 测试州财政局", 'name: "测试州\\e[31m财政局"'),
+        ("rules.yaml", "title: 任务分解落实", "title: 任务\u200b分解落实"),
+        ("calendar/2026.yaml", "name: 元旦", "name: 元\x1b旦"),
+    ]:
+        text = (ledger / rel).read_text(encoding="utf-8")
+        write(ledger, rel, text.replace(old, new, 1))
+    write(ledger, "meetings/2026/deputy-a.yaml", MEETINGS)
+    (ledger / "notes.txt").write_bytes(b"not YAML: \x1b[31m is not read\n")
+    repo.commit("hostile settings")
+    for actor in ("zfb-clerk", None):
+        problems = check_change(str(repo.path), "main", "HEAD", actor)
+        found = {(Path(p.where.path).name, p.code, p.field) for p in problems}
+        assert {
+            ("units.yaml", "text-control-character", "$.units[2].name"),
+            ("rules.yaml", "text-invisible-character", "$.rules[0].title"),
+            ("2026.yaml", "yaml-control-character", "$.holidays[0].name"),
+            ("deputy-a.yaml", "text-control-character", "$.meetings[0].topic"),
+        } <= found, problems
+        assert not any(p.where.path.endswith("notes.txt") for p in problems)
+    result = run_cli("check-change", "--repo", repo.path, "--base", "main", "--format", "github")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    safe_output(result.output)
