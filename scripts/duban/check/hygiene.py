@@ -116,7 +116,7 @@ def text_problems(doc: Document) -> list[Problem]:
         name = char_name(char)
         field = shown(json_path(path))
         escape = _escapes(char)
-        where_zh, where_en = ("的键名", "'s key") if is_key else ("", "")
+        where_zh, where_en = (" 的键名", "'s key") if is_key else (" ", "")
         problems.append(
             Problem(
                 code,
