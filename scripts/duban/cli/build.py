@@ -12,11 +12,19 @@ from duban.render import problems as report
 from duban.render.problems import errors
 from duban.text import Text
 from duban.web.build import build_site
+from duban.web.mkdocs_run import Engine, engine_missing
 from duban.web.serve import serve as run_server
 from duban.web.serve import watch_paths
 
-from .boundary import CANNOT_RUN, OK, PROBLEMS, STOPPERS, explain, need_folder
-from .options import apply_all, as_of_option, lang_option, ledger_option
+from .boundary import CANNOT_RUN, OK, PROBLEMS, STOPPERS, CannotRun, explain, need_folder
+from .options import (
+    apply_all,
+    as_of_option,
+    engine_option,
+    lang_option,
+    ledger_option,
+    out_option,
+)
 
 NOT_BUILT = Text("无法生成网站", "cannot build the site")
 
@@ -29,13 +37,20 @@ def build_once(
     config: Path | None,
     strict: bool,
     lang: str,
+    engine: Engine = "mkdocs",
 ) -> bool | None:
     """Run the site build and print its problems and outcome, never exiting (``serve`` keeps
     serving after a failed rebuild): True when built cleanly, False when built with errors,
     None when nothing could be built."""
     try:
         result, problems = build_site(
-            ledger, out=out, as_of=as_of, repo=repo, config_file=config, strict=strict
+            ledger,
+            out=out,
+            as_of=as_of,
+            repo=repo,
+            config_file=config,
+            strict=strict,
+            engine=engine,
         )
     except STOPPERS as exc:
         click.echo(explain(exc, lang), err=True)
@@ -57,17 +72,19 @@ def build_once(
     return not errors(problems)
 
 
+def need_engine(engine: Engine) -> None:
+    """Stop (exit 2, saying how to install it) when ``engine`` is not installed, before
+    anything is built or served."""
+    missing = engine_missing(engine)
+    if missing is not None:
+        raise CannotRun([missing], NOT_BUILT)
+
+
 site_options = apply_all(
     [
         ledger_option(),
         as_of_option("Status date YYYY-MM-DD (default: today)."),
-        click.option(
-            "--out",
-            default="site",
-            show_default=True,
-            type=click.Path(path_type=Path),
-            help="Output folder (empty, or a site duban built before).",
-        ),
+        out_option,
         click.option(
             "--repo",
             type=click.Path(path_type=Path),
@@ -77,6 +94,7 @@ site_options = apply_all(
             "--config", type=click.Path(path_type=Path), help="Site config (default: ./mkdocs.yml)."
         ),
         click.option("--strict", is_flag=True, help="MkDocs warnings are errors."),
+        engine_option,
         lang_option,
     ]
 )
@@ -91,12 +109,14 @@ def build(
     repo: Path | None,
     config: Path | None,
     strict: bool,
+    engine: Engine,
     lang: str,
 ) -> int:
     """Generate the public status site (MkDocs Material) into --out (default: site/)."""
     need_folder(ledger)
     day = parse_date(as_of) if as_of else None
-    ok = build_once(ledger, day, out, repo, config, strict, lang)
+    need_engine(engine)
+    ok = build_once(ledger, day, out, repo, config, strict, lang, engine)
     return CANNOT_RUN if ok is None else OK if ok else PROBLEMS
 
 
@@ -110,14 +130,16 @@ def serve(
     repo: Path | None,
     config: Path | None,
     strict: bool,
+    engine: Engine,
     lang: str,
     port: int,
 ) -> int:
     """Build the site, serve it on 127.0.0.1 and rebuild when the ledger changes."""
     need_folder(ledger)
     day = parse_date(as_of) if as_of else None
+    need_engine(engine)
     run_server(
-        lambda: build_once(ledger, day, out, repo, config, strict, lang),
+        lambda: build_once(ledger, day, out, repo, config, strict, lang, engine),
         out,
         watch_paths(ledger, config),
         port=port,

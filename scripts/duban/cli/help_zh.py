@@ -52,9 +52,11 @@ ZH: dict[str, str] = {
     "The day to remind for (default: today there).": "催办的日期（默认为台账所在时区的今天）。",
     "Open/edit/close the issues on the forge.": "在代码托管平台上新建、修改或关闭催办议题。",
     "How --apply reaches the issues: the gh CLI, or the REST API of GitHub, Gitea or "
-    "Forgejo (token, address and repository from the environment).": (
+    "Forgejo (token, address and repository from the environment); auto: the forge whose "
+    "runner runs the job (FORGEJO_ACTIONS, GITEA_ACTIONS, GITHUB_ACTIONS).": (
         "--apply 如何更新议题：用 gh 命令行，或 GitHub、Gitea、Forgejo 的 REST API"
-        "（令牌、地址和仓库取自环境变量）。"
+        "（令牌、地址和仓库取自环境变量）；auto：由运行本作业的平台决定"
+        "（FORGEJO_ACTIONS、GITEA_ACTIONS、GITHUB_ACTIONS）。"
     ),
     "Send each unit's digest to the channels of units.yaml (robots, e-mail).": (
         "把各单位的催办摘要发到 units.yaml 配置的渠道（钉钉、企业微信、飞书群机器人，电子邮件）。"
@@ -74,6 +76,7 @@ ZH: dict[str, str] = {
     ),
     "Site config (default: ./mkdocs.yml).": "网站配置文件（默认 ./mkdocs.yml）。",
     "MkDocs warnings are errors.": "把 MkDocs 的警告当作错误。",
+    "Site engine: mkdocs (MkDocs 1.6), properdocs or zensical (installed separately).": "网站引擎：mkdocs（MkDocs 1.6）、properdocs 或 zensical（需另行安装）。",
     "Port on 127.0.0.1.": "127.0.0.1 上的端口。",
     # publish
     "Publish a built site: into a folder (swapped in whole) or as the only content of a\nbranch (a new commit, then the branch moved). The previous site stays until the new one\nis complete.": "发布已生成的网站：发布到目录（整体替换），或作为某个分支的全部内容（先写新提交，再移动分支）。新网站完整写好之前，原网站保持不变。",
