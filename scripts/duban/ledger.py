@@ -132,20 +132,20 @@ def _layout_problems(layout: Layout, misnamed: Sequence[Path]) -> list[Problem]:
     problems: list[Problem] = []
     if not layout.calendar.is_dir():
         missing = Text(
-            "缺少节假日安排目录 calendar/ (没有它, 所有时限都只能估算)",
+            "缺少节假日安排目录 calendar/（没有它，所有时限都只能估算）",
             "missing the calendar/ folder of holiday arrangements (every deadline would "
             "be an estimate)",
         )
         problems.append(Problem("file-missing", Location(layout.display(layout.calendar)), missing))
     if not layout.tasks.is_dir():
         missing = Text(
-            "缺少任务目录 tasks/ (Git 不保存空目录: 尚无任务时可在其中放一个 .gitkeep)",
+            "缺少任务目录 tasks/（Git 不保存空目录：尚无任务时可在其中放一个 .gitkeep）",
             "missing the tasks/ folder (Git keeps no empty folder: with no task yet, "
             "put a .gitkeep in it)",
         )
         problems.append(Problem("file-missing", Location(layout.display(layout.tasks)), missing))
     skipped = Text(
-        "任务文件的扩展名须为 .yaml, 此文件不会被读取",
+        "任务文件的扩展名须为 .yaml，此文件不会被读取",
         "task files must end in .yaml; this file is not read",
     )
     problems += [Problem("file-extension", Location(layout.display(p)), skipped) for p in misnamed]
@@ -198,7 +198,7 @@ def rule_beyond_calendar(
             "date-out-of-calendar",
             task.loc("deadline_rule"),
             Text(
-                f"按时限规则 “{rule.id}” 计算的完成时限超出工作日历范围: {exc.zh}",
+                f"按时限规则 “{rule.id}” 计算的完成时限超出工作日历范围：{exc.zh}",
                 f"the deadline computed by rule '{rule.id}' falls outside the working-day "
                 f"calendar: {exc.en}",
             ),
@@ -248,7 +248,7 @@ def _listing(problems: Sequence[Problem], lang: str) -> str:
 def _calendar_for_due(ledger: Path, lang: str) -> WorkCalendar:
     folder = ledger / "calendar"
     if not folder.is_dir():
-        raise CalendarError(Text(f"找不到工作日历目录: {folder}", f"no calendar folder: {folder}"))
+        raise CalendarError(Text(f"找不到工作日历目录：{folder}", f"no calendar folder: {folder}"))
     calendar, problems = load_calendar(folder)
     errors = [p for p in problems if p.severity == "error"]
     if errors:

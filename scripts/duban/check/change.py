@@ -142,7 +142,7 @@ def _context(
     if errors:
         raise CheckError(
             Text(
-                f"基准提交的 units.yaml 无法读取: {errors[0].message('zh')}",
+                f"基准提交的 units.yaml 无法读取：{errors[0].message('zh')}",
                 f"units.yaml at the base commit is unreadable: {errors[0].message('en')}",
             ),
         )
