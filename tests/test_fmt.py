@@ -321,6 +321,8 @@ def test_the_pre_commit_hook_formats_the_staged_files(ledger: Path) -> None:
 
 
 def test_fmt_over_the_hostile_corpus_reports_and_keeps_every_file(ledger: Path) -> None:
+    """A file that does not load is reported and kept byte for byte; one that loads (the
+    corpus has a few that only the later checks refuse) keeps its content."""
     folder = ledger / "tasks" / "2026"
     corpus = [
         p for p in sorted((GOLDEN / "hostile").glob("*.yaml.hostile")) if "calendar" not in p.name
@@ -328,10 +330,17 @@ def test_fmt_over_the_hostile_corpus_reports_and_keeps_every_file(ledger: Path) 
     for k, path in enumerate(corpus):
         shutil.copy(path, folder / f"SL-2026-{9001 + k}.yaml")
     before = {p: p.read_bytes() for p in folder.iterdir()}
+    loads = {p: load_text(raw, p.name)[0] for p, raw in before.items()}
     result = finishes(lambda: run_cli("fmt", ledger))
     assert result.exit_code == 1 and "Traceback" not in result.stderr
-    assert f"{len(corpus)} 个文件无法整理" in result.stderr
-    assert {p: p.read_bytes() for p in folder.iterdir()} == before  # the sample: house style
+    failed = [p for p, doc in loads.items() if doc is None]
+    assert len(failed) >= 5 and f"{len(failed)} 个文件无法整理" in result.stderr
+    for path, raw in before.items():
+        doc = loads[path]
+        if doc is None or path.name < "SL-2026-9000":  # refused, or the sample: house style
+            assert path.read_bytes() == raw, path
+        else:
+            assert _same(data(path.read_text("utf-8")), drop_empty(doc).data), path
 
 
 def test_a_large_file_of_distinct_values_is_formatted_in_time(tmp_path: Path) -> None:
