@@ -44,9 +44,10 @@ form_options = apply_all(
         click.option(
             "--proxy-port",
             default=form.PROXY_PORT,
-            show_default=True,
+            envvar=form.PORT_ENV,
             type=click.IntRange(1, 65535),
-            help="Port of the local proxy (decap-server) on 127.0.0.1.",
+            help="Port of the local proxy (decap-server) on 127.0.0.1 (default: "
+            "$DUBAN_CMS_PROXY_PORT or 8081).",
         ),
     ]
 )

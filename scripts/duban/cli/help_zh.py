@@ -89,7 +89,9 @@ ZH: dict[str, str] = {
     "Client ID of the forge's OAuth2 application (default: $DUBAN_CMS_APP_ID).": (
         "代码托管平台上 OAuth2 应用的客户端 ID（默认取环境变量 DUBAN_CMS_APP_ID）。"
     ),
-    "Port of the local proxy (decap-server) on 127.0.0.1.": "本地代理（decap-server）在 127.0.0.1 上的端口。",
+    "Port of the local proxy (decap-server) on 127.0.0.1 (default: $DUBAN_CMS_PROXY_PORT or 8081).": (
+        "本地代理（decap-server）在 127.0.0.1 上的端口（默认取环境变量 DUBAN_CMS_PROXY_PORT，否则为 8081）。"
+    ),
     "Put the web form (duban cms) into admin/ too.": "同时把网页填报表单（duban cms）放进网站的 admin/ 目录。",
     "Also the web form at /admin/ with its local proxy (decap-server, git mode).": (
         "同时在 /admin/ 提供网页填报表单，并启动其本地代理（decap-server，git 模式）。"

@@ -57,6 +57,8 @@ BUNDLE = "decap-cms.js"
 BACKENDS = ("forgejo", "gitea")
 PROXY_PORT = 8081
 """decap-server's own default port."""
+PORT_ENV = "DUBAN_CMS_PROXY_PORT"
+"""The environment variable that moves the local proxy's port (``build``, ``serve``)."""
 
 INSTALL = Text(
     "请在 duban 仓库根目录运行 bash cms/install（需要 Node.js 和 npm），"
@@ -80,6 +82,12 @@ def modules_dir(given: Path | None, ledger_root: Path) -> Path:
         return DEFAULT_MODULES
     top = toplevel(ledger_root)
     return (top / DEFAULT_MODULES) if top is not None else DEFAULT_MODULES
+
+
+def default_proxy_port() -> int:
+    """``$DUBAN_CMS_PROXY_PORT`` when it is a port number, else :data:`PROXY_PORT`."""
+    given = os.environ.get(PORT_ENV, "")
+    return int(given) if given.isdigit() and 0 < int(given) < 65536 else PROXY_PORT
 
 
 def bundle_dir(modules: Path) -> Path:
@@ -541,7 +549,7 @@ def _swap(staging: Path, out: Path) -> None:
 
 @contextlib.contextmanager
 def local_proxy(
-    script: Path, repo: Path, port: int = PROXY_PORT, env: Mapping[str, str] | None = None
+    script: Path, repo: Path, port: int | None = None, env: Mapping[str, str] | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
     """decap-server in git mode on ``127.0.0.1:port`` over ``repo`` (drafts on local branches
     ``cms/...``), stopped on leaving: SIGTERM to its process group, then SIGKILL."""
@@ -558,7 +566,7 @@ def local_proxy(
         **(env or {}),
         "MODE": "git",
         "GIT_REPO_DIRECTORY": str(repo.resolve()),
-        "PORT": str(port),
+        "PORT": str(default_proxy_port() if port is None else port),
         "BIND_HOST": "127.0.0.1",
         "LOG_LEVEL": "warn",
     }
@@ -605,7 +613,7 @@ def repo_of(ledger_root: Path) -> Path:
 
 
 def add_to_site(
-    ledger_root: Path, site: Path, *, modules: Path | None = None, proxy_port: int = PROXY_PORT
+    ledger_root: Path, site: Path, *, modules: Path | None = None, proxy_port: int | None = None
 ) -> Written:
     """``admin/`` inside a built site (``duban build --with-cms``), with the defaults of
     ``duban cms``; a user error when the ledger's settings or the bundle are missing."""
@@ -623,17 +631,19 @@ def add_to_site(
         site / "admin",
         dist,
         today=today_in(ledger.config.timezone),
-        proxy_port=proxy_port,
+        proxy_port=default_proxy_port() if proxy_port is None else proxy_port,
     )
 
 
 __all__: Sequence[str] = [
     "BACKENDS",
     "MODULES_ENV",
+    "PORT_ENV",
     "PROXY_PORT",
     "Forge",
     "bundle_dir",
     "cms_config",
+    "default_proxy_port",
     "config_text",
     "forge_of",
     "index_html",
