@@ -45,7 +45,7 @@ HOSTILE = [
     "州发改委\nbackend:\n  name: evil",
     "x: y",
     "# comment",
-    "'; \"quoted\"",
+    '\'; "quoted"',
     "{{slug}} {{fields.id}}",
     "&anchor *alias",
     "---\n...",
@@ -96,7 +96,8 @@ def test_enums_are_selects_labelled_in_chinese(sample: Ledger) -> None:
     node = schema["$defs"]["event"]["properties"]["type"]
     assert event_type["widget"] == "select"
     assert event_type["options"] == [
-        {"label": zh, "value": v} for v, zh in zip(node["enum"], node["enumDescriptions"])
+        {"label": zh, "value": v}
+        for v, zh in zip(node["enum"], node["enumDescriptions"], strict=True)
     ]
     assert {o["label"] for o in fields["priority"]["options"]} == {"一般", "重要", "紧急"}
     assert fields["visibility"]["options"][1]["value"] == "internal"
@@ -340,8 +341,11 @@ def test_a_ledger_without_repo_url_is_a_user_error(tmp_path: Path) -> None:
 
 
 def need_modules() -> None:
-    need((MODULES / "decap-cms" / "dist" / "decap-cms.js").is_file(), "decap-cms", "bash cms/install")
-    need((MODULES / "decap-server" / "dist" / "index.js").is_file(), "decap-server", "bash cms/install")
+    """The real bundle and proxy of ``cms/install``, and Node.js (a failure under CI)."""
+    bundle = MODULES / "decap-cms" / "dist" / "decap-cms.js"
+    need(bundle.is_file(), "decap-cms", "bash cms/install")
+    proxy = MODULES / "decap-server" / "dist" / "index.js"
+    need(proxy.is_file(), "decap-server", "bash cms/install")
     need(shutil.which("node"), "Node.js", "apt-get install nodejs")
 
 
@@ -421,7 +425,7 @@ def test_serve_cms_runs_the_local_proxy_and_stops_it(tmp_path: Path) -> None:
         cwd=repo.path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
-        wait_for(lambda: listening(port) and listening(proxy) or serving.poll() is not None)
+        wait_for(lambda: (listening(port) and listening(proxy)) or serving.poll() is not None)
         assert serving.poll() is None, serving.stderr.read() if serving.stderr else ""
         wait_for(lambda: (tmp_path / "site" / "admin" / "config.yml").is_file())
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/config.yml") as answer:

@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -35,6 +36,7 @@ from support import ROOT, SAMPLE, GitRepo, git_env, need, need_module, run_cli
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 MODULES = ROOT / "cms" / "node_modules"
+PROXY = MODULES / "decap-server" / "dist" / "index.js"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WHEN = "2026-11-30T09:00:00+08:00"
 AS_OF = "2026-11-30"
@@ -46,7 +48,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".yml": "text/yaml",
+    }
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -78,8 +83,9 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     need(shutil.which("node"), "Node.js", "apt-get install nodejs npm")
-    need((MODULES / "decap-cms" / "dist" / "decap-cms.js").is_file(), "decap-cms", "bash cms/install")
-    need((MODULES / "decap-server" / "dist" / "index.js").is_file(), "decap-server", "bash cms/install")
+    bundle = MODULES / "decap-cms" / "dist" / "decap-cms.js"
+    need(bundle.is_file(), "decap-cms", "bash cms/install")
+    need(PROXY.is_file(), "decap-server", "bash cms/install")
     top = tmp_path_factory.mktemp("cms-e2e")
     repo = GitRepo(top / "repo", when=WHEN)
     shutil.copytree(SAMPLE, repo.path / "ledger")
@@ -96,9 +102,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     env = git_env(author="decap", email="decap@example.org", when=WHEN)
     try:
-        with form.local_proxy(
-            MODULES / "decap-server" / "dist" / "index.js", repo.path, proxy_port, env
-        ) as proxy:
+        with form.local_proxy(PROXY, repo.path, proxy_port, env) as proxy:
             wait_listening(proxy_port, proxy)
             yield World(repo, f"http://127.0.0.1:{server.server_address[1]}/admin/")
         assert proxy.poll() is not None  # stopped on leaving
@@ -199,9 +203,7 @@ def validate_branch(repo: GitRepo, branch: str, tmp: Path) -> tuple[int, str]:
 
 
 def refusals(repo: GitRepo, branch: str, actor: str) -> list[str]:
-    problems = check_change(
-        str(repo.path), "main", branch, actor, today=date(2026, 11, 30)
-    )
+    problems = check_change(str(repo.path), "main", branch, actor, today=date(2026, 11, 30))
     return [f"{p.code} {p.where} {p.text.zh}" for p in problems]
 
 

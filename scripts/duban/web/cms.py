@@ -26,7 +26,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -203,8 +203,11 @@ def _resolve(schema: Mapping[str, Any], node: Mapping[str, Any]) -> tuple[str, M
 
 
 def _options(node: Mapping[str, Any]) -> list[dict[str, str]]:
-    labels = node.get("enumDescriptions") or node["enum"]
-    return [{"label": str(label), "value": str(v)} for v, label in zip(node["enum"], labels)]
+    values = list(node["enum"])
+    labels = list(node.get("enumDescriptions") or ())
+    if len(labels) != len(values):
+        labels = values  # no label for every value: the codes themselves
+    return [{"label": str(label), "value": str(v)} for v, label in zip(values, labels, strict=True)]
 
 
 def field(
@@ -392,7 +395,9 @@ def cms_config(
                 "name": "tasks",
                 "label": "督办任务",
                 "label_singular": "督办任务",
-                "description": "每项任务一个文件；保存后生成待审核的合并请求，经检查和审核后才进入台账。",
+                "description": (
+                    "每项任务一个文件；保存后生成待审核的合并请求，经检查和审核后才进入台账。"
+                ),
                 "folder": tasks_folder(ledger.root),
                 "path": "{{year}}/{{slug}}",
                 "extension": "yaml",
@@ -467,8 +472,7 @@ def refuse_out(out: Path) -> UserError | None:
     if out.is_dir() and not (out / MARKER).is_file() and next(out.iterdir(), None) is not None:
         return UserError(
             Text(
-                f"不能写入 {out}：该目录中已有其他文件，不是此前由 duban cms 生成的；"
-                "请选择空目录",
+                f"不能写入 {out}：该目录中已有其他文件，不是此前由 duban cms 生成的；请选择空目录",
                 f"cannot write into {out}: the folder holds other files duban cms did not "
                 "write; choose an empty folder",
             )
@@ -610,8 +614,6 @@ def repo_of(ledger_root: Path) -> Path:
     return top
 
 
-
-
 def add_to_site(
     ledger_root: Path, site: Path, *, modules: Path | None = None, proxy_port: int | None = None
 ) -> Written:
@@ -635,16 +637,17 @@ def add_to_site(
     )
 
 
-__all__: Sequence[str] = [
+__all__ = [
     "BACKENDS",
     "MODULES_ENV",
     "PORT_ENV",
     "PROXY_PORT",
     "Forge",
+    "add_to_site",
     "bundle_dir",
     "cms_config",
-    "default_proxy_port",
     "config_text",
+    "default_proxy_port",
     "forge_of",
     "index_html",
     "local_proxy",
@@ -652,6 +655,5 @@ __all__: Sequence[str] = [
     "next_id",
     "proxy_script",
     "repo_of",
-    "add_to_site",
     "write_admin",
 ]
