@@ -142,7 +142,10 @@ def test_table_rows_equal_stats(sample_docx: Path) -> None:
         ]
     text = docx_text(sample_docx)
     s = data["summary"]
-    assert f"共{s['due']}项，已办结{s['completed']}项，其中按期办结{s['on_time']}项" in text
+    assert (
+        f"共{s['due']}项，已报送办结{s['completed']}项（含已核实销号和已办结待核实的事项），其中按期办结{s['on_time']}项"
+        in text
+    )
     criticised = [u["name"] for u in owners if u["action"] == "criticism"]
     assert criticised and all(f"{n}本期得分低于90分，予以通报批评" in text for n in criticised)
 
@@ -282,7 +285,9 @@ def test_pdf_from_libreoffice(sample_docx: Path, tmp_path: Path) -> None:
     ).stdout
     flat = re.sub(r"\s+", "", text)
     s = stats_json(SAMPLE, "2026-11", "2026-11-30")["summary"]
-    assert f"共{s['due']}项，已办结{s['completed']}项" in flat
+    assert (
+        f"共{s['due']}项，已报送办结{s['completed']}项（含已核实销号和已办结待核实的事项）" in flat
+    )
     assert f"按期办结率{100 * s['on_time_rate']:.1f}%" in flat
     assert "督查通报" in flat and "第11期" in flat and "—1—" in flat and f"—{pages}—" in flat
 
@@ -302,7 +307,10 @@ def test_site_bulletins_equal_stats() -> None:
         text = pages[f"bulletins/{period.code}.md"]
         data = stats_json(SAMPLE, period.code, period.end.isoformat())
         s = data["summary"]
-        assert f"共{s['due']}项，已办结{s['completed']}项" in text
+        assert (
+            f"共{s['due']}项，已报送办结{s['completed']}项（含已核实销号和已办结待核实的事项）"
+            in text
+        )
         for unit in (u for u in data["units"] if u["role"] == "owner"):
             row = f"| {unit['rank']} | {ledger.unit_label(unit['unit'])} | {unit['due']} |"
             assert row in text

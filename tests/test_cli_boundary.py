@@ -5,6 +5,7 @@ traceback. And every command and option is documented in README.md (table "Comma
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,6 +191,11 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "找不到台账目录",
         "no such ledger folder",
     ),
+    "build unknown engine": (
+        ["build", "--ledger", "{ledger}", "--engine", "hugo"],
+        "选项 --engine 的值无效",
+        "Invalid value for '--engine'",
+    ),
     "serve bad as-of": (
         ["serve", "--ledger", "{ledger}", "--as-of", "someday"],
         "someday",
@@ -280,6 +286,23 @@ def test_user_error_is_a_message_and_exit_2(world: World, case: str) -> None:
 def test_every_command_has_a_user_error_case() -> None:
     covered = {case.split()[0] for case in USER_ERRORS}
     assert covered == set(main.commands)
+
+
+@pytest.mark.parametrize("command", ["build", "serve", "demo"])
+def test_missing_engine_says_how_to_install_it(
+    world: World, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """``--engine zensical`` when its package is not installed (hidden from the import
+    system here, as if never installed): exit 2 before anything is built or served, and the
+    message says how to install it. Installed, the same command would build (or serve)."""
+    monkeypatch.setitem(sys.modules, "zensical", None)
+    site = world.outside / "site"
+    args = [command, "--ledger", str(world.ledger), "--engine", "zensical", "--out", str(site)]
+    chinese = run(args)
+    assert_cannot_run(chinese, "未安装网站引擎 zensical")
+    assert "python -m pip install zensical" in chinese.stderr
+    assert_cannot_run(run([*args, "--lang", "en"]), "the site engine zensical is not installed")
+    assert not site.exists()
 
 
 def test_duban_lang_picks_the_language_too(world: World) -> None:

@@ -131,27 +131,94 @@ def test_the_switch_enlarges_and_contrasts_and_remembers_without_cookies(
         context.close()
 
 
+def at_text_size(browser, base: str, width: int, size: int):  # type: ignore[no-untyped-def]
+    """A page of a browser whose default font size is ``size`` px: Chromium's own setting
+    (设置 → 外观 → 字号, ``webkit.webprefs.default_font_size``), set through the DevTools
+    protocol (``Page.setFontSizes``) before the page loads, as a reader's browser would have
+    it; the page's own styles are untouched."""
+    context, page = open_page(browser, base, width)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": size, "fixed": size * 13 // 16}})
+    page.cdp = cdp  # type: ignore[attr-defined]  # kept with the page
+    return context, page
+
+
+def shot_at_text_size(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The whole page of :func:`at_text_size` in a screenshot, at its text size: the viewport
+    made as tall as the page, then back (a full-page screenshot resets the protocol's font
+    settings before it captures, so it would show the page at the default size)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    viewport = page.viewport_size
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": viewport["width"], "height": height})
+    page.screenshot(path=str(ARTIFACTS / name))
+    page.set_viewport_size(viewport)
+
+
+FONT_SIZES = """() => [document.documentElement, document.querySelector('article')]
+  .map(e => parseFloat(getComputedStyle(e).fontSize))"""
+
+#: Pairs of visible header items (buttons, the title) whose boxes overlap.
+HEADER_OVERLAPS = """() => {
+  const items = [...document.querySelectorAll(
+      '.md-header__button, .md-header__topic .md-ellipsis, .duban-access__btn')]
+    .filter(e => e.checkVisibility({opacityProperty: true, visibilityProperty: true}))
+    .map(e => [(e.className + ' ' + (e.innerText || '').trim()), e.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0 && r.height > 0);
+  const out = [];
+  for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
+    const [a, ra] = items[i], [b, rb] = items[j];
+    if (ra.left < rb.right - 0.5 && rb.left < ra.right - 0.5
+        && ra.top < rb.bottom - 0.5 && rb.top < ra.bottom - 0.5) out.push(a + ' / ' + b);
+  }
+  return {items: items.map(([name]) => name), out};
+}"""
+
+
 @pytest.mark.parametrize("kind", ["overview", "overdue", "task", "unit"])
 def test_content_works_at_200_percent_text(browser, demo_served: str, kind: str) -> None:  # type: ignore[no-untyped-def]
-    context, page = open_page(browser, demo_served, 1280)
+    """The browser's default font size at 32 px (200%): it takes effect (Material's root is
+    125% of it, the article text 0.8 rem), no key cell is cut off, the page does not scroll
+    sideways, nothing in the header overlaps, and the 大字 switch still enlarges the text."""
+    context, page = at_text_size(browser, demo_served, 1280, 32)
     try:
         page.goto(demo_served + PAGES[kind])
-        page.evaluate(
-            "() => { const h = document.documentElement;"
-            " h.style.fontSize = (2 * parseFloat(getComputedStyle(h).fontSize)) + 'px'; }"
-        )
-        page.wait_for_timeout(200)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate(FONT_SIZES) == [40, 32]  # 20 px and 16 px at the default 16 px
         found = page.evaluate(OUTSIDE, list(KEY_COLUMNS))
-        shot(page, f"a11y-200pct-{kind}.png")
+        shot_at_text_size(page, f"a11y-200pct-{kind}.png")
         assert found["out"] == [], found["out"][:5]
         assert found["scroll"] <= found["width"], "the page scrolls sideways at 200% text"
-        assert page.locator("button[data-duban-toggle='large']").is_visible()
+        header = page.evaluate(HEADER_OVERLAPS)
+        assert len(header["items"]) >= 4, header  # the menu, the title and the two switches
+        assert header["out"] == [], header["out"]
         overlapping = page.evaluate(
             """() => { const h = document.querySelector('article h1').getBoundingClientRect();
                        const hd = document.querySelector('.md-header').getBoundingClientRect();
                        return h.top < hd.bottom - 1 && window.scrollY === 0; }"""
         )
         assert not overlapping
+        large = page.locator("button[data-duban-toggle='large']")
+        assert large.is_visible()
+        large.click()
+        assert large.get_attribute("aria-pressed") == "true"
+        assert page.evaluate(FONT_SIZES)[1] >= 32 * 1.3
+        assert page.evaluate(HEADER_OVERLAPS)["out"] == []
+        assert page.evaluate(OUTSIDE, list(KEY_COLUMNS))["out"] == []
+        if kind == "overdue":
+            shot_at_text_size(page, "a11y-200pct-large-overdue.png")
+    finally:
+        context.close()
+
+
+def test_the_default_text_size_is_what_the_200_percent_test_doubles(
+    browser, demo_served: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The same page at the browser's default 16 px: 20 px and 16 px, so 32 px doubles it."""
+    context, page = at_text_size(browser, demo_served, 1280, 16)
+    try:
+        page.goto(demo_served + PAGES["overdue"])
+        assert page.evaluate(FONT_SIZES) == [20, 16]
     finally:
         context.close()
 

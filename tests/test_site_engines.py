@@ -9,6 +9,7 @@ test extras install all three).
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date
 from html import unescape
 from html.parser import HTMLParser
@@ -19,7 +20,7 @@ from urllib.request import urlopen
 
 import pytest
 from duban.web.mkdocs_run import ENGINES, Engine
-from support import need
+from support import need, run_cli
 from support.site import ROOT
 from support.subpath import PREFIX, serve_under_subpath
 
@@ -35,9 +36,31 @@ def _installed(engine: Engine) -> bool:
     return importlib.util.find_spec(engine) is not None
 
 
+#: The engine built through the command line (``duban build --engine``) rather than the
+#: library: the other tests then compare its pages with the library's (each engine is built
+#: once, so the command line costs no extra build).
+CLI_ENGINE: Engine = "zensical"
+
+
+def cli_build(engine: Engine, base: Path) -> Path:
+    """``duban build --engine ENGINE`` of the sample into ``<base>/root/duban``, with a copy
+    of ``mkdocs.yml`` and ``docs/`` in ``base`` (the work folder goes beside the config)."""
+    conf = base / "conf"
+    shutil.copytree(ROOT / "docs", conf / "docs")
+    shutil.copy2(ROOT / "mkdocs.yml", conf / "mkdocs.yml")
+    site = base / "root" / PREFIX
+    args = ["build", "--ledger", ROOT / "ledger", "--out", site, "--as-of", DEMO_DAY.isoformat()]
+    result = run_cli(*args, "--config", conf / "mkdocs.yml", "--engine", engine)
+    assert result.exit_code == 0, (engine, result.stderr)
+    assert "site-search" not in result.stderr
+    assert f"网站已生成: {site}" in result.stderr
+    return site
+
+
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The sample site of each installed engine, in ``<tmp>/<engine>/duban``."""
+    """The sample site of each installed engine, in ``<tmp>/<engine>/duban``; the library's
+    ``build_site(engine=...)``, and :data:`CLI_ENGINE`'s through the command line."""
     from duban.web.build import build_site
 
     built: dict[str, Path] = {}
@@ -45,6 +68,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         if not _installed(engine):
             continue
         base = tmp_path_factory.mktemp(engine)
+        if engine == CLI_ENGINE:
+            built[engine] = cli_build(engine, base)
+            continue
         result, problems = build_site(
             ROOT / "ledger",
             out=base / "root" / PREFIX,
@@ -164,6 +190,27 @@ def test_every_engine_gives_the_same_task_pages(sites) -> None:  # type: ignore[
             assert main_text(site / rel) == main_text(page), (engine, rel)
         for rel in ("api/tasks.json", "schemas/status.schema.json"):
             assert (site / rel).read_bytes() == (reference / rel).read_bytes(), (engine, rel)
+
+
+_GENERATOR = re.compile(r'<meta name="generator" content="([^"]*)"')
+
+
+def test_duban_build_engine_builds_with_that_engine_the_same_task_pages(sites) -> None:  # type: ignore[no-untyped-def]
+    """``duban build --engine zensical`` (:data:`CLI_ENGINE`, through the command line) made
+    its pages with Zensical, not MkDocs (the pages' generator tag), and they are the task
+    pages of the library's build, file for file and text for text."""
+    need(_installed(CLI_ENGINE), f"the site engine {CLI_ENGINE}", f"pip install {CLI_ENGINE}")
+    reference, site = sites["mkdocs"], sites[CLI_ENGINE]
+    task_pages = sorted(
+        p.relative_to(reference) for p in (reference / "tasks").glob("*/index.html")
+    )
+    assert len(task_pages) > 20
+    assert sorted(p.relative_to(site) for p in (site / "tasks").glob("*/index.html")) == task_pages
+    for rel in [Path("index.html"), *task_pages]:
+        made_by = _GENERATOR.findall((site / rel).read_text("utf-8"))
+        assert made_by and made_by[0].startswith(CLI_ENGINE), (rel, made_by)
+        assert _GENERATOR.findall((reference / rel).read_text("utf-8"))[0].startswith("mkdocs-")
+        assert main_text(site / rel) == main_text(reference / rel), rel
 
 
 def test_tasks_json_follows_its_published_schema(sites) -> None:  # type: ignore[no-untyped-def]

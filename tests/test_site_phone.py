@@ -204,3 +204,72 @@ def test_chart_text_is_at_least_12px(
         assert sideways <= width  # a wide chart scrolls in its own box, not the page
     finally:
         context.close()
+
+
+#: A chart of the page drawn inline in place of its ``<img>``, at the size the image has
+#: there, so that its text can be measured: every ``<text>`` with its drawn box, and the
+#: scale (drawn px per SVG unit).
+CHART_TEXT = """async (file) => {
+  const img = document.querySelector(`img.duban-chart[src$="${file}"]`);
+  const box = img.getBoundingClientRect();
+  const source = await (await fetch(img.src)).text();
+  const parsed = new DOMParser().parseFromString(source, "image/svg+xml").documentElement;
+  const svg = document.importNode(parsed, true);
+  svg.setAttribute("width", box.width);
+  svg.setAttribute("height", box.height);
+  svg.style.maxWidth = "none";  // the theme's rule for inline SVG would shrink it
+  svg.dataset.measured = file;
+  img.replaceWith(svg);
+  return {
+    scale: box.width / img.naturalWidth,
+    drawn: svg.getBoundingClientRect().width / box.width,
+    texts: [...svg.querySelectorAll("text")].map(t => {
+      const r = t.getBoundingClientRect();
+      return {text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+    }),
+  };
+}"""
+
+
+def overlaps(texts: list[dict]) -> list[str]:  # type: ignore[type-arg]
+    """The pairs of drawn text boxes that overlap (touching edges allowed)."""
+    out = []
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            if (
+                a["left"] < b["right"] - 0.5
+                and b["left"] < a["right"] - 0.5
+                and a["top"] < b["bottom"] - 0.5
+                and b["top"] < a["bottom"] - 0.5
+            ):
+                out.append(f"{a['text']} / {b['text']}")
+    return out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chart_labels_do_not_overlap(browser, demo_served: str, width: int) -> None:  # type: ignore[no-untyped-def]
+    """The month and trend charts in Chromium (the site's fonts, as a reader sees them): no
+    two texts overlap (the months of by-month.svg were "25年12月" touching "26年1月"), and
+    no label is wider than charts.text_width estimated (tests/test_site_charts.py relies on
+    that estimate for every count of months)."""
+    from duban.web.charts import text_width
+
+    context, page = open_page(browser, demo_served, width)
+    try:
+        page.goto(demo_served)
+        page.wait_for_load_state("networkidle")
+        for file in ("by-month.svg", "trend.svg"):
+            drawn = page.evaluate(CHART_TEXT, file)
+            texts = drawn["texts"]
+            assert abs(drawn["drawn"] - 1) < 0.01, drawn["drawn"]  # as large as the image was
+            assert len(texts) > 12, file
+            assert overlaps(texts) == [], (file, width)
+            for t in texts:
+                if re.fullmatch(r"\d+月|\d{4}年", t["text"]):  # the axis labels
+                    real = (t["right"] - t["left"]) / drawn["scale"]
+                    assert real <= text_width(t["text"]), (file, t["text"], real)
+            ARTIFACTS.mkdir(exist_ok=True)
+            shown = page.locator(f'svg[data-measured="{file}"]')
+            shown.screenshot(path=str(ARTIFACTS / f"chart-labels-{width}-{file[:-4]}.png"))
+    finally:
+        context.close()

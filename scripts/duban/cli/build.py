@@ -13,11 +13,19 @@ from duban.render.problems import errors
 from duban.text import Text
 from duban.web import cms as form
 from duban.web.build import build_site
+from duban.web.mkdocs_run import Engine, engine_missing
 from duban.web.serve import serve as run_server
 from duban.web.serve import watch_paths
 
-from .boundary import CANNOT_RUN, OK, PROBLEMS, STOPPERS, explain, need_folder
-from .options import apply_all, as_of_option, lang_option, ledger_option
+from .boundary import CANNOT_RUN, OK, PROBLEMS, STOPPERS, CannotRun, explain, need_folder
+from .options import (
+    apply_all,
+    as_of_option,
+    engine_option,
+    lang_option,
+    ledger_option,
+    out_option,
+)
 
 NOT_BUILT = Text("无法生成网站", "cannot build the site")
 
@@ -30,6 +38,7 @@ def build_once(
     config: Path | None,
     strict: bool,
     lang: str,
+    engine: Engine = "mkdocs",
     with_cms: bool = False,
 ) -> bool | None:
     """Run the site build and print its problems and outcome, never exiting (``serve`` keeps
@@ -37,7 +46,13 @@ def build_once(
     None when nothing could be built. ``with_cms``: the web form's ``admin/`` too."""
     try:
         result, problems = build_site(
-            ledger, out=out, as_of=as_of, repo=repo, config_file=config, strict=strict
+            ledger,
+            out=out,
+            as_of=as_of,
+            repo=repo,
+            config_file=config,
+            strict=strict,
+            engine=engine,
         )
         if result is not None and with_cms:
             form.add_to_site(ledger, result.site_dir)
@@ -61,17 +76,19 @@ def build_once(
     return not errors(problems)
 
 
+def need_engine(engine: Engine) -> None:
+    """Stop (exit 2, saying how to install it) when ``engine`` is not installed, before
+    anything is built or served."""
+    missing = engine_missing(engine)
+    if missing is not None:
+        raise CannotRun([missing], NOT_BUILT)
+
+
 site_options = apply_all(
     [
         ledger_option(),
         as_of_option("Status date YYYY-MM-DD (default: today)."),
-        click.option(
-            "--out",
-            default="site",
-            show_default=True,
-            type=click.Path(path_type=Path),
-            help="Output folder (empty, or a site duban built before).",
-        ),
+        out_option,
         click.option(
             "--repo",
             type=click.Path(path_type=Path),
@@ -81,6 +98,7 @@ site_options = apply_all(
             "--config", type=click.Path(path_type=Path), help="Site config (default: ./mkdocs.yml)."
         ),
         click.option("--strict", is_flag=True, help="MkDocs warnings are errors."),
+        engine_option,
         lang_option,
     ]
 )
@@ -96,15 +114,17 @@ def build(
     repo: Path | None,
     config: Path | None,
     strict: bool,
+    engine: Engine,
     lang: str,
     with_cms: bool,
 ) -> int:
     """Generate the public status site (MkDocs Material) into --out (default: site/)."""
     need_folder(ledger)
     day = parse_date(as_of) if as_of else None
+    need_engine(engine)
     if with_cms:
         form.bundle_dir(form.modules_dir(None, ledger))  # missing: say how to install it
-    ok = build_once(ledger, day, out, repo, config, strict, lang, with_cms)
+    ok = build_once(ledger, day, out, repo, config, strict, lang, engine, with_cms)
     return CANNOT_RUN if ok is None else OK if ok else PROBLEMS
 
 
@@ -124,6 +144,7 @@ def serve(
     repo: Path | None,
     config: Path | None,
     strict: bool,
+    engine: Engine,
     lang: str,
     port: int,
     with_cms: bool,
@@ -131,6 +152,7 @@ def serve(
     """Build the site, serve it on 127.0.0.1 and rebuild when the ledger changes."""
     need_folder(ledger)
     day = parse_date(as_of) if as_of else None
+    need_engine(engine)
 
     def announce(url: str) -> None:
         click.echo(
@@ -142,7 +164,7 @@ def serve(
 
     def run() -> None:
         run_server(
-            lambda: build_once(ledger, day, out, repo, config, strict, lang, with_cms),
+            lambda: build_once(ledger, day, out, repo, config, strict, lang, engine, with_cms),
             out,
             watch_paths(ledger, config),
             port=port,

@@ -74,6 +74,7 @@ ZH: dict[str, str] = {
     ),
     "Site config (default: ./mkdocs.yml).": "网站配置文件（默认 ./mkdocs.yml）。",
     "MkDocs warnings are errors.": "把 MkDocs 的警告当作错误。",
+    "Site engine: mkdocs (MkDocs 1.6), properdocs or zensical (installed separately).": "网站引擎：mkdocs（MkDocs 1.6）、properdocs 或 zensical（需另行安装）。",
     "Port on 127.0.0.1.": "127.0.0.1 上的端口。",
     # cms, build --with-cms, serve --cms
     "Write the web form (Decap CMS admin/ folder) for LEDGER: config.yml from the task\nschema and the ledger, index.html and the bundle from cms/install.": (

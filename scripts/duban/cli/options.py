@@ -1,6 +1,7 @@
 """The options several commands share, each defined once: ``--ledger``, ``--as-of``,
-``--lang``, ``--format`` and ``--unit``. Help texts stay as each command always had them
-(README.md, table "Commands")."""
+``--lang``, ``--format``, ``--unit``, the site folder (``--out`` of ``build``, ``serve`` and
+``demo``, ``--site`` of ``publish``) and ``--engine``. Help texts stay as each command always
+had them (README.md, table "Commands")."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from duban.text import Lang, pick_lang
+from duban.web.mkdocs_run import ENGINES
 
 from .help import LANG_KEY, context_lang
 
@@ -87,6 +89,33 @@ def format_option(choices: Sequence[str], default: str) -> Callable[[F], F]:
 
 unit_option = click.option("--unit", help="Only tasks this unit owns or co-handles.")
 """``--unit CODE``."""
+
+
+SITE_DIR = "site"
+"""Where ``duban build`` writes the site, and where ``duban publish`` takes it from."""
+
+
+def site_folder_option(
+    flag: str = "--out", help: str = "Output folder (empty, or a site duban built before)."
+) -> Callable[[F], F]:
+    """The site folder (default ``site``): ``--out`` of the commands that build it, ``--site``
+    of ``publish``, which reads what they wrote."""
+    return click.option(
+        flag, default=SITE_DIR, show_default=True, type=click.Path(path_type=Path), help=help
+    )
+
+
+out_option = site_folder_option()
+"""``--out DIR`` of ``build``, ``serve`` and ``demo``: where the site is built."""
+
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="mkdocs",
+    show_default=True,
+    help="Site engine: mkdocs (MkDocs 1.6), properdocs or zensical (installed separately).",
+)
+"""``--engine``: which engine builds the pages (:data:`duban.web.mkdocs_run.ENGINES`)."""
 
 
 def apply_all(options: Sequence[Callable[[F], F]]) -> Callable[[F], F]:

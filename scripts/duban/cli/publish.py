@@ -10,7 +10,7 @@ from duban.text import Text
 from duban.web.publish import publish_branch, publish_folder, target_kind
 
 from .boundary import OK, CannotRun
-from .options import lang_option
+from .options import lang_option, site_folder_option
 
 
 @click.command()
@@ -20,13 +20,7 @@ from .options import lang_option
     required=True,
     help="A folder (a path: ./www, /srv/www) or a branch name (pages).",
 )
-@click.option(
-    "--site",
-    default="site",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="The site duban build wrote.",
-)
+@site_folder_option("--site", "The site duban build wrote.")
 @click.option(
     "--repo",
     default=".",

@@ -221,7 +221,8 @@ def overview(b: Bulletin) -> str:
     f = b.stats.summary
     text = (
         f"截至{cn_date(b.stats.as_of)}，{b.period.label}到期的督查督办事项共{f.due}项，"
-        f"已办结{f.completed}项，其中按期办结{f.on_time}项、超时办结{f.late}项；"
+        f"已报送办结{f.completed}项（含已核实销号和已办结待核实的事项），"
+        f"其中按期办结{f.on_time}项、超时办结{f.late}项；"
         f"逾期未办结{f.open_overdue}项；按期办结率{pct(f.on_time_rate)}。"
     )
     if f.extended:
@@ -296,7 +297,7 @@ TABLE_HEADINGS = (
     "排名",
     "单位",
     "到期",
-    "已办结",
+    "报送办结",
     "按期办结",
     "超时办结",
     "逾期未办结",
@@ -331,14 +332,14 @@ def sections(b: Bulletin) -> list[tuple[str, list[tuple[str, list[str]]]]]:
         head, lines = lagging_line(g)
         late += [head, *lines]
     problems = [
-        ("超时办结和逾期未办结事项", late or ["本期到期事项均已按期办结。"]),
+        ("超时办结和逾期未办结事项", late or ["本期到期事项均已按期报送办结。"]),
         ("问责问效", actions(b)),
     ]
     done: list[tuple[str, list[str]]] = [
         ("已销号事项", [item_line(i, "销号于") for i in b.closed] or ["本期没有销号的事项。"]),
     ]
     if b.completed:
-        done.append(("已办结待核实销号事项", [item_line(i, "办结于") for i in b.completed]))
+        done.append(("已办结待核实销号事项", [item_line(i, "报送办结于") for i in b.completed]))
     extensions = [item_line(i, "批准延期于") for i in b.extensions] or ["本期没有批准延期的事项。"]
     upcoming = [item_line(i, "完成时限") for i in b.next_due] or ["下期没有到期的事项。"]
     return [

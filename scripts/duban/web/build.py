@@ -47,6 +47,7 @@ from duban.web.feeds import write_feeds
 from duban.web.mkdocs_run import (
     Engine,
     engine_build,
+    engine_missing,
     find_config,
     mkdocs_build,
     read_user_config,
@@ -370,6 +371,9 @@ def build_site(
     (default: ``.duban-build`` beside ``mkdocs.yml``); ``engine`` the site engine
     (:data:`duban.web.mkdocs_run.ENGINES`). Result is None when nothing could be built.
     """
+    missing = engine_missing(engine)
+    if missing is not None:
+        return None, [missing]
     repo = repo if repo is not None else toplevel(ledger_dir)
     asked = str(config_file or "mkdocs.yml")
     config_file = find_config(config_file, repo)

@@ -18,6 +18,7 @@ Text is at least 12 px; each chart has a ``<title>`` and a ``<desc>`` (``aria-la
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
@@ -155,6 +156,65 @@ def _months(as_of: date, n: int = 12) -> list[tuple[int, int]]:
     return out[::-1]
 
 
+LABEL_GAP = 4
+"""The least room, in px, between two axis labels."""
+LINE = 19
+"""From one line of axis labels to the next, in px (a 12 px CJK line box is about 17.4 px)."""
+
+
+def text_width(text: str, size: float = 12) -> float:
+    """A generous estimate of ``text``'s drawn width in px: a Chinese (full-width) character
+    is 1 em, anything else at most 0.62 em (digits of the CJK fonts of :data:`FONT` are
+    about 0.55 em); tests/test_site_phone.py measures the real boxes in Chromium."""
+    return sum(size if ord(c) >= 0x2E80 else 0.62 * size for c in text)
+
+
+def _axis_text(x: float, y: float, text: str) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y}" font-size="12" text-anchor="middle" fill="#333">'
+        f"{escape(text)}</text>"
+    )
+
+
+def spaced(marks: Sequence[tuple[float, str]]) -> list[tuple[float, str]]:
+    """The labels (centre x, text) that can be drawn, left to right, each at least
+    :data:`LABEL_GAP` from the one kept before it: a label that would come closer is left
+    out, so no two overlap however many there are."""
+    kept: list[tuple[float, str]] = []
+    for x, text in marks:
+        if kept:
+            last_x, last = kept[-1]
+            if x - last_x < (text_width(last) + text_width(text)) / 2 + LABEL_GAP:
+                continue
+        kept.append((x, text))
+    return kept
+
+
+def month_axis(months: Sequence[tuple[int, int]], left: float, slot: float, y: float) -> list[str]:
+    """The labels under the bars of ``months`` (centred in slots ``slot`` wide from ``left``):
+    ``M月`` on a first line, every k-th month when the slots are too narrow for each (counted
+    back from the last month, the newest); ``YYYY年`` on a second line under January and under
+    the first month, unless that is too near the first January to leave room."""
+    if not months:
+        return []
+    centre = [left + i * slot + slot / 2 for i in range(len(months))]
+    widest = max(text_width(f"{m}月") for _, m in months)
+    step = max(1, math.ceil((widest + LABEL_GAP) / slot))
+    last = len(months) - 1
+    out = [
+        _axis_text(centre[i], y, f"{m}月")
+        for i, (_, m) in enumerate(months)
+        if (last - i) % step == 0
+    ]
+    januaries = [(centre[i], f"{yr}年") for i, (yr, m) in enumerate(months) if m == 1]
+    years = spaced(januaries)
+    first = (centre[0], f"{months[0][0]}年")
+    if months[0][1] != 1 and (not years or len(spaced([first, years[0]])) == 2):
+        years.insert(0, first)
+    out += [_axis_text(x, y + LINE, text) for x, text in years]
+    return out
+
+
 def by_month(statuses: Sequence[TaskStatus], as_of: date) -> str:
     months = _months(as_of)
     index = {ym: i for i, ym in enumerate(months)}
@@ -187,13 +247,9 @@ def by_month(statuses: Sequence[TaskStatus], as_of: date) -> str:
                     f'<text x="{x0 + j * bar + bar / 2:.1f}" y="{bottom - h - 3:.1f}" '
                     f'font-size="12" text-anchor="middle" fill="#333">{n}</text>'
                 )
-        text = f"{m}月" if m != 1 and i else f"{y % 100:02d}年{m}月"
-        body.append(
-            f'<text x="{left + i * slot + slot / 2:.1f}" y="{bottom + 16}" font-size="12" '
-            f'text-anchor="middle" fill="#333">{text}</text>'
-        )
+    body += month_axis(months, left, slot, bottom + 16)
     title = "按完成时限所在月份统计"
-    return _svg(width, bottom + 28, title, body)
+    return _svg(width, bottom + 16 + LINE + 12, title, body)
 
 
 #: The trend lines: (label, Week field, colour).
@@ -237,20 +293,20 @@ def by_week(trend: Trend) -> str:
         )
     if not weeks:
         body.append(f'<text x="{left + 10}" y="{bottom - 20}" fill="#666">（无）</text>')
-        return _svg(width, bottom + 30, title, body, trend_desc(trend))
+        return _svg(width, bottom + 34, title, body, trend_desc(trend))
     step = (width - left - right) / max(len(weeks) - 1, 1)
 
     def x(i: int) -> float:
         return left + i * step if len(weeks) > 1 else left + (width - left - right) / 2
 
     month = 0
+    marks = []
     for i, w in enumerate(weeks):
         if w.end.month != month:  # the first week ending in each month
             month = w.end.month
-            body.append(
-                f'<text x="{x(i):.1f}" y="{bottom + 18}" font-size="12" text-anchor="middle" '
-                f'fill="#333">{month}月</text>'
-            )
+            marks.append((x(i), f"{month}月"))
+    # low enough to clear the value axis' "0" beside the first month's label
+    body += [_axis_text(mx, bottom + 24, text) for mx, text in spaced(marks)]
     for label, key, color in TREND_LINES:
         points = " ".join(
             f"{x(i):.1f},{bottom - plot_h * getattr(w, key) / top:.1f}" for i, w in enumerate(weeks)
@@ -265,7 +321,7 @@ def by_week(trend: Trend) -> str:
                 f'fill="{color}"><title>{w.week}（至 {w.end.isoformat()}）{label} {n}</title>'
                 "</circle>"
             )
-    return _svg(width, bottom + 30, title, body, trend_desc(trend))
+    return _svg(width, bottom + 34, title, body, trend_desc(trend))
 
 
 _TREND_MEMO: list[tuple[PublicView, Trend]] = []

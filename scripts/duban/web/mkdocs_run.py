@@ -148,6 +148,23 @@ def _relpath(target: Path, start: Path) -> str:
     return os.path.relpath(target.resolve(), start.resolve())
 
 
+def engine_missing(engine: Engine) -> Problem | None:
+    """The ``site-engine`` problem (how to install it) when ``engine``'s package or its command
+    is not installed, else None: asked before anything is built."""
+    import importlib.util
+
+    if importlib.util.find_spec(engine) is not None and (
+        engine == "mkdocs" or _engine_command(engine) is not None
+    ):
+        return None
+    zh = (
+        f"未安装网站引擎 {engine}：请先安装（python -m pip install {engine}），"
+        "或改用默认的引擎 mkdocs"
+    )
+    en = f"the site engine {engine} is not installed: python -m pip install {engine}, or use mkdocs"
+    return problem("site-engine", engine, zh, en)
+
+
 def engine_build(engine: Engine, config_file: Path, site_dir: Path, strict: bool) -> list[Problem]:
     """Build the generated ``config_file`` into ``site_dir`` with ``engine``; a
     ``site-mkdocs`` problem when it did not finish (for Zensical, ``site_dir`` must be the
@@ -242,6 +259,7 @@ __all__ = [
     "SEARCH_PAGE",
     "Engine",
     "engine_build",
+    "engine_missing",
     "find_config",
     "mkdocs_build",
     "problem",

@@ -20,7 +20,7 @@ def task_page(links: Links, s: TaskStatus) -> str:
     t = s.task
     # Search indexes the title, the lead paragraph (status, units, source) and the
     # description; the table of fields and the sections below stay out of the index (they
-    # would multiply its size, and the time parsing and jieba take, several times over).
+    # would multiply its size, and the time Pagefind takes to index, several times over).
     out = [
         front(f"{t.id} {t.title}"),
         f"# {esc(t.id)} {esc(t.title)}\n\n",
