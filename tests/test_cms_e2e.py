@@ -37,7 +37,13 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 MODULES = ROOT / "cms" / "node_modules"
 PROXY = MODULES / "decap-server" / "dist" / "index.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--lang=zh-CN",
+]
 WHEN = "2026-11-30T09:00:00+08:00"
 AS_OF = "2026-11-30"
 EVENT_TASK = "SL-2026-0010"  # 州市场监管局 (scjgj), open: its clerk appends an event
@@ -226,6 +232,8 @@ def test_a_clerk_appends_an_event_and_the_gate_lets_it_through(  # type: ignore[
     choose(page, "by", "州市场监管局")
     field(page, "note").fill("剩余1个市场排水设施整改已完成，申请重新核实")
     assert len(page.locator('[id^="date-field-"]').all()) == before + 1
+    shot(page, "cms-task-new-event.png")
+    page.locator('label[for^="events-field-"]').scroll_into_view_if_needed()
     shot(page, "cms-task-events.png")
     save(page)
     branch = branch_of(world.repo, EVENT_TASK)
