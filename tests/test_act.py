@@ -83,9 +83,11 @@ def run_act(
     actor: str,
     event: dict[str, object],
     cwd: Path | None = None,
+    repository: str = REPOSITORY,
+    extra: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
     """``act EVENT -j JOB`` on a workflow of this repository, as the runner of a forge at
-    ``file://SERVER`` would run it."""
+    ``file://SERVER`` would run it (``extra``: more of act's options: ``--env``, ``-s``)."""
     event_file = forge.root / f"event-{event_name}.json"
     event_file.write_text(json.dumps(event), "utf-8")
     where = cwd or forge.root / "empty"
@@ -120,11 +122,12 @@ def run_act(
         "--env",
         f"GITHUB_SERVER_URL=file://{forge.server}",
         "--env",
-        f"GITHUB_REPOSITORY={REPOSITORY}",
+        f"GITHUB_REPOSITORY={repository}",
         # One venv for the module's runs (the workflow makes it if missing), so pip
         # downloads duban's dependencies once.
         "--env",
         f"RUNNER_TEMP={forge.runner_temp}",
+        *extra,
     ]
     return subprocess.run(command, cwd=where, env=env, capture_output=True, text=True, timeout=900)
 
@@ -288,15 +291,33 @@ def test_the_daily_job_reports_and_publishes_the_site(forge: Forge) -> None:
     assert not [f for f in files if f.startswith("ledger/")]  # only the site
 
 
-def test_the_daily_overdue_report(forge: Forge) -> None:
-    """The daily report job prints the overdue table; its reminder step (``gh``, GitHub's
-    CLI, absent here) is the one that cannot run."""
+def test_the_daily_report_and_reminders_on_a_gitea_runner(forge: Forge) -> None:
+    """The daily report job as a Gitea runner runs it: the overdue table, then the reminder
+    step (``duban remind --apply --forge auto``) names the forge from ``GITEA_ACTIONS`` and
+    keeps the 催办 issues through the API at ``GITHUB_API_URL`` (a local server implementing
+    Gitea's API v1, ``tests/test_forge_api.py``) with the job's token, for the repository of
+    ``GITHUB_REPOSITORY``. The workflow file is unchanged."""
+    from test_forge_api import TOKEN, serve
+
     clone = forge.root / "clone"
     if not clone.exists():
         git(forge.root, "clone", "-q", str(forge.bare), str(clone))
-    ran = run_act(
-        forge, "daily.yml", "schedule", "remind", "zfb-dcs1", {"schedule": "30 0 * * *"}, cwd=clone
-    )
-    out = ran.stdout + ran.stderr
-    assert "Success - Main Overdue report" in out, out[-6000:]
-    assert "逾期" in out
+    # The API server knows the repository as dcs/ledger: the same bare repository there.
+    alias = forge.server / "dcs" / "ledger"
+    if not alias.exists():
+        alias.parent.mkdir(parents=True, exist_ok=True)
+        alias.symlink_to(forge.bare, target_is_directory=True)
+    for api in serve("gitea"):
+        runner = ("--env", "GITEA_ACTIONS=true", "--env", f"GITHUB_API_URL={api.url}/api/v1")
+        ran = run_act(
+            forge, "daily.yml", "schedule", "remind", "zfb-dcs1", {"schedule": "30 0 * * *"},
+            cwd=clone, repository="dcs/ledger", extra=(*runner, "-s", f"GITHUB_TOKEN={TOKEN}"),
+        )  # fmt: skip
+        out = ran.stdout + ran.stderr
+        assert "Success - Main Overdue report" in out, out[-6000:]
+        assert "逾期" in out
+        assert ran.returncode == 0, out[-6000:]
+        assert "Success - Main Reminders" in out and "created #" in out
+        titles = api.open_titles()
+        assert titles and all(t.startswith("【催办】") for t in titles.values())
+        assert TOKEN not in ran.stdout

@@ -79,3 +79,13 @@ def test_errors_name_the_labels_and_the_deadline_sentence(tmp_path: Path) -> Non
     en = run_cli("validate", root, "--lang", "en")
     assert "is not one of normal / important / urgent" in en.stdout
     assert "一般" not in en.stdout and "has no deadline" in en.stdout
+
+
+def test_an_error_in_another_schema_file_keeps_its_label(tmp_path: Path) -> None:
+    """The unit code's pattern is defined once, in units.schema.json (task.schema.json refers
+    to it by a relative ``$ref``): the error is located in that file and still named."""
+    root = make_ledger(tmp_path / "ledger")
+    write_task(root, task_id="ES-2026-0001", events=["date: 2026-09-30, type: decomposed, by: FGW"])
+    done = run_cli("validate", root)
+    assert done.returncode == 1
+    assert 'schema-pattern: 字段 $.events[0].by (单位代码): "FGW"' in done.stdout, done.stdout

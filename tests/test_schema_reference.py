@@ -19,6 +19,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+import referencing
+import referencing.jsonschema
 from duban.load.schema import check
 from duban.load.yamlload import load_file
 from duban.source import Document
@@ -45,11 +47,31 @@ def document(path: Path) -> Document | None:
     return doc
 
 
+#: Where the reference finds the schemas: the folder itself, as an editor reads it (each
+#: file's base is its own address, so ``units.schema.json#/$defs/code`` is the file beside).
+FOLDER = SCHEMAS.resolve().as_uri() + "/"
+
+
+@cache
+def registry() -> referencing.Registry[Any]:
+    """Every file of ``schemas/`` at its ``file://`` address; nothing else is retrievable."""
+    return referencing.Registry().with_resources(
+        (
+            FOLDER + path.name,
+            referencing.Resource.from_contents(
+                json.loads(path.read_text(encoding="utf-8")),
+                default_specification=referencing.jsonschema.DRAFT202012,
+            ),
+        )
+        for path in SCHEMAS.glob("*.schema.json")
+    )
+
+
 @cache
 def reference(name: str) -> jsonschema.Draft202012Validator:
-    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
     checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
-    return jsonschema.Draft202012Validator(schema, format_checker=checker)
+    root = {"$ref": f"{FOLDER}{name}.schema.json"}
+    return jsonschema.Draft202012Validator(root, registry=registry(), format_checker=checker)
 
 
 #: Disagreements whose cause is known, each with it. Only differences of the reference itself

@@ -256,6 +256,12 @@ def test_daily_schedule() -> None:
     remind = data["jobs"]["remind"]
     assert remind["permissions"] == {"contents": "read", "issues": "write"}
     assert data["jobs"]["publish"]["permissions"] == {"contents": "write"}
+    # The same step on GitHub, Gitea and Forgejo: the forge named by the runner, no gh CLI;
+    # the token only in the checkout's and the reminders' environment.
+    (step,) = [s for s in steps(remind) if "duban remind" in s.get("run", "")]
+    assert "--forge auto" in step["run"] and "gh " not in step["run"]
+    assert step["env"] == {"DUBAN_FORGE_TOKEN": "${{ github.token }}"}
+    assert token_steps(remind) == ["Check out (full history)", step["name"]]
 
 
 def token_steps(job: dict[str, Any]) -> list[str]:

@@ -52,9 +52,11 @@ ZH: dict[str, str] = {
     "The day to remind for (default: today there).": "催办的日期（默认为台账所在时区的今天）。",
     "Open/edit/close the issues on the forge.": "在代码托管平台上新建、修改或关闭催办议题。",
     "How --apply reaches the issues: the gh CLI, or the REST API of GitHub, Gitea or "
-    "Forgejo (token, address and repository from the environment).": (
+    "Forgejo (token, address and repository from the environment); auto: the forge whose "
+    "runner runs the job (FORGEJO_ACTIONS, GITEA_ACTIONS, GITHUB_ACTIONS).": (
         "--apply 如何更新议题：用 gh 命令行，或 GitHub、Gitea、Forgejo 的 REST API"
-        "（令牌、地址和仓库取自环境变量）。"
+        "（令牌、地址和仓库取自环境变量）；auto：由运行本作业的平台决定"
+        "（FORGEJO_ACTIONS、GITEA_ACTIONS、GITHUB_ACTIONS）。"
     ),
     "Send each unit's digest to the channels of units.yaml (robots, e-mail).": (
         "把各单位的催办摘要发到 units.yaml 配置的渠道（钉钉、企业微信、飞书群机器人，电子邮件）。"

@@ -12,6 +12,7 @@ from duban.calendar.clock import parse_date, today
 from duban.notify import channels
 from duban.notify import forge as forges
 from duban.notify import remind as reminders
+from duban.notify.forge_env import AUTO
 from duban.status.select import ledger_status
 
 from .boundary import OK, PROBLEMS, CannotRun, load_or_stop
@@ -25,11 +26,12 @@ from .options import as_of_option, format_option, lang_option, ledger_option
 @click.option("--apply", "do_apply", is_flag=True, help="Open/edit/close the issues on the forge.")
 @click.option(
     "--forge",
-    type=click.Choice(["gh-cli", *forges.FORGES]),
+    type=click.Choice(["gh-cli", *forges.FORGES, AUTO]),
     default="gh-cli",
     show_default=True,
     help="How --apply reaches the issues: the gh CLI, or the REST API of GitHub, Gitea or "
-    "Forgejo (token, address and repository from the environment).",
+    "Forgejo (token, address and repository from the environment); auto: the forge whose "
+    "runner runs the job (FORGEJO_ACTIONS, GITEA_ACTIONS, GITHUB_ACTIONS).",
 )
 @click.option(
     "--notify",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +28,23 @@ def schemas_dir() -> Traversable:
         return Path(__file__).resolve().parents[3] / "schemas"
 
 
+BASE = "https://duban.invalid/schemas/"
+"""The address every schema is known by while duban validates. The files carry no ``$id``
+of their own (their base is where they are read from: ``schemas/`` in an editor, the site's
+``schemas/`` once published with their URL as ``$id``, :mod:`duban.web.schemas`), so a
+relative ``$ref`` between them (``units.schema.json#/$defs/code``) resolves beside the file
+everywhere. ``.invalid`` (RFC 6761) never resolves: nothing is ever fetched."""
+
+
+@cache
+def schema_names() -> tuple[str, ...]:
+    """Every schema of ``schemas/`` by name (``task`` for ``task.schema.json``)."""
+    files = (entry.name for entry in schemas_dir().iterdir())
+    return tuple(
+        sorted(f.removesuffix(".schema.json") for f in files if f.endswith(".schema.json"))
+    )
+
+
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(
@@ -36,8 +54,25 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
+def _registry() -> Any:
+    """All the schemas, each at ``BASE`` + its file name, so that their ``$ref``s meet."""
+    resources = [(f"{BASE}{n}.schema.json", load_schema(n)) for n in schema_names()]
+    return jsonschema_rs.Registry(resources)
+
+
+def _refuse(uri: str) -> Any:
+    raise ValueError(f"duban's schemas refer to nothing outside schemas/: {uri}")
+
+
+@cache
 def _validator(name: str) -> Any:
-    return jsonschema_rs.validator_for(load_schema(name), validate_formats=True)
+    return jsonschema_rs.validator_for(
+        load_schema(name),
+        validate_formats=True,
+        registry=_registry(),
+        base_uri=f"{BASE}{name}.schema.json",
+        retriever=_refuse,
+    )
 
 
 def check(doc: Document, name: str) -> list[Problem]:
@@ -94,6 +129,21 @@ def _enum_labels(schema: dict[str, Any], schema_path: list[str | int]) -> tuple[
     return tuple(str(label) for label in labels)
 
 
+def _located(error: Any, schema: dict[str, Any]) -> tuple[dict[str, Any], list[str | int]]:
+    """The schema file an error's keyword is in and the keyword's path there: a ``$ref`` to
+    another file (``units.schema.json#/$defs/code``) moves the error into that file."""
+    where = str(getattr(error, "absolute_keyword_location", None) or "")
+    resource, _, pointer = where.partition("#")
+    name = resource.removeprefix(BASE).removesuffix(".schema.json")
+    if not resource.startswith(BASE) or name not in schema_names():
+        return schema, list(error.schema_path)
+    steps = [
+        urllib.parse.unquote(p).replace("~1", "/").replace("~0", "~")
+        for p in pointer.split("/")[1:]
+    ]
+    return load_schema(name), [int(p) if p.isdigit() else p for p in steps]
+
+
 def _resolve(schema: dict[str, Any], ref: str) -> Any:
     node: Any = schema
     for part in ref.removeprefix("#/").split("/"):
@@ -121,7 +171,8 @@ def _explain(error: Any, schema: dict[str, Any], data: Any) -> Text:
     kind, name = error.kind, type(error.kind).__name__
     keys = list(error.instance_path)
     field = json_path(tuple(keys))
-    label = _describe(schema, list(error.schema_path))
+    schema, schema_path = _located(error, schema)
+    label = _describe(schema, schema_path)
     value = error.instance
     shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, dict | list) else ""
     at = _Subject(
@@ -129,7 +180,7 @@ def _explain(error: Any, schema: dict[str, Any], data: Any) -> Text:
         f"字段 {field}" + (f" ({label})" if label else ""),
         f"field {field}",
         shown,
-        _enum_labels(schema, list(error.schema_path)) if name == "Enum" else (),
+        _enum_labels(schema, schema_path) if name == "Enum" else (),
     )
     if name in ("OneOfNotValid", "OneOfMultipleValid") and keys == [] and isinstance(data, dict):
         if "deadline" in data and "deadline_rule" in data:

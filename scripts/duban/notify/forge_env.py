@@ -1,6 +1,13 @@
 """Where a forge is and who speaks to it: the target (kind, API address, repository, token)
 from the environment, refused (exit 2) when unusable: no token, a repository that is not
-``owner/name``, plain http to another host."""
+``owner/name``, plain http to another host.
+
+``auto`` (:func:`detect_forge`) names the forge from the runner's own markers, so one workflow
+file serves all three: the Forgejo Runner sets ``FORGEJO_ACTIONS=true`` (since v7; it also
+sets ``GITEA_ACTIONS=true``, for actions written for Gitea), Gitea's act_runner sets
+``GITEA_ACTIONS=true``, and GitHub's runner ``GITHUB_ACTIONS=true`` (which act-based runners
+set too, hence the order). ``DUBAN_FORGE`` overrides them all. Gitea and Forgejo share API
+v1, so an older Forgejo Runner that only says ``GITEA_ACTIONS`` is served the same."""
 
 from __future__ import annotations
 
@@ -14,6 +21,11 @@ from duban.problems import UserError
 from duban.text import Text
 
 FORGES = ("github", "gitea", "forgejo")
+AUTO = "auto"
+"""The kind that :func:`target_from_env` replaces by :func:`detect_forge`'s answer."""
+
+#: The runner's marker of each forge, most specific first (see the module's description).
+MARKERS = (("FORGEJO_ACTIONS", "forgejo"), ("GITEA_ACTIONS", "gitea"), ("GITHUB_ACTIONS", "github"))
 
 _REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
 _LOCAL = ("127.0.0.1", "localhost", "::1")
@@ -53,8 +65,40 @@ def _first(env: Mapping[str, str], *names: str) -> tuple[str, str]:
     return "", ""
 
 
+def detect_forge(env: Mapping[str, str]) -> str:
+    """Which forge runs this job: ``DUBAN_FORGE`` when set, else the runner's markers."""
+    chosen = env.get("DUBAN_FORGE", "").strip().lower()
+    if chosen:
+        if chosen not in FORGES:
+            raise ForgeError(
+                Text(
+                    f"环境变量 DUBAN_FORGE 的值 {chosen[:40]!r} 不是支持的平台："
+                    "请写 github、gitea 或 forgejo",
+                    f"DUBAN_FORGE is {chosen[:40]!r}, not a supported forge: "
+                    "write github, gitea or forgejo",
+                )
+            )
+        return chosen
+    for marker, kind in MARKERS:
+        if env.get(marker, "").strip().lower() == "true":
+            return kind
+    raise ForgeError(
+        Text(
+            "无法自动识别代码托管平台（环境中没有 FORGEJO_ACTIONS、GITEA_ACTIONS 或 "
+            "GITHUB_ACTIONS，不是在工作流中运行）：请用 --forge github、gitea 或 forgejo 指明，"
+            "或设置环境变量 DUBAN_FORGE",
+            "cannot tell the forge (no FORGEJO_ACTIONS, GITEA_ACTIONS or GITHUB_ACTIONS in the "
+            "environment: not in a workflow): give --forge github, gitea or forgejo, or set "
+            "DUBAN_FORGE",
+        )
+    )
+
+
 def target_from_env(kind: str, env: Mapping[str, str]) -> Target:
-    """The forge to use, from the environment (see the module's description)."""
+    """The forge to use, from the environment (see the module's description); ``kind``
+    ``auto`` is :func:`detect_forge`'s answer."""
+    if kind == AUTO:
+        kind = detect_forge(env)
     if kind not in FORGES:
         raise ForgeError(Text(f"不支持的平台 {kind}", f"unsupported forge {kind}"))
     own = {"github": (), "gitea": ("GITEA",), "forgejo": ("FORGEJO",)}[kind]
@@ -117,4 +161,4 @@ def target_from_env(kind: str, env: Mapping[str, str]) -> Target:
     return Target(kind, url, owner, name, token)
 
 
-__all__ = ["FORGES", "ForgeError", "Target", "target_from_env"]
+__all__ = ["AUTO", "FORGES", "MARKERS", "ForgeError", "Target", "detect_forge", "target_from_env"]

@@ -12,7 +12,7 @@ user-editable ``mkdocs.yml`` at the repository root and adds only what comes fro
 the same site; we call MkDocs through its Python API, or another engine that reads the same
 files (``engine``: ProperDocs, Zensical; :mod:`duban.web.mkdocs_run`). Everything that is not
 a page is written by duban itself, never by an engine's plugin or hook: the machine-readable
-files (``api/``) and the published schemas (``schemas/``) are written to
+files (``api/``) and the published schemas (``schemas/``, :mod:`duban.web.schemas`) are written to
 ``.duban-build/feeds`` while the engine runs and copied into the site, and Pagefind indexes
 the built pages into ``pagefind/`` (:mod:`duban.web.search`).
 
@@ -57,6 +57,7 @@ from duban.web.mkdocs_run import problem as _problem
 from duban.web.outdir import SiteSlot, refuse_out, write_marker
 from duban.web.pages import write_all
 from duban.web.public import PublicView, public_view
+from duban.web.schemas import FOLDER, write_schemas
 from duban.web.search import index_site, search_page
 from duban.web.trail import trail_tables
 
@@ -220,22 +221,8 @@ def _write_feeds(view: PublicView, feeds: Path, *args: Any) -> None:
     partial = feeds.with_name(feeds.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     write_feeds(view, partial, *args)
-    write_schemas(partial / "schemas")
+    write_schemas(partial / FOLDER, view.ledger.config.site_url)
     partial.rename(feeds)
-
-
-#: The schemas the site publishes beside its data (``api/tasks.json`` follows the first).
-PUBLISHED_SCHEMAS = ("status.schema.json",)
-
-
-def write_schemas(dest: Path) -> None:
-    """``schemas/status.schema.json`` of the site: the schema of ``api/tasks.json``, published
-    so that other tools can validate what they read."""
-    from duban.load.schema import schemas_dir
-
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PUBLISHED_SCHEMAS:
-        (dest / name).write_bytes(schemas_dir().joinpath(name).read_bytes())
 
 
 @dataclass
