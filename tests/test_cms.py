@@ -28,6 +28,7 @@ from duban.load.schema import load_schema
 from duban.model import Ledger
 from duban.problems import UserError
 from duban.web import cms as form
+from duban.web import cms_admin as admin
 from support import (
     ROOT,
     SAMPLE,
@@ -284,7 +285,7 @@ def test_write_admin_copies_the_bundle_and_refuses_foreign_folders(
 ) -> None:
     dist = fake_bundle(tmp_path)
     out = tmp_path / "admin"
-    written = form.write_admin(sample, out, dist, today=TODAY)
+    written = admin.write_admin(sample, out, dist, today=TODAY)
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
         [
@@ -300,17 +301,17 @@ def test_write_admin_copies_the_bundle_and_refuses_foreign_folders(
     assert written.next_id == "SL-2026-0042" and written.files == len(names)
     assert json.loads((out / "duban-cms.json").read_text("utf-8"))["bundle"] == "3.16.3"
     (out / "stale.js").write_text("old", "utf-8")
-    form.write_admin(sample, out, dist, today=TODAY)  # its own folder: replaced whole
+    admin.write_admin(sample, out, dist, today=TODAY)  # its own folder: replaced whole
     assert not (out / "stale.js").exists()
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "keep.txt").write_text("mine", "utf-8")
     with pytest.raises(UserError):
-        form.write_admin(sample, foreign, dist, today=TODAY)
+        admin.write_admin(sample, foreign, dist, today=TODAY)
     assert [p.name for p in foreign.iterdir()] == ["keep.txt"]
     (tmp_path / "a-file").write_text("x", "utf-8")
     with pytest.raises(UserError):
-        form.write_admin(sample, tmp_path / "a-file", dist, today=TODAY)
+        admin.write_admin(sample, tmp_path / "a-file", dist, today=TODAY)
     assert not list(tmp_path.glob(".*duban-tmp-*"))
 
 
@@ -323,7 +324,7 @@ def test_cms_command_writes_admin_and_says_how_to_install_the_bundle(tmp_path: P
     missing = run_cli("cms", SAMPLE, "--out", tmp_path / "b", "--modules", tmp_path / "none")
     assert missing.exit_code == 2 and "bash cms/install" in missing.stderr
     assert "Traceback" not in missing.output and not (tmp_path / "b").exists()
-    env = {form.MODULES_ENV: str(dist.parent.parent)}
+    env = {admin.MODULES_ENV: str(dist.parent.parent)}
     gitea = run_cli("cms", SAMPLE, "--out", tmp_path / "c", "--backend", "gitea", env=env)
     assert gitea.exit_code == 0, gitea.output
     assert "name: gitea" in (tmp_path / "c" / "config.yml").read_text("utf-8")
@@ -362,7 +363,7 @@ def sample_repo_with_site(path: Path) -> GitRepo:
 def test_build_puts_admin_into_the_site_only_with_cms(tmp_path: Path) -> None:
     need_modules()
     repo = sample_repo_with_site(tmp_path / "repo")
-    env = {form.MODULES_ENV: str(MODULES)}
+    env = {admin.MODULES_ENV: str(MODULES)}
     args = ("build", "--ledger", "ledger", "--as-of", "2026-11-30", "--out")
     plain = run_cli(*args, tmp_path / "plain", cwd=repo.path, env=env)
     assert plain.exit_code == 0, plain.output
@@ -370,14 +371,14 @@ def test_build_puts_admin_into_the_site_only_with_cms(tmp_path: Path) -> None:
     assert not (tmp_path / "plain" / "admin").exists()
     with_cms = run_cli(*args, tmp_path / "full", "--with-cms", cwd=repo.path, env=env)
     assert with_cms.exit_code == 0, with_cms.output
-    admin = tmp_path / "full" / "admin"
-    assert (admin / "decap-cms.js").stat().st_size > 1_000_000
-    assert "locale: zh_Hans" in (admin / "config.yml").read_text("utf-8")
+    folder = tmp_path / "full" / "admin"
+    assert (folder / "decap-cms.js").stat().st_size > 1_000_000
+    assert "locale: zh_Hans" in (folder / "config.yml").read_text("utf-8")
     again = run_cli(*args, tmp_path / "full", "--with-cms", cwd=repo.path, env=env)
     assert again.exit_code == 0, again.output  # rebuilt over its own site
     missing = run_cli(
         *args, tmp_path / "none", "--with-cms", cwd=repo.path,
-        env={form.MODULES_ENV: str(tmp_path / "nowhere")},
+        env={admin.MODULES_ENV: str(tmp_path / "nowhere")},
     )  # fmt: skip
     assert missing.exit_code == 2 and "cms/install" in missing.stderr
     assert not (tmp_path / "none").exists()
@@ -418,7 +419,7 @@ def test_serve_cms_runs_the_local_proxy_and_stops_it(tmp_path: Path) -> None:
     need_modules()
     repo = sample_repo_with_site(tmp_path / "repo")
     port, proxy = free_port(), free_port()
-    env = {**os.environ, form.MODULES_ENV: str(MODULES), form.PORT_ENV: str(proxy)}
+    env = {**os.environ, admin.MODULES_ENV: str(MODULES), form.PORT_ENV: str(proxy)}
     serving = subprocess.Popen(
         [installed_duban(), "serve", "--cms", "--as-of", "2026-11-30", "--port", str(port),
          "--out", str(tmp_path / "site")],

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from duban.check.change import check_change
-from duban.web import cms as form
+from duban.web import cms_proxy
 from support import ROOT, SAMPLE, GitRepo, git_env, need, need_module, run_cli
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -108,7 +108,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     env = git_env(author="decap", email="decap@example.org", when=WHEN)
     try:
-        with form.local_proxy(PROXY, repo.path, proxy_port, env) as proxy:
+        with cms_proxy.local_proxy(PROXY, repo.path, proxy_port, env) as proxy:
             wait_listening(proxy_port, proxy)
             yield World(repo, f"http://127.0.0.1:{server.server_address[1]}/admin/")
         assert proxy.poll() is not None  # stopped on leaving

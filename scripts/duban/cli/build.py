@@ -11,7 +11,8 @@ from duban.calendar.clock import parse_date
 from duban.render import problems as report
 from duban.render.problems import errors
 from duban.text import Text
-from duban.web import cms as form
+from duban.web import cms_admin as form
+from duban.web import cms_proxy
 from duban.web.build import build_site
 from duban.web.mkdocs_run import Engine, engine_missing
 from duban.web.serve import serve as run_server
@@ -176,6 +177,6 @@ def serve(
         return OK
     modules = form.modules_dir(None, ledger)
     form.bundle_dir(modules)
-    with form.local_proxy(form.proxy_script(modules), form.repo_of(ledger)):
+    with cms_proxy.local_proxy(form.proxy_script(modules), cms_proxy.repo_of(ledger)):
         run()
     return OK

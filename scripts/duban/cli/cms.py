@@ -1,5 +1,5 @@
 """``duban cms [LEDGER]``: the web form's ``admin/`` folder (Decap CMS), derived from the
-task schema and the ledger (:mod:`duban.web.cms`)."""
+task schema and the ledger (:mod:`duban.web.cms`, :mod:`duban.web.cms_admin`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from duban.calendar.clock import today
 from duban.model import Ledger
 from duban.text import Text
 from duban.web import cms as form
+from duban.web import cms_admin as admin
 
 from .boundary import OK, load_or_stop
 from .options import apply_all, lang_option
@@ -64,8 +65,8 @@ def write(
     lang: str,
 ) -> None:
     """Write ``admin/`` into ``out`` and say so (a user error when the bundle is missing)."""
-    dist = form.bundle_dir(form.modules_dir(modules, ledger.root))
-    written = form.write_admin(
+    dist = admin.bundle_dir(admin.modules_dir(modules, ledger.root))
+    written = admin.write_admin(
         ledger,
         out,
         dist,
