@@ -339,10 +339,10 @@ def test_os_error_is_explained_in_both_languages() -> None:
         explain(error, "en")
         == "cannot read or write a file: site/index.html: No such file or directory"
     )
-    assert explain(error, "zh").startswith("无法读写文件: site/index.html")
+    assert explain(error, "zh").startswith("无法读写文件 site/index.html：")
     busy = OSError(98, "Address already in use")
     assert explain(busy, "en") == "cannot run: Address already in use"
-    assert explain(busy, "zh") == "无法运行: Address already in use"
+    assert explain(busy, "zh") == "无法运行：Address already in use"
 
 
 def test_clean_runs_still_exit_0_and_problems_exit_1(world: World) -> None:
