@@ -161,7 +161,7 @@ def serve(
             err=True,
         )
         if with_cms:
-            click.echo(Text(f"网页填报: {url}admin/", f"web form: {url}admin/")(lang), err=True)
+            click.echo(Text(f"网页填报：{url}admin/", f"web form: {url}admin/")(lang), err=True)
 
     def run() -> None:
         run_server(

@@ -79,7 +79,7 @@ def write(
     suggested = written.next_id or "—"
     click.echo(
         Text(
-            f"网页填报表单已生成: {written.out}"
+            f"网页填报表单已生成：{written.out}"
             f"（{written.files} 个文件，新任务预填编号 {suggested}）",
             f"web form written: {written.out} ({written.files} files, new tasks pre-filled"
             f" with {suggested})",
