@@ -206,6 +206,11 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "找不到台账目录",
         "no such ledger folder",
     ),
+    "cms bundle missing": (
+        ["cms", "{ledger}", "--out", "{outside}/admin", "--modules", "{missing}"],
+        "cms/install",
+        "cms/install",
+    ),
     "publish no site": (
         ["publish", "--site", "{missing}", "--to", "{outside}/www"],
         "找不到要发布的网站目录",
