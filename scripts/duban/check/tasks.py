@@ -239,7 +239,9 @@ def check_task(
 
 def _ids(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
     task_id = data["id"]
-    if task_id != ctx.stem:
+    # The file name is the id; the case of its letters may differ (Decap CMS, the web form,
+    # names a new entry's file in lower case, and `duban record` finds files in any case).
+    if task_id.upper() != ctx.stem.upper():
         yield Finding(
             "id-filename",
             ("id",),

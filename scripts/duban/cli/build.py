@@ -67,8 +67,8 @@ def build_once(
         return None
     click.echo(
         Text(
-            f"网站已生成: {result.site_dir} ({result.tasks} 项公开任务, {result.pages} 个页面,"
-            f" 统计截至 {result.as_of})",
+            f"网站已生成：{result.site_dir}（{result.tasks} 项公开任务，{result.pages} 个页面，"
+            f"统计截至 {result.as_of}）",
             f"site built: {result.site_dir} ({result.tasks} public tasks, {result.pages} pages,"
             f" as of {result.as_of})",
         )(lang),
@@ -157,7 +157,7 @@ def serve(
 
     def announce(url: str) -> None:
         click.echo(
-            Text(f"预览地址: {url} (Ctrl-C 结束)", f"preview: {url} (Ctrl-C to stop)")(lang),
+            Text(f"预览地址：{url}（按 Ctrl-C 结束）", f"preview: {url} (Ctrl-C to stop)")(lang),
             err=True,
         )
         if with_cms:
