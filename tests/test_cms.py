@@ -116,6 +116,14 @@ def test_unit_fields_are_selects_of_the_roster(sample: Ledger) -> None:
     assert {"label": "州发改委", "value": "fgw"} in expected
 
 
+def test_the_id_field_keeps_the_editor_s_schema_line(sample: Ledger) -> None:
+    """Decap drops comments but writes a field's ``comment`` above its key: the id's is the
+    first line of every sample task file, so a save keeps it."""
+    comment = fields_of(config(sample))["id"]["comment"]
+    firsts = {p.read_text("utf-8").splitlines()[0] for p in (SAMPLE / "tasks").rglob("*.yaml")}
+    assert firsts == {"# " + comment}
+
+
 def test_dates_are_dates_without_time(sample: Ledger) -> None:
     fields = fields_of(config(sample))
     event = {f["name"]: f for f in fields["events"]["fields"]}

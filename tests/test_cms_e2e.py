@@ -239,6 +239,10 @@ def test_a_clerk_appends_an_event_and_the_gate_lets_it_through(  # type: ignore[
     branch = branch_of(world.repo, EVENT_TASK)
     text = world.repo.git("show", f"{branch}:ledger/tasks/2026/{EVENT_TASK}.yaml")
     assert "剩余1个市场排水设施整改已完成" in text
+    # the editor's schema line, kept (this repository has no schemas/: the site's copy)
+    assert text.splitlines()[0] == (
+        "# yaml-language-server: $schema=https://duban.example.org/schemas/task.schema.json"
+    )
     code, out = validate_branch(world.repo, branch, tmp_path)
     assert code == 0, out
     assert refusals(world.repo, branch, "scjgj-clerk1") == []

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from duban.clerk.fmt import schema_line
 from duban.clerk.newtask import DEFAULT_LEAD, next_free, task_id
 from duban.git.commands import toplevel
 from duban.load.schema import load_schema
@@ -247,6 +248,10 @@ def task_fields(ledger: Ledger, today: date) -> list[dict[str, Any]]:
         if name in ("deadline", "deadline_rule"):
             f["required"] = False  # one of the two: the schema's oneOf, checked by validate
         if name == "id":
+            # Decap writes a field's comment above its key: the editor's schema line (the
+            # first line of a task file in the house style) survives a save in the form.
+            line = schema_line(ledger.root / "tasks" / str(today.year) / "x.yaml")
+            f["comment"] = line.removeprefix("# ")
             suggested = next_id(ledger, today)
             if suggested is not None:
                 f["default"] = suggested
