@@ -89,3 +89,5 @@ def test_an_error_in_another_schema_file_keeps_its_label(tmp_path: Path) -> None
     done = run_cli("validate", root)
     assert done.returncode == 1
     assert 'schema-pattern: 字段 $.events[0].by（单位代码）："FGW"' in done.stdout, done.stdout
+    # and it says what a code looks like (the schema's description, after the label)
+    assert "格式不对；要求：小写字母、数字和连字符（2 至 16 个字符，以字母开头）" in done.stdout

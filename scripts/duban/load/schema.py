@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -101,6 +102,10 @@ def _kebab(name: str) -> str:
     return "".join("-" + c.lower() if c.isupper() else c for c in name).lstrip("-")
 
 
+#: Where a description's label ends: 单位代码：…, 交办来源，如 …, 任务编号（…）.
+_LABEL_END = re.compile(r"[。:：，,]|(?=[(（])")
+
+
 def _describe(schema: dict[str, Any], schema_path: list[str | int]) -> str:
     """The Chinese description of the schema node an error belongs to (first sentence)."""
     node: Any = schema
@@ -114,7 +119,25 @@ def _describe(schema: dict[str, Any], schema_path: list[str | int]) -> str:
             break
         if isinstance(node, dict) and "description" in node:
             found = node["description"]
-    return found.split("。")[0].split(":")[0].split("(")[0].strip()
+    return _LABEL_END.split(found)[0].strip()
+
+
+def _form_hint(schema: dict[str, Any], schema_path: list[str | int]) -> str:
+    """What the description says the form is, after its label (``单位代码：小写字母、数字和
+    连字符（…）`` gives ``小写字母、数字和连字符（…）``); "" when it says nothing more."""
+    node: Any = schema
+    found = ""
+    for step in schema_path[:-1]:
+        if isinstance(node, dict) and "$ref" in node and step not in node:
+            node = _resolve(schema, node["$ref"])
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and "description" in node:
+            found = node["description"]
+    _, *rest = _LABEL_END.split(found.split("。")[0], maxsplit=1)
+    return rest[0].strip(" ，：") if rest else ""
 
 
 def _enum_labels(schema: dict[str, Any], schema_path: list[str | int]) -> tuple[str, ...]:
@@ -166,6 +189,8 @@ class _Subject:
     """The offending value as JSON, or "" for a mapping or list."""
     labels: tuple[str, ...] = ()
     """The Chinese label of each allowed value (``enumDescriptions``), for an enum."""
+    form: str = ""
+    """What the description says the value looks like, for a pattern."""
 
 
 def _explain(error: Any, schema: dict[str, Any], data: Any) -> Text:
@@ -183,6 +208,7 @@ def _explain(error: Any, schema: dict[str, Any], data: Any) -> Text:
         f"field {field}",
         shown,
         _enum_labels(schema, schema_path) if name == "Enum" else (),
+        _form_hint(schema, schema_path) if name == "Pattern" else "",
     )
     if name in ("OneOfNotValid", "OneOfMultipleValid") and keys == [] and isinstance(data, dict):
         if "deadline" in data and "deadline_rule" in data:
@@ -281,7 +307,8 @@ def _left_empty(at: _Subject) -> Text:
 def _pattern(kind: Any, at: _Subject, _: str) -> Text:
     if at.shown == '""':
         return _left_empty(at)
-    return Text(f"{at.zh}：{at.shown} 格式不对", f"{at.en}: {at.shown} has the wrong form")
+    should = f"；要求：{at.form}" if at.form else "；请对照字段说明修改"
+    return Text(f"{at.zh}：{at.shown} 格式不对{should}", f"{at.en}: {at.shown} has the wrong form")
 
 
 def _short(kind: Any, at: _Subject, _: str) -> Text:
