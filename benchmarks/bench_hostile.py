@@ -12,7 +12,8 @@ that reports ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``: the peak residen
 the command and of everything it started (git, forked jobs). The bound stated in
 benchmarks/README.md: every command under 300 MB on the hostile repository, ``validate``
 with the 512 KB hostile calendar under 1 s; its ratio to ``validate`` on the plain sample is
-reported from the same run. Exit codes must be 0, 1 or 2 and no output may hold a traceback.
+reported from the same run. Exit codes must be 0, 1 or 2 and no output may hold a traceback
+or a terminal escape (the corpus writes some, raw and as YAML escapes, into task files).
 
     python benchmarks/bench_hostile.py [--repeat 3]
 """
@@ -43,7 +44,9 @@ took = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 rss = usage.ru_maxrss  # KiB on Linux
 traceback = "Traceback" in done.stdout or "Traceback" in done.stderr
-print(json.dumps({"code": done.returncode, "s": took, "kib": rss, "traceback": traceback}))
+escape = "\\x1b" in done.stdout or "\\x1b" in done.stderr  # the corpus holds terminal escapes
+print(json.dumps({"code": done.returncode, "s": took, "kib": rss, "traceback": traceback,
+                  "escape": escape}))
 """
 
 IN_PROCESS = """
@@ -154,8 +157,11 @@ def measure(repo: Path, args: list[str], repeat: int) -> dict[str, float]:
             timeout=600,
         )
         run = json.loads(out.stdout)
-        if run["traceback"] or run["code"] not in (0, 1, 2):
-            sys.exit(f"duban {' '.join(args)}: exit {run['code']}, traceback {run['traceback']}")
+        if run["traceback"] or run["escape"] or run["code"] not in (0, 1, 2):
+            sys.exit(
+                f"duban {' '.join(args)}: exit {run['code']}, traceback {run['traceback']}, "
+                f"terminal escape printed {run['escape']}"
+            )
         best = {
             "s": min(best["s"], run["s"]),
             "mb": max(best["mb"], run["kib"] / 1024),

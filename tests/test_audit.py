@@ -173,7 +173,7 @@ def expected_t1(shas: dict[str, str]) -> list[dict[str, object]]:
             "invalid",
             "M",
             T1,
-            "文件格式错误, 无法读取；缩进中有制表符 (Tab), YAML 只能用空格缩进",
+            "文件格式错误，无法读取；缩进中有制表符 (Tab), YAML 只能用空格缩进",
         ),
         _c(
             "赵敏",
@@ -274,9 +274,9 @@ def test_english_and_text_output(history: tuple[GitRepo, dict[str, str]]) -> Non
         "event added: 2026-06-26 extension approved (zfb); new deadline 2026-07-31; 同意延期一个月"
     )
     text = trail_text(trail)
-    assert "2026-06-26 10:15 (北京时间)  李强  PR #1" in text
+    assert "2026-06-26 10:15（北京时间）  李强  PR #1" in text
     assert "    时限：2026-06-30 → 2026-07-31" in text
-    assert "直接提交, 未经合并请求审核" in text
+    assert "直接提交，未经合并请求审核" in text
 
 
 def test_cli_json_text_and_errors(history: tuple[GitRepo, dict[str, str]]) -> None:

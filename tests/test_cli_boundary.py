@@ -206,6 +206,11 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "找不到台账目录",
         "no such ledger folder",
     ),
+    "cms bundle missing": (
+        ["cms", "{ledger}", "--out", "{outside}/admin", "--modules", "{missing}"],
+        "cms/install",
+        "cms/install",
+    ),
     "publish no site": (
         ["publish", "--site", "{missing}", "--to", "{outside}/www"],
         "找不到要发布的网站目录",
@@ -334,10 +339,10 @@ def test_os_error_is_explained_in_both_languages() -> None:
         explain(error, "en")
         == "cannot read or write a file: site/index.html: No such file or directory"
     )
-    assert explain(error, "zh").startswith("无法读写文件: site/index.html")
+    assert explain(error, "zh").startswith("无法读写文件 site/index.html：")
     busy = OSError(98, "Address already in use")
     assert explain(busy, "en") == "cannot run: Address already in use"
-    assert explain(busy, "zh") == "无法运行: Address already in use"
+    assert explain(busy, "zh") == "无法运行：Address already in use"
 
 
 def test_clean_runs_still_exit_0_and_problems_exit_1(world: World) -> None:

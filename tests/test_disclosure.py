@@ -96,7 +96,9 @@ def test_naming_an_internal_task_is_refused_in_each_field(
     text = public_task(value, where)
     ledger = ledger_with(tmp_path, text)
     line = line_of(text, value.replace("'", "''"))
-    assert found(ledger) == [(line, "names-internal-task", FIELDS[where])]
+    # a zero-width space is refused as such first (duban.check.hygiene): refused either way
+    code = "text-invisible-character" if "\u200b" in value else "names-internal-task"
+    assert found(ledger) == [(line, code, FIELDS[where])]
 
 
 def test_message_names_field_line_and_fix_not_the_title(tmp_path: Path) -> None:

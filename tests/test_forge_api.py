@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 import socket
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,7 +30,8 @@ import pytest
 from duban.ledger import load_ledger
 from duban.notify import forge, http, remind
 from duban.status.select import ledger_status
-from support import make_ledger, run_cli, write_task
+from support import run_cli
+from support.httpserver import local_server, reminder_ledger, url_of
 
 TOKEN = "s3cr3t-token-value-0123456789"
 AS_OF = "2026-10-14"
@@ -39,21 +39,7 @@ AS_OF = "2026-10-14"
 
 @pytest.fixture
 def ledger_dir(tmp_path: Path) -> Path:
-    root = make_ledger(tmp_path / "ledger")
-    text = (root / "ledger.yaml").read_text(encoding="utf-8")
-    (root / "ledger.yaml").write_text(text + "site_url: https://duban.example.org/\n", "utf-8")
-    write_task(
-        root,
-        task_id="ES-2026-0001",
-        events=[
-            "date: 2026-09-30, type: reported-to-leader, by: fgw",
-            "date: 2026-10-08, type: decomposed, by: fgw",
-            "date: 2026-10-09, type: deployed, by: fgw",
-        ],
-    )
-    write_task(root, task_id="ES-2026-0002", visibility="internal")
-    write_task(root, task_id="ES-2026-0003", events=["date: 2026-10-09, type: completed, by: fgw"])
-    return root
+    return reminder_ledger(tmp_path / "ledger")
 
 
 @dataclass
@@ -265,16 +251,10 @@ class GitHubApi:
 
 def serve(kind: str) -> Iterator[Forge]:
     state = Forge("gitea" if kind in ("gitea", "forgejo") else "github")
-    server = Server(("127.0.0.1", 0), Handler)
-    server.forge = state
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with local_server(Handler, Server) as server:
+        server.forge = state
+        state.url = url_of(server)
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(params=["github", "gitea", "forgejo"])
@@ -293,6 +273,15 @@ def env(f: Forge, **more: str) -> dict[str, str | None]:
         "GITHUB_REPOSITORY": None,
     }
     return {**base, **more}
+
+
+def remind_at(root: Path, url: str) -> Any:
+    """``duban remind --apply --forge gitea`` against the forge at ``url``, with nothing but
+    its token, address and repository in the environment."""
+    return run_cli(
+        *("remind", "--ledger", root, "--as-of", AS_OF, "--apply", "--forge", "gitea"),
+        env={"DUBAN_FORGE_TOKEN": TOKEN, "DUBAN_FORGE_URL": url, "DUBAN_FORGE_REPO": "dcs/ledger"},
+    )
 
 
 def apply(kind: str, f: Forge, root: Path, as_of: str = AS_OF, **more: str) -> Any:
@@ -476,17 +465,7 @@ def test_environment_of_each_forge() -> None:
 def test_unreachable_forge_is_exit_2(ledger_dir: Path) -> None:
     for f in serve("gitea"):
         url = f.url
-    done = run_cli(
-        "remind",
-        "--ledger",
-        ledger_dir,
-        "--as-of",
-        AS_OF,
-        "--apply",
-        "--forge",
-        "gitea",
-        env={"DUBAN_FORGE_TOKEN": TOKEN, "DUBAN_FORGE_URL": url, "DUBAN_FORGE_REPO": "dcs/ledger"},
-    )
+    done = remind_at(ledger_dir, url)
     assert done.returncode == 2 and "无法连接 http://127.0.0.1:" in done.stderr
     assert TOKEN not in done.stderr and "Traceback" not in done.stderr
 
@@ -506,31 +485,11 @@ def test_hostile_answers_are_messages(ledger_dir: Path) -> None:
             self.end_headers()
             self.wfile.write(data)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Odd)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        base = f"http://127.0.0.1:{server.server_address[1]}"
+    with local_server(Odd) as server:
         for path in ("/a", "/b", "/c"):
-            done = run_cli(
-                "remind",
-                "--ledger",
-                ledger_dir,
-                "--as-of",
-                AS_OF,
-                "--apply",
-                "--forge",
-                "gitea",
-                env={
-                    "DUBAN_FORGE_TOKEN": TOKEN,
-                    "DUBAN_FORGE_URL": base + path,
-                    "DUBAN_FORGE_REPO": "dcs/ledger",
-                },
-            )
+            done = remind_at(ledger_dir, url_of(server) + path)
             assert done.returncode == 2, (path, done.stderr)
             assert "Traceback" not in done.stderr and TOKEN not in done.stderr
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_redirects_are_not_followed_and_slow_servers_time_out(ledger_dir: Path) -> None:
@@ -548,37 +507,21 @@ def test_redirects_are_not_followed_and_slow_servers_time_out(ledger_dir: Path) 
             self.end_headers()
             self.wfile.write(b"[]")
 
-    other = ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
-    target = f"http://127.0.0.1:{other.server_address[1]}/steal"
+    with local_server(Elsewhere) as other:
+        target = url_of(other) + "/steal"
 
-    class Redirect(Elsewhere):
-        def do_GET(self) -> None:
-            self.send_response(302)
-            self.send_header("Location", target)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+        class Redirect(Elsewhere):
+            def do_GET(self) -> None:
+                self.send_response(302)
+                self.send_header("Location", target)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
-    first = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(1)
-    for server in (other, first):
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        done = run_cli(
-            *("remind", "--ledger", ledger_dir, "--as-of", AS_OF, "--apply", "--forge", "gitea"),
-            env={
-                "DUBAN_FORGE_TOKEN": TOKEN,
-                "DUBAN_FORGE_URL": f"http://127.0.0.1:{first.server_address[1]}",
-                "DUBAN_FORGE_REPO": "dcs/ledger",
-            },
-        )
-        assert done.returncode == 2 and "HTTP 302" in done.stderr and seen == []
-        with pytest.raises(http.HttpFailure) as caught:
-            http.request("GET", f"http://127.0.0.1:{silent.getsockname()[1]}/", timeout=0.5)
-        assert caught.value.status == 0 and "连接超时" in caught.value.text.zh
-    finally:
-        silent.close()
-        for server in (other, first):
-            server.shutdown()
-            server.server_close()
+        with local_server(Redirect) as first, socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen(1)
+            done = remind_at(ledger_dir, url_of(first))
+            assert done.returncode == 2 and "HTTP 302" in done.stderr and seen == []
+            with pytest.raises(http.HttpFailure) as caught:
+                http.request("GET", f"http://127.0.0.1:{silent.getsockname()[1]}/", timeout=0.5)
+            assert caught.value.status == 0 and "连接超时" in caught.value.text.zh

@@ -373,6 +373,10 @@ def test_the_corpus_is_there() -> None:
         "utf16",
         "huge-range-calendar",
         "huge-range-local-calendar",
+        "control-escapes",
+        "invisible-raw",
+        "surrogate-escape",
+        "terminal-escape-raw",
     } <= names
 
 
@@ -407,8 +411,16 @@ def test_the_whole_corpus_in_one_ledger(golden_ledger: Path) -> None:
         "encoding",
         "calendar-date-out-of-year",
         "calendar-range-too-long",
+        "text-control-character",
+        "text-invisible-character",
+        "yaml-bad-escape",
     ):
         assert code in done.stdout, code
+    for fmt in ("text", "json", "github"):  # no report prints a control character it reports
+        done = run_cli("validate", golden_ledger, "--format", fmt)
+        assert done.exit_code == 1 and "Traceback" not in done.output
+        assert all(c == "\n" or " " <= c < "\x7f" or c > "\x9f" for c in done.output), fmt
+        assert "\u200b" not in done.output and "\U000e0069" not in done.output
 
 
 def test_a_linked_file_the_readers_open_is_reported_once(golden_ledger: Path) -> None:

@@ -294,3 +294,11 @@ def test_no_number_left_in_the_year(golden: Path) -> None:
     result = run_cli("new", *GOOD, "--ledger", golden)
     assert result.exit_code == 2 and "2026 年的任务编号已用完" in result.stderr
     assert files(golden) == before
+
+
+def test_a_lower_case_file_name_counts_as_taken() -> None:
+    """The web form (Decap CMS) names a new task's file in lower case: its number is used."""
+    from duban.clerk.newtask import next_free
+
+    assert next_free("SL", 2026, ["SL-2026-0041", "sl-2026-0042"]) == 43
+    assert next_free("SL", 2026, ["SL-2025-0099", "SL-2026-0041"]) == 42

@@ -19,7 +19,6 @@ import hmac
 import ipaddress
 import json
 import socket
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -33,7 +32,8 @@ import pytest
 from duban.ledger import load_ledger
 from duban.notify import channels
 from duban.status.select import ledger_status
-from support import make_ledger, need_module, run_cli, write_task
+from support import need_module, run_cli, write_task
+from support.httpserver import local_server, reminder_ledger, url_of
 
 AS_OF = "2026-10-14"
 DING_SECRET = "SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd"
@@ -71,23 +71,8 @@ units:
 
 @pytest.fixture
 def ledger_dir(tmp_path: Path) -> Path:
-    root = make_ledger(tmp_path / "ledger")
-    text = (root / "ledger.yaml").read_text(encoding="utf-8")
-    (root / "ledger.yaml").write_text(text + "site_url: https://duban.example.org/\n", "utf-8")
-    (root / "units.yaml").write_text(UNITS, encoding="utf-8")
-    write_task(
-        root,
-        task_id="ES-2026-0001",
-        title="推进[链接](https://evil.example/)和 <b>粗体</b> @all",
-        events=[
-            "date: 2026-09-30, type: reported-to-leader, by: fgw",
-            "date: 2026-10-08, type: decomposed, by: fgw",
-            "date: 2026-10-09, type: deployed, by: fgw",
-        ],
-    )
-    write_task(root, task_id="ES-2026-0002", title="内部专项核查", visibility="internal")
-    write_task(root, task_id="ES-2026-0003", events=["date: 2026-10-09, type: completed, by: fgw"])
-    return root
+    titles = ("推进[链接](https://evil.example/)和 <b>粗体</b> @all", "内部专项核查")
+    return reminder_ledger(tmp_path / "ledger", titles=titles, units=UNITS)
 
 
 @dataclass
@@ -159,14 +144,9 @@ class RobotServer(ThreadingHTTPServer):
 
 @pytest.fixture
 def robots() -> Iterator[Robots]:
-    server = RobotServer(("127.0.0.1", 0), RobotHandler)
-    server.robots = Robots(f"http://127.0.0.1:{server.server_address[1]}")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with local_server(RobotHandler, RobotServer) as server:
+        server.robots = Robots(url_of(server))
         yield server.robots
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def robot_env(r: Robots) -> dict[str, str | None]:

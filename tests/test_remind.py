@@ -18,35 +18,15 @@ from duban.ledger import load_ledger
 from duban.model import Ledger
 from duban.notify import remind
 from duban.status.select import ledger_status
-from support import make_ledger, run_cli, write_task
+from support import run_cli
+from support.httpserver import reminder_ledger
 
 D = date.fromisoformat
 
 
 @pytest.fixture
 def ledger_dir(tmp_path: Path) -> Path:
-    root = make_ledger(tmp_path / "ledger")
-    text = (root / "ledger.yaml").read_text(encoding="utf-8")
-    (root / "ledger.yaml").write_text(text + "site_url: https://duban.example.org/\n", "utf-8")
-    # Public, fgw: plan-feedback due Oct 13 never recorded → overdue from Oct 14.
-    write_task(
-        root,
-        task_id="ES-2026-0001",
-        events=[
-            "date: 2026-09-30, type: reported-to-leader, by: fgw",
-            "date: 2026-10-08, type: decomposed, by: fgw",
-            "date: 2026-10-09, type: deployed, by: fgw",
-        ],
-    )
-    # Internal, fgw: nothing recorded.
-    write_task(root, task_id="ES-2026-0002", visibility="internal")
-    # Completed Oct 9: verification due Oct 16 is zfb's.
-    write_task(
-        root,
-        task_id="ES-2026-0003",
-        events=["date: 2026-10-09, type: completed, by: fgw"],
-    )
-    return root
+    return reminder_ledger(tmp_path / "ledger")
 
 
 def load(root: Path) -> Ledger:

@@ -53,7 +53,7 @@ def cli_build(engine: Engine, base: Path) -> Path:
     result = run_cli(*args, "--config", conf / "mkdocs.yml", "--engine", engine)
     assert result.exit_code == 0, (engine, result.stderr)
     assert "site-search" not in result.stderr
-    assert f"网站已生成: {site}" in result.stderr
+    assert f"网站已生成：{site}" in result.stderr
     return site
 
 

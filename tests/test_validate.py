@@ -116,7 +116,7 @@ def test_cli_github(broken_ledger: Path) -> None:
 def test_cli_clean_and_missing(golden_ledger: Path, tmp_path: Path) -> None:
     shutil.copytree(CASES / "valid" / "complete-task", golden_ledger / "tasks" / "2026")
     ok = run("validate", str(golden_ledger))
-    assert ok.returncode == 0 and ok.stdout == "" and "检查通过: 1 项任务" in ok.stderr
+    assert ok.returncode == 0 and ok.stdout == "" and "检查通过：1 项任务" in ok.stderr
     missing = run("validate", str(tmp_path / "nowhere"))
     assert missing.returncode == 2 and "找不到台账目录" in missing.stderr
 

@@ -61,7 +61,7 @@ def test_validate_with_warnings_exits_0(tmp_path: Path) -> None:
     done = run_cli("validate", str(ledger))
     assert done.returncode == 0, done.output
     assert done.stdout.count(": 警告: due-not-working-day: ") == 1
-    assert "检查通过: 1 项任务 (1 个警告)" in done.stderr
+    assert "检查通过：1 项任务（1 个警告）" in done.stderr
     english = run_cli("validate", str(ledger), "--lang", "en")
     assert ": warning: due-not-working-day: the deadline 2026-10-01" in english.stdout
     assert "OK: 1 task(s) (1 warning(s))" in english.stderr
@@ -76,7 +76,7 @@ def test_an_error_beside_warnings_still_fails(tmp_path: Path) -> None:
     cases = [CASES / "warning" / "event-repeated", CASES / "invalid" / "fullwidth-colon"]
     done = run_cli("validate", str(make_ledger(tmp_path / "ledger", cases)))
     assert done.returncode == 1
-    assert "发现 1 个问题, 涉及 1 个文件, 另有 1 个警告" in done.stderr
+    assert "发现 1 个问题，涉及 1 个文件，另有 1 个警告" in done.stderr
 
 
 def _problems(tmp_path: Path, text: str) -> list[tuple[str, str, int]]:

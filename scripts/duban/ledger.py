@@ -15,7 +15,7 @@ from duban.calendar.rules import Rule
 from duban.calendar.workdays import CalendarError, CalendarRangeError, Due, Period, WorkCalendar
 from duban.check import disclosure
 from duban.check import tasks as validate
-from duban.check.hygiene import bidi_problems, url_problems
+from duban.check.hygiene import text_problems, url_problems
 from duban.check.pipeline import load_task
 from duban.check.privacy import findings
 from duban.check.roster import roster_problems
@@ -62,11 +62,11 @@ def ledger_duties(
     root: Path, units: Mapping[str, Unit], tasks: Sequence[Task] = ()
 ) -> tuple[Duties, list[Problem]]:
     """The recurring duties of measures 十 and 十六 (:mod:`duban.load.duties`) and their
-    problems, with bidirectional controls and personal data (a mobile number, ID number or
-    e-mail address: posts, never people) in any of their files, and a public record naming a
-    task that is not public (``names-internal-task``, :mod:`duban.check.disclosure`; ``tasks``:
-    the loaded ones, the other task files are read for it). A record with any of these
-    problems is left out, like a record the loader refused."""
+    problems, with characters that hide or disguise text and personal data (a mobile number,
+    ID number or e-mail address: posts, never people) in any of their files, and a public
+    record naming a task that is not public (``names-internal-task``,
+    :mod:`duban.check.disclosure`; ``tasks``: the loaded ones, the other task files are read
+    for it). A record with any of these problems is left out, like a record the loader refused."""
     docs: list[Document] = []
     duties, problems = load_duties(root, units, docs)
     public = [d for d in docs if isinstance(d.data, dict) and d.data.get("visibility") == "public"]
@@ -74,7 +74,7 @@ def ledger_duties(
     matcher = disclosure.Matcher(tuple(secrets))
     refused: set[str] = set()
     for doc in docs:
-        found = bidi_problems(doc) + _personal_data(doc)
+        found = text_problems(doc) + _personal_data(doc)
         if secrets and any(doc is d for d in public):
             found += disclosure.document_problems(doc, matcher)
         if found:
@@ -113,16 +113,16 @@ def _personal_data(doc: Document) -> list[Problem]:
 
 
 def _hygiene_problems(layout: Layout) -> list[Problem]:
-    """Bidirectional controls in the settings, the roster, the rules and the calendar, and
-    addresses in the settings that would not be linked (:mod:`duban.check.hygiene`; task
-    files get the same check in their pipeline). Each file
+    """Characters that hide or disguise text in the settings, the roster, the rules and the
+    calendar, and addresses in the settings that would not be linked
+    (:mod:`duban.check.hygiene`; task files get the same check in their pipeline). Each file
     is read again, bounded like the first time; what cannot be read was reported then."""
     calendar = sorted(layout.calendar.glob("*.yaml")) if layout.calendar.is_dir() else []
     problems: list[Problem] = []
     for path in (layout.config, layout.units, layout.rules, *calendar):
         doc, _ = load_file(path, layout.display(path))
         if doc is not None:
-            problems += bidi_problems(doc)
+            problems += text_problems(doc)
             problems += url_problems(doc) if path == layout.config else []
     return problems
 
@@ -132,20 +132,20 @@ def _layout_problems(layout: Layout, misnamed: Sequence[Path]) -> list[Problem]:
     problems: list[Problem] = []
     if not layout.calendar.is_dir():
         missing = Text(
-            "缺少节假日安排目录 calendar/ (没有它, 所有时限都只能估算)",
+            "缺少节假日安排目录 calendar/（没有它，所有时限都只能估算）",
             "missing the calendar/ folder of holiday arrangements (every deadline would "
             "be an estimate)",
         )
         problems.append(Problem("file-missing", Location(layout.display(layout.calendar)), missing))
     if not layout.tasks.is_dir():
         missing = Text(
-            "缺少任务目录 tasks/ (Git 不保存空目录: 尚无任务时可在其中放一个 .gitkeep)",
+            "缺少任务目录 tasks/（Git 不保存空目录：尚无任务时可在其中放一个 .gitkeep）",
             "missing the tasks/ folder (Git keeps no empty folder: with no task yet, "
             "put a .gitkeep in it)",
         )
         problems.append(Problem("file-missing", Location(layout.display(layout.tasks)), missing))
     skipped = Text(
-        "任务文件的扩展名须为 .yaml, 此文件不会被读取",
+        "任务文件的扩展名须为 .yaml，此文件不会被读取",
         "task files must end in .yaml; this file is not read",
     )
     problems += [Problem("file-extension", Location(layout.display(p)), skipped) for p in misnamed]
@@ -198,7 +198,7 @@ def rule_beyond_calendar(
             "date-out-of-calendar",
             task.loc("deadline_rule"),
             Text(
-                f"按时限规则 “{rule.id}” 计算的完成时限超出工作日历范围: {exc.zh}",
+                f"按时限规则 “{rule.id}” 计算的完成时限超出工作日历范围：{exc.zh}",
                 f"the deadline computed by rule '{rule.id}' falls outside the working-day "
                 f"calendar: {exc.en}",
             ),
@@ -248,7 +248,7 @@ def _listing(problems: Sequence[Problem], lang: str) -> str:
 def _calendar_for_due(ledger: Path, lang: str) -> WorkCalendar:
     folder = ledger / "calendar"
     if not folder.is_dir():
-        raise CalendarError(Text(f"找不到工作日历目录: {folder}", f"no calendar folder: {folder}"))
+        raise CalendarError(Text(f"找不到工作日历目录：{folder}", f"no calendar folder: {folder}"))
     calendar, problems = load_calendar(folder)
     errors = [p for p in problems if p.severity == "error"]
     if errors:

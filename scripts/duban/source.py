@@ -37,7 +37,7 @@ class Document:
     positions: Mapping[Path_, tuple[int, int]] = field(repr=False)
     text: str | None = field(default=None, repr=False, compare=False)
     """The decoded source, when known: lets a check that looks for rare characters pass a
-    whole file with one scan (:func:`duban.check.hygiene.bidi_problems`)."""
+    whole file with one scan (:func:`duban.check.hygiene.text_problems`)."""
 
     def loc(self, *keys: Key) -> Location:
         """Where the field at ``keys`` is written (its key), else its nearest known parent."""

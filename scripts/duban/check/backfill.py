@@ -51,8 +51,8 @@ class Backfill:
         if not by_assigner:
             keys: tuple[str | int, ...] = ("events", index, "date")
             text = Text(
-                f"办理记录的日期 {day} 早于今天 ({today}) {self.days} 个工作日以上, 不能补登;"
-                f" 确需补录的, 请交办单位 {assigner} 代为补录并在 note 中写明原因",
+                f"办理记录的日期 {day} 早于今天（{today}）{self.days} 个工作日以上，不能补登；"
+                f"确需补录的，请交办单位 {assigner} 代为补录并在 note 中写明原因",
                 f"the event is dated {day}, more than {self.days} working days before today "
                 f"({today}); only the assigning unit {assigner} may record it (补录, with a "
                 "note saying why)",
@@ -62,7 +62,7 @@ class Backfill:
             return []
         keys = ("events", index)
         text = Text(
-            f"补录 {self.days} 个工作日以前的办理记录 ({day}) 须在 note 中写明补录原因",
+            f"补录 {self.days} 个工作日以前的办理记录（{day}）须在 note 中写明补录原因",
             f"a backfilled event ({day}, more than {self.days} working days ago) must carry "
             "a note saying why",
         )

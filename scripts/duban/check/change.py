@@ -101,7 +101,9 @@ def classify(entry: RawEntry, tasks: str, read: Read) -> LedgerChange:
         )
     if entry.status in "AC":
         assert entry.path is not None
-        return Added(entry.path, read(entry.new_blob)) if new_task else SettingsChanged(entry.path)
+        if new_task:
+            return Added(entry.path, read(entry.new_blob))
+        return _settings(entry.path, entry.new_blob, read)
     old, new = entry.old_path, entry.path  # M, T, R: both are set
     assert old is not None and new is not None
     if old_task and not new_task:
@@ -110,7 +112,13 @@ def classify(entry: RawEntry, tasks: str, read: Read) -> LedgerChange:
         return Modified(old, new, read(entry.old_blob), read(entry.new_blob))
     if new_task:
         return Added(new, read(entry.new_blob))
-    return SettingsChanged(new)
+    return _settings(new, entry.new_blob, read)
+
+
+def _settings(path: str, blob: str | None, read: Read) -> SettingsChanged:
+    """A changed file other than a task file, with its new contents when it is YAML (checked
+    for characters that hide text, :func:`duban.check.change_checks.settings_text`)."""
+    return SettingsChanged(path, read(blob) if path.endswith(".yaml") else None)
 
 
 def _context(
@@ -134,7 +142,7 @@ def _context(
     if errors:
         raise CheckError(
             Text(
-                f"基准提交的 units.yaml 无法读取: {errors[0].message('zh')}",
+                f"基准提交的 units.yaml 无法读取：{errors[0].message('zh')}",
                 f"units.yaml at the base commit is unreadable: {errors[0].message('en')}",
             ),
         )

@@ -18,6 +18,7 @@ from typing import Any
 
 from duban.check.backfill import Backfill
 from duban.check.duties import assigner_violation, duty_violation, owners_in_force, unit_kinds
+from duban.check.hygiene import text_problems
 from duban.check.pipeline import load_task_text, shape_problems
 from duban.check.roster import dual_role_refusal
 from duban.load.yamlload import load_text
@@ -59,9 +60,10 @@ class Modified:
 @dataclass(frozen=True, slots=True)
 class SettingsChanged:
     """A file of the ledger other than a task file changed: settings, roster, rules,
-    calendar."""
+    calendar. ``raw``: its new contents (None when deleted or not a file)."""
 
     path: str
+    raw: bytes | None = field(default=None, compare=False, repr=False)
 
 
 LedgerChange = Added | Deleted | Modified | SettingsChanged
@@ -126,18 +128,36 @@ def _doc(raw: bytes | None, display: str) -> tuple[Document | None, list[Problem
     return load_text(raw, display)
 
 
-def check_settings(change: SettingsChanged, ctx: Context) -> list[Problem]:
-    """Settings, roster, rules and calendar: only maintainers of an assigning unit."""
-    if not ctx.actor or ctx.actor_units & ctx.assigning():
+#: What the strict loader says about a character (:mod:`duban.load.yamlload`).
+_CHARACTER_CODES = frozenset({"yaml-control-character", "yaml-bad-escape"})
+
+
+def settings_text(change: SettingsChanged) -> list[Problem]:
+    """The characters that hide or disguise text in a changed YAML file of the ledger
+    (:func:`duban.check.hygiene.text_problems`), raw or escaped: the same as ``validate``."""
+    if change.raw is None or not change.path.endswith(".yaml"):
         return []
+    doc, problems = load_text(change.raw, change.path)
+    if doc is None:
+        return [p for p in problems if p.code in _CHARACTER_CODES]
+    return text_problems(doc)
+
+
+def check_settings(change: SettingsChanged, ctx: Context) -> list[Problem]:
+    """Settings, roster, rules and calendar: only maintainers of an assigning unit; no
+    character in them that hides or disguises text (:func:`settings_text`)."""
+    problems = settings_text(change)
+    if not ctx.actor or ctx.actor_units & ctx.assigning():
+        return problems
     return [
+        *problems,
         _refuse(
             "settings-changed",
             Location(change.path, 1, 1),
             f"只有交办单位的维护人可以修改台账设置、单位名册、规则和日历; 提交人 {ctx.who} 不是",
             f"only maintainers of an assigning unit may change the ledger settings, roster, "
             f"rules or calendar; {ctx.who} is not one",
-        )
+        ),
     ]
 
 

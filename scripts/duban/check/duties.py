@@ -19,19 +19,19 @@ def duty_violation(kind: str, by: str, assigner: str, owners: set[str]) -> Text 
     name = label(EVENT_LABELS, kind)
     if kind in ASSIGNER_ONLY and by != assigner:
         return Text(
-            f"“{name}” 只能由交办单位 {assigner} 登记, 不能由 {by} 登记",
+            f"“{name}” 只能由交办单位 {assigner} 登记，不能由 {by} 登记",
             f"'{kind}' may only be recorded by the assigning unit {assigner}, not {by}",
         )
     if kind in OWNER_ONLY and by not in owners:
         return Text(
-            f"“{name}” 只能由此时的责任单位或协办单位 ({'、'.join(sorted(owners))}) 登记,"
+            f"“{name}” 只能由此时的责任单位或协办单位（{'、'.join(sorted(owners))}）登记，"
             f" 不能由 {by} 登记",
             f"'{kind}' may only be recorded by the owner or a co-unit in force "
             f"({', '.join(sorted(owners))}), not {by}",
         )
     if kind in EITHER and by not in owners | {assigner}:
         return Text(
-            f"“{name}” 只能由交办单位或此时的责任单位登记, 不能由 {by} 登记",
+            f"“{name}” 只能由交办单位或此时的责任单位登记，不能由 {by} 登记",
             f"'{kind}' may only be recorded by the assigning or owner unit in force, not {by}",
         )
     return None
@@ -56,8 +56,8 @@ def assigner_violation(assigner: str, owner: Owner, kinds: Mapping[str, str]) ->
     if assigner == owner.unit or assigner in owner.co_units:
         role = "责任单位" if assigner == owner.unit else "协办单位"
         return Text(
-            f"交办单位 {assigner} 同时是本任务的{role}; 不能给自己交办任务,"
-            " assigned_by 须写交办单位 (如督查室) 的代码",
+            f"交办单位 {assigner} 同时是本任务的{role}；不能给自己交办任务，"
+            "assigned_by 须写交办单位（如督查室）的代码",
             f"the assigning unit {assigner} is also this task's "
             f"{'owner' if assigner == owner.unit else 'co-unit'}; a unit cannot assign to itself",
         )
@@ -65,8 +65,8 @@ def assigner_violation(assigner: str, owner: Owner, kinds: Mapping[str, str]) ->
     if kind is not None and kind != "assigning":
         assigning = "、".join(c for c, k in kinds.items() if k == "assigning") or "无"
         return Text(
-            f"单位 {assigner} 在 units.yaml 中的类别是 {kind}, 不是交办单位 (kind: assigning),"
-            f" 不能交办任务; assigned_by 请写交办单位代码 (可用: {assigning})",
+            f"单位 {assigner} 在 units.yaml 中的类别是 {kind}，不是交办单位（kind: assigning），"
+            f"不能交办任务；assigned_by 请写交办单位代码（可用：{assigning}）",
             f"unit {assigner} is of kind {kind} in units.yaml, not an assigning unit "
             f"(kind: assigning), and cannot assign tasks",
         )
@@ -79,7 +79,7 @@ def reassign_violation(assigner: str, new: Owner, kinds: Mapping[str, str]) -> T
     why = assigner_violation(assigner, new, kinds)
     if why is None and kinds.get(new.unit) == "assigning":
         why = Text(
-            f"不能改派给交办单位 {new.unit}; 新的责任单位 owner 须是承办单位",
+            f"不能改派给交办单位 {new.unit}；新的责任单位 owner 须是承办单位",
             f"a task cannot be reassigned to the assigning unit {new.unit}",
         )
     return why

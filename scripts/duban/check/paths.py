@@ -52,7 +52,7 @@ def check_paths(
 
 
 def _not_regular(path: str, mode: str) -> Problem:
-    zh, en = _KINDS.get(mode, (f"特殊条目 (模式 {mode})", f"a special entry (mode {mode})"))
+    zh, en = _KINDS.get(mode, (f"特殊条目（模式 {mode}）", f"a special entry (mode {mode})"))
     return Problem(
         "not-a-regular-file",
         Location(path, 1, 1),

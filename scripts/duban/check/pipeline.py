@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from duban.calendar.workdays import WorkCalendar
 from duban.check import tasks as validate
 from duban.check.hints import task_warnings
-from duban.check.hygiene import bidi_problems
+from duban.check.hygiene import text_problems
 from duban.check.privacy import personal_data
 from duban.load import schema
 from duban.load.layout import Layout
@@ -26,13 +26,16 @@ from duban.source import Document
 
 
 def shape_problems(doc: Document) -> list[Problem]:
-    """Invisible characters in codes, bidirectional controls in any text
-    (:mod:`duban.check.hygiene`), dates in a wrong form, keys glued to their values and lists
-    in full-width brackets, then the task schema: one problem per mistake (the schema's own
-    for the same field, under a glued key, or about the mapping it breaks, are left out)."""
+    """Invisible characters in codes, characters that hide or disguise text in any text
+    (:mod:`duban.check.hygiene`: when there is one, nothing else is checked, so that no other
+    message prints it), dates in a wrong form, keys glued to their values and lists in
+    full-width brackets, then the task schema: one problem per mistake (the schema's own for
+    the same field, under a glued key, or about the mapping it breaks, are left out)."""
     problems = validate.check_codes(doc)
     coded = {p.field for p in problems}
-    problems += [p for p in bidi_problems(doc) if p.field not in coded]
+    hidden = [p for p in text_problems(doc) if p.field not in coded]
+    if hidden:
+        return problems + hidden
     found = schema.check(doc, "task")
     if not found:  # every mistake below also breaks the schema
         return problems

@@ -46,8 +46,8 @@ def roster_problems(units: Mapping[str, Unit]) -> list[Problem]:
                     "roster-dual-role",
                     where,
                     Text(
-                        f"账号 {account} 既是交办单位 {assigning} 的维护人, 又是 {code} 的维护人;"
-                        f" 同一账号不能既交办、核实又承办, 请从其中一个单位的 maintainers 中删去",
+                        f"账号 {account} 既是交办单位 {assigning} 的维护人，又是 {code} 的维护人；"
+                        f"同一账号不能既交办、核实又承办，请从其中一个单位的 maintainers 中删去",
                         f"account {account} maintains the assigning unit {assigning} and also "
                         f"{code}; one account may not do both, remove it from one of them",
                     ),
@@ -75,7 +75,7 @@ def dual_role_refusal(
         return []
     line = roster_location(units, actor)
     text = Text(
-        f"提交人 {who} 在基准分支的 units.yaml ({line}) 中既维护交办单位又维护其他单位;"
+        f"提交人 {who} 在基准分支的 units.yaml（{line}）中既维护交办单位又维护其他单位；"
         " 请先把该账号从其中一个单位删去",
         f"{who} maintains an assigning unit and another unit in units.yaml on the base "
         f"branch ({line}); remove the account from one of them first",

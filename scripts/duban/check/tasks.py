@@ -69,7 +69,7 @@ def check_codes(doc: Document) -> list[Problem]:
                     doc.loc(*keys),
                     Text(
                         f"字段 {json_path(keys)} 含不可见字符 U+{ord(char):04X} ({name}), "
-                        f"位于第 {index + 1} 个字符; 编号和代码不能有空格、换行或零宽字符",
+                        f"位于第 {index + 1} 个字符；编号和代码不能有空格、换行或零宽字符",
                         f"field {json_path(keys)} contains invisible character U+{ord(char):04X} "
                         f"({name}) at character {index + 1}",
                     ),
@@ -239,7 +239,9 @@ def check_task(
 
 def _ids(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
     task_id = data["id"]
-    if task_id != ctx.stem:
+    # The file name is the id; the case of its letters may differ (Decap CMS, the web form,
+    # names a new entry's file in lower case, and `duban record` finds files in any case).
+    if task_id.upper() != ctx.stem.upper():
         yield Finding(
             "id-filename",
             ("id",),
@@ -329,8 +331,8 @@ def _deadline_rule(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
             "rule-not-a-deadline",
             ("deadline_rule",),
             Text(
-                f"规则 “{rule}” 不是从收到日期起算的完成时限, 不能用作 deadline_rule"
-                f" (可用: {usable})",
+                f"规则 “{rule}” 不是从收到日期起算的完成时限，不能用作 deadline_rule"
+                f"（可用：{usable}）",
                 f"rule '{rule}' is not a deadline counted from the received date and cannot be "
                 f"a deadline_rule (usable: {usable})",
             ),
@@ -348,7 +350,7 @@ def _within_calendar(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding
                 "date-out-of-calendar",
                 dated,
                 Text(
-                    f"日期 {value} 超出工作日历范围 ({first} 至 {last})",
+                    f"日期 {value} 超出工作日历范围（{first} 至 {last}）",
                     f"date {value} is outside the working-day calendar ({first} to {last})",
                 ),
             )
@@ -421,7 +423,7 @@ def _event_date(event: dict[str, Any], index: int, received: str, previous: str)
                 "event-order",
                 ("events", index, "date"),
                 Text(
-                    f"办理记录须按日期先后排列: {date} 早于上一条的 {previous}",
+                    f"办理记录须按日期先后排列：{date} 早于上一条的 {previous}",
                     f"events must be in date order: {date} is before the previous {previous}",
                 ),
             )
@@ -473,7 +475,8 @@ def _after_closed(event: dict[str, Any], index: int) -> Finding:
         "event-after-closed",
         ("events", index, "type"),
         Text(
-            f"任务已销号, 之后只能登记“重新办理”(reopened), 不能登记 “{label(EVENT_LABELS, kind)}”",
+            f"任务已销号，之后只能登记“重新办理”（reopened），"
+            f"不能登记“{label(EVENT_LABELS, kind)}”",
             f"the task is closed: only 'reopened' may follow, not '{kind}'",
         ),
     )
@@ -498,7 +501,7 @@ def duplicate_ids(seen: dict[str, Location], task_id: str, where: Location) -> P
         "duplicate-id",
         where,
         Text(
-            f"任务编号 {task_id} 重复 (已用于 {first})",
+            f"任务编号 {task_id} 重复（已用于 {first}）",
             f"task id {task_id} is used twice (first in {first})",
         ),
         field="$.id",

@@ -150,8 +150,9 @@ def file_ids(tasks: Path) -> set[str]:
 
 def next_free(prefix: str, year: int, names: Iterable[str]) -> int:
     """The number after the highest of ``year`` among ``names`` (ids or file names up to
-    their first dot); gaps are not reused."""
-    pattern = re.compile(rf"{re.escape(prefix)}-{year}-(\d+)\Z")
+    their first dot, in any case: the web form names files in lower case); gaps are not
+    reused."""
+    pattern = re.compile(rf"{re.escape(prefix)}-{year}-(\d+)\Z", re.IGNORECASE)
     used = [int(m.group(1)) for name in names if (m := pattern.match(name))]
     number = max(used, default=0) + 1
     if number > MAX_NUMBER:

@@ -228,7 +228,7 @@ def check_entry(entry: Entry) -> None:
             flag = option.get(field, f"--{field}")
             raise UserError(
                 Text(
-                    f"登记“{name}”({entry.type}) 须给出 {flag}",
+                    f"登记“{name}”（{entry.type}）须给出 {flag}",
                     f"an event '{entry.type}' needs {flag}",
                 )
             )
@@ -236,7 +236,7 @@ def check_entry(entry: Entry) -> None:
         flag = option.get(field, f"--{field}")
         raise UserError(
             Text(
-                f"{flag} 不适用于“{name}”({entry.type})",
+                f"{flag} 不适用于“{name}”（{entry.type}）",
                 f"{flag} does not apply to an event '{entry.type}'",
             )
         )

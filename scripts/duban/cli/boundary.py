@@ -65,12 +65,12 @@ def explain(exc: BaseException, lang: str) -> str:
     if isinstance(exc, GitMissing):
         return report.text([git_missing(".").problem], lang)
     if isinstance(exc, OSError) and exc.filename:
-        zh = f"{exc.filename}: {_reason_zh(exc)}"
-        en = f"{exc.filename}: {exc.strerror or exc}"
-        return Text(f"无法读写文件: {zh}", f"cannot read or write a file: {en}")(lang)
+        zh = f"无法读写文件 {exc.filename}：{_reason_zh(exc)}"
+        en = f"cannot read or write a file: {exc.filename}: {exc.strerror or exc}"
+        return Text(zh, en)(lang)
     if isinstance(exc, OSError):  # e.g. ``serve --port`` already in use
         what = exc.strerror or str(exc)
-        return Text(f"无法运行: {_reason_zh(exc)}", f"cannot run: {what}")(lang)
+        return Text(f"无法运行：{_reason_zh(exc)}", f"cannot run: {what}")(lang)
     return str(exc)  # pragma: no cover - only the STOPPERS are passed here
 
 
@@ -119,7 +119,7 @@ class DubanGroup(localised.Group):
 def need_folder(ledger: Path) -> Path:
     """``ledger``, unless the folder does not exist (cannot run)."""
     if not ledger.is_dir():
-        raise UserError(Text(f"找不到台账目录: {ledger}", f"no such ledger folder: {ledger}"))
+        raise UserError(Text(f"找不到台账目录：{ledger}", f"no such ledger folder: {ledger}"))
     return ledger
 
 

@@ -68,7 +68,7 @@ def bulletin(
     if found := errors(problems):
         click.echo(
             Text(
-                f"注意: 台账有 {len(found)} 个问题 (运行 duban validate 查看), 有问题的任务未计入",
+                f"注意：台账有 {len(found)} 个问题（运行 duban validate 查看），有问题的任务未计入",
                 f"note: the ledger has {len(found)} problem(s) (see duban validate); invalid "
                 "tasks are left out",
             )(lang),
@@ -79,7 +79,7 @@ def bulletin(
     made, bad = period_bulletin(loaded, chosen, day, number, internal=internal)
     if bad:
         raise CannotRun(
-            bad, Text("评分规则 scoring.yaml 有错误, 无法计分", "scoring.yaml is invalid")
+            bad, Text("评分规则 scoring.yaml 有错误，无法计分", "scoring.yaml is invalid")
         )
     data: str | bytes = docx_bytes(made, loaded) if fmt == "docx" else markdown(made, loaded)
     if out is not None:

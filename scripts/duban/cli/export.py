@@ -36,7 +36,7 @@ def export(
     """The ledger (台账) as an Excel workbook or a CSV file: one row per task, with status."""
     loaded = load_for_reports(ledger, lang)
     if unit is not None and unit not in loaded.units:
-        raise UserError(Text(f"未知的单位代码: {unit}", f"unknown unit code: {unit}"))
+        raise UserError(Text(f"未知的单位代码：{unit}", f"unknown unit code: {unit}"))
     day = parse_date(as_of) if as_of else today(loaded.config.timezone)
     count = write_export(loaded, out, fmt, day, unit, internal)
     click.echo(Text(f"已导出 {count} 项任务到 {out}", f"exported {count} task(s) to {out}")(lang))

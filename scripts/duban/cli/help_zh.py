@@ -78,6 +78,27 @@ ZH: dict[str, str] = {
     "MkDocs warnings are errors.": "把 MkDocs 的警告当作错误。",
     "Site engine: mkdocs (MkDocs 1.6), properdocs or zensical (installed separately).": "网站引擎：mkdocs（MkDocs 1.6）、properdocs 或 zensical（需另行安装）。",
     "Port on 127.0.0.1.": "127.0.0.1 上的端口。",
+    # cms, build --with-cms, serve --cms
+    "Write the web form (Decap CMS admin/ folder) for LEDGER: config.yml from the task\nschema and the ledger, index.html and the bundle from cms/install.": (
+        "为台账 LEDGER 生成网页填报表单（Decap CMS 的 admin/ 目录）：config.yml 由任务 schema 和台账设置生成，"
+        "index.html 和表单程序取自 cms/install 安装的文件。"
+    ),
+    "Output folder (empty, or one duban cms wrote before).": "输出目录（须为空目录，或此前由 duban cms 生成的目录）。",
+    "The node_modules folder of cms/install (default: $DUBAN_CMS_MODULES or cms/node_modules).": (
+        "cms/install 安装的 node_modules 目录（默认取环境变量 DUBAN_CMS_MODULES，否则为 cms/node_modules）。"
+    ),
+    "The forge the form saves to (gitea has no editorial workflow).": "表单保存到哪种代码托管平台（gitea 不支持编辑审核流程）。",
+    "The ledger's main branch.": "台账仓库的主分支。",
+    "Client ID of the forge's OAuth2 application (default: $DUBAN_CMS_APP_ID).": (
+        "代码托管平台上 OAuth2 应用的客户端 ID（默认取环境变量 DUBAN_CMS_APP_ID）。"
+    ),
+    "Port of the local proxy (decap-server) on 127.0.0.1 (default: $DUBAN_CMS_PROXY_PORT or 8081).": (
+        "本地代理（decap-server）在 127.0.0.1 上的端口（默认取环境变量 DUBAN_CMS_PROXY_PORT，否则为 8081）。"
+    ),
+    "Put the web form (duban cms) into admin/ too.": "同时把网页填报表单（duban cms）放进网站的 admin/ 目录。",
+    "Also the web form at /admin/ with its local proxy (decap-server, git mode).": (
+        "同时在 /admin/ 提供网页填报表单，并启动其本地代理（decap-server，git 模式）。"
+    ),
     # publish
     "Publish a built site: into a folder (swapped in whole) or as the only content of a\nbranch (a new commit, then the branch moved). The previous site stays until the new one\nis complete.": "发布已生成的网站：发布到目录（整体替换），或作为某个分支的全部内容（先写新提交，再移动分支）。新网站完整写好之前，原网站保持不变。",
     "A folder (a path: ./www, /srv/www) or a branch name (pages).": "目标目录（路径，如 ./www、/srv/www）或分支名（如 pages）。",

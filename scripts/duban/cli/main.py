@@ -13,6 +13,7 @@ from .build import build, serve
 from .bulletin import bulletin
 from .calendar_cmd import calendar_group
 from .check_change import check_change
+from .cms import cms
 from .demo import demo
 from .due import due
 from .export import export
@@ -49,6 +50,7 @@ COMMANDS = (
     remind,
     build,
     serve,
+    cms,
     publish,
     audit,
     demo,

@@ -27,7 +27,7 @@ def _listing(lang: str) -> str:
         aliases = "、".join(name.aliases)
         lines.append(
             Text(
-                f"{name.code:<20} {name.label}（{aliases}）  由{name.who.zh}登记"
+                f"{name.code:<20} {name.label}（{aliases}）由{name.who.zh}登记"
                 + (f"  须给出 {needs}" if needs else ""),
                 f"{name.code:<20} {name.label} ({aliases})  by {name.who.en}"
                 + (f"  needs {needs}" if needs else ""),

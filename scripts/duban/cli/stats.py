@@ -70,7 +70,7 @@ def write_out(out: Path, data: str | bytes) -> None:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise UserError(Text(f"找不到输出目录: {folder}", f"no such folder: {folder}"))
+        raise UserError(Text(f"找不到输出目录：{folder}", f"no such folder: {folder}"))
     fd, tmp = tempfile.mkstemp(prefix=".duban-", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -109,7 +109,7 @@ def stats(
             )
         chosen = year if year is not None else day.year
         if not 1900 <= chosen <= 2200:
-            raise UserError(Text(f"年份超出范围: {chosen}", f"year out of range: {chosen}"))
+            raise UserError(Text(f"年份超出范围：{chosen}", f"year out of range: {chosen}"))
         data = render_trend(weekly(loaded, chosen, day, internal), loaded, fmt, lang)
     else:
         if year is not None:
@@ -117,7 +117,7 @@ def stats(
         chosen_period = choose_period(period, start, end, month(day.year, day.month))
         result, bad = ledger_stats(loaded, chosen_period, day, internal=internal)
         if bad:
-            text = Text("评分规则 scoring.yaml 有错误, 无法计分", "scoring.yaml is invalid")
+            text = Text("评分规则 scoring.yaml 有错误，无法计分", "scoring.yaml is invalid")
             raise CannotRun(bad, text)
         data = render_stats(result, loaded, fmt, lang)
     if out is not None:

@@ -40,7 +40,7 @@ def run_status(
     """``status`` or ``overdue`` (``kind``); the exit code."""
     ledger = load_for_reports(ledger_dir, lang)
     if unit is not None and unit not in ledger.units:
-        raise UserError(Text(f"未知的单位代码: {unit}", f"unknown unit code: {unit}"))
+        raise UserError(Text(f"未知的单位代码：{unit}", f"unknown unit code: {unit}"))
     day = parse_date(as_of) if as_of else today(ledger.config.timezone)
     if kind == "overdue" and unit is not None:
         statuses = unit_items(ledger_status(ledger, day), unit)

@@ -93,7 +93,7 @@ def open_repo(path: Path) -> git.Repo:
         raise _problem(
             "git-not-a-repository",
             str(path),
-            f"不是 Git 仓库: {path}",
+            f"不是 Git 仓库：{path}",
             f"not a Git repository: {path}",
         ) from exc
     except git.GitCommandNotFound as exc:
@@ -171,8 +171,8 @@ def head_and_shallow(repo: git.Repo) -> tuple[str | None, list[Problem]]:
                 "git-shallow-clone",
                 Location(_where(repo)),
                 Text(
-                    "这是浅克隆 (shallow clone), Git 历史不完整, 办理痕迹会缺失或把最早一次提交"
-                    "误记为新建全部任务; 请在 CI 的 actions/checkout 中设置 fetch-depth: 0, "
+                    "这是浅克隆（shallow clone），Git 历史不完整，办理痕迹会缺失或把最早一次提交"
+                    "误记为新建全部任务；请在 CI 的 actions/checkout 中设置 fetch-depth: 0，"
                     "或运行 git fetch --unshallow",
                     "this is a shallow clone: the Git history is cut off, so audit trails are "
                     "incomplete and the oldest commit seems to create every task; set "
@@ -255,7 +255,7 @@ def failed(repo: git.Repo, command: str, errors: str) -> GitProblem:
     return _problem(
         f"git-{command}-failed",
         _where(repo),
-        f"无法读取 Git 历史 (git {command} 失败, 仓库可能已损坏: 缺少对象或文件被截断): {detail}",
+        f"无法读取 Git 历史（git {command} 失败，仓库可能已损坏：缺少对象或文件被截断）：{detail}",
         f"cannot read the Git history (git {command} failed; the repository may be "
         f"corrupted: a missing object or a truncated file): {detail}",
     )

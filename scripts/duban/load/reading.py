@@ -134,7 +134,7 @@ def decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
         return "", Problem(
             "encoding",
             Location(display, 1, 1),
-            Text("文件编码是 UTF-16, 请另存为 UTF-8", "the file is UTF-16; save it as UTF-8"),
+            Text("文件编码是 UTF-16，请另存为 UTF-8", "the file is UTF-16; save it as UTF-8"),
         )
     try:
         return raw.decode("utf-8"), None
@@ -143,10 +143,10 @@ def decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         guess = _guess_encoding(raw)
-        zh = f"文件不是 UTF-8 编码 (第 {exc.start} 字节无效)"
+        zh = f"文件不是 UTF-8 编码（第 {exc.start} 字节无效）"
         en = f"the file is not UTF-8 (invalid byte at offset {exc.start})"
         if guess:
-            zh += f", 看起来是 {guess}; 请另存为 UTF-8"
+            zh += f"，看起来是 {guess}；请另存为 UTF-8"
             en += f"; it looks like {guess}: save it as UTF-8"
         return "", Problem("encoding", Location(display, line, col), Text(zh, en))
 

@@ -64,7 +64,7 @@ def rules_from(
             _problem(
                 "rules-missing",
                 doc.loc("rules"),
-                f"规则目录缺少任务必需的规则: {', '.join(missing)}",
+                f"规则目录缺少任务必需的规则：{', '.join(missing)}",
                 f"the catalogue lacks rules every task needs: {', '.join(missing)}",
                 "$.rules",
             )

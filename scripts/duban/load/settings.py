@@ -168,7 +168,7 @@ def units_from(
                     "duplicate-unit",
                     where,
                     Text(
-                        f"单位代码 {item['code']} 重复 (已用于 {first})",
+                        f"单位代码 {item['code']} 重复（已用于 {first}）",
                         f"unit code {item['code']} is used twice (first at {first})",
                     ),
                     field=f"$.units[{index}].code",

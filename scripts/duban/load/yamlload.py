@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from duban.load.characters import char_name, shown
 from duban.load.reading import MAX_BYTES as MAX_BYTES
 from duban.load.reading import decode, read_bounded, too_large
 from duban.load.valuehints import comment_cut, comment_text
@@ -226,6 +227,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, text: str) -> Probl
         hint = diagnose(text, mark.line, context, exc.problem or "")
         if hint is not None:
             return Problem(hint.code, Location(display, hint.line, hint.col), hint.text)
+    if "invalid Unicode character escape" in detail:
+        return _bad_escape(where)
     if "expected a single document" in (exc.context or ""):
         return Problem(
             "yaml-multiple-documents",
@@ -240,27 +243,78 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, text: str) -> Probl
     )
 
 
-def _reader_problem(exc: yaml.YAMLError, text: str, display: str) -> Problem:
-    """A character libyaml refuses (control characters and the like)."""
-    position = getattr(exc, "position", None)
-    where = Location(display, 1, 1)
-    if isinstance(position, int):
-        before = text[:position]
-        where = Location(display, before.count("\n") + 1, position - before.rfind("\n"))
-    character = getattr(exc, "character", None)
-    if isinstance(character, int):
-        return Problem(
-            "yaml-control-character",
-            where,
-            Text(
-                f"文件中有不允许的控制字符 U+{character:04X}",
-                f"forbidden control character U+{character:04X} in the file",
-            ),
-        )
-    detail = str(exc).splitlines()[0] if str(exc) else "unreadable"
+def _bad_escape(where: Location) -> Problem:
+    """An escape ``\\uD800`` (a surrogate, alone or paired) or beyond U+10FFFF."""
     return Problem(
-        "yaml-syntax", where, Text(f"无法读取 YAML: {detail}", f"unreadable YAML: {detail}")
+        "yaml-bad-escape",
+        where,
+        Text(
+            f"第 {where.line} 行第 {where.col} 列：双引号中的转义不是有效字符（U+D800–U+DFFF 的"
+            "代理码点不能单独写，也不能成对写，码点也不能超过 U+10FFFF）；请直接写出这个字符，"
+            "或写成 8 位的转义（如 😀 写作 \\U0001F600），不需要的话删除这个转义",
+            f"line {where.line}, column {where.col}: an escape in double quotes is not a "
+            "character (surrogates U+D800–U+DFFF cannot be written, alone or in pairs, nor "
+            "anything beyond U+10FFFF); write the character itself or an 8-digit escape "
+            "(\\U0001F600), or delete the escape",
+        ),
     )
+
+
+#: What the YAML reader refuses written raw in a file (YAML 1.2's non-printable characters):
+#: C0 but tab and line ends, DEL, C1 but NEL, U+FFFE and U+FFFF.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+
+def _reader_problem(exc: yaml.YAMLError, text: str, display: str) -> Problem:
+    """A character libyaml refuses (control characters and the like), at its line and column
+    (libyaml counts bytes; the first unprintable character of the text is the one it met),
+    named by code point and name only, with the field it is in when the rest can be read."""
+    found = _UNPRINTABLE.search(text)
+    character = getattr(exc, "character", None)
+    if found is None or not isinstance(character, int):
+        detail = str(exc).splitlines()[0] if str(exc) else "unreadable"
+        return Problem(
+            "yaml-syntax",
+            Location(display, 1, 1),
+            Text(f"无法读取 YAML: {detail}", f"unreadable YAML: {detail}"),
+        )
+    before = text[: found.start()]
+    line, col = before.count("\n") + 1, found.start() - before.rfind("\n")
+    name = char_name(found.group())
+    path = _field_at(_UNPRINTABLE.sub("\ufffd", text), line, col)
+    field = shown(_json_path(path)) if path else ""
+    in_zh, in_en = (f"（字段 {field} 处）", f" (at field {field})") if field else ("", "")
+    return Problem(
+        "yaml-control-character",
+        Location(display, line, col),
+        Text(
+            f"第 {line} 行第 {col} 列{in_zh}有不允许的控制字符 {name}：YAML 文件中不能直接写"
+            "控制字符，它在终端和报告中可能改写或隐藏其他文字。请删除该字符（在编辑器中打开"
+            "“显示不可见字符”后删除，或重新输入这段文字）",
+            f"forbidden control character {name} at line {line}, column {col}{in_en}: a YAML "
+            "file cannot hold control characters, which can rewrite or hide other text in a "
+            "terminal or a report; delete it (show invisible characters in the editor, or "
+            "type the text again)",
+        ),
+        field=field,
+    )
+
+
+def _field_at(text: str, line: int, col: int) -> Path_ | None:
+    """The field written last before ``line``:``col`` (1-based) of ``text``, if it parses."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    builder = _Builder("")
+    builder.build(node, ())
+    before = [(pos, path) for path, pos in builder.positions.items() if pos <= (line, col)]
+    return max(before, key=lambda item: (item[0], len(item[1])))[1] if before else None
 
 
 class _Builder:

@@ -181,7 +181,7 @@ def plan_text(reminders: Sequence[Reminder], as_of: date) -> str:
     lines = []
     for r in reminders:
         if r.action == "close":
-            lines.append(f"[关闭] {r.unit} {r.unit_name}: 无逾期或即将到期事项")
+            lines.append(f"[关闭] {r.unit} {r.unit_name}：无逾期或即将到期事项")
         else:
             lines += [f"[提醒] {r.unit} {r.title}", "", r.body]
     return "\n".join(lines)
@@ -206,7 +206,7 @@ def apply_refusal(problems: Sequence[Problem]) -> Refusal | None:
     count = len(errors)
     return Refusal(
         Text(
-            f"台账有 {count} 个问题, 未更新催办提醒; 请先修正 (duban validate):",
+            f"台账有 {count} 个问题，未更新催办提醒；请先修正（duban validate）：",
             f"the ledger has {count} problem(s); the reminders were not updated: fix them "
             "first (duban validate):",
         ),
@@ -227,7 +227,7 @@ def _gh(gh: str, *args: str, stdin: str | None = None) -> str:
         raise ApplyError(Text(f"找不到命令 {gh}", f"command not found: {gh}")) from exc
     if done.returncode != 0:
         what, why = f"{gh} {' '.join(args[:2])}", done.stderr.strip()
-        raise ApplyError(Text(f"{what} 失败: {why}", f"{what} failed: {why}"))
+        raise ApplyError(Text(f"{what} 失败：{why}", f"{what} failed: {why}"))
     return done.stdout
 
 

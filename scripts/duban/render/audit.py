@@ -16,15 +16,16 @@ KIND_LABELS: dict[str, Text] = {
     "modified": Text("修改", "modified"),
     "renamed": Text("移动文件", "file moved"),
     "deleted": Text("删除任务文件", "task file deleted"),
-    "invalid": Text("文件格式错误, 无法读取", "the file does not parse"),
+    "invalid": Text("文件格式错误，无法读取", "the file does not parse"),
     "repaired": Text("格式已修正", "the file parses again"),
 }
 
 LAYOUT_ONLY = Text("仅格式或注释变化", "only layout or comments")
 SEPARATOR = Text("；", "; ")
+COLON = Text("：", ": ")
 DELETED = Text(" [已删除]", " [deleted]")
-BEIJING_TIME = Text(" (北京时间)", " (UTC+8)")
-NOT_REVIEWED = Text("直接提交, 未经合并请求审核", "direct commit, not reviewed in a PR")
+BEIJING_TIME = Text("（北京时间）", " (UTC+8)")
+NOT_REVIEWED = Text("直接提交，未经合并请求审核", "direct commit, not reviewed in a PR")
 
 
 def change_text(change: Change, lang: str = "zh") -> str:
@@ -73,7 +74,7 @@ def trail_text(trail: Trail, lang: str = "zh") -> str:
     """A readable trail: one block per change, oldest first."""
     count = len(trail.changes)
     head = Text(
-        f"{trail.task_id} 办理痕迹: 共 {count} 次变更 ({trail.path})",
+        f"{trail.task_id} 办理痕迹：共 {count} 次变更（{trail.path}）",
         f"{trail.task_id}: {count} change(s), {trail.path}",
     )(lang)
     if trail.deleted:
@@ -90,7 +91,7 @@ def trail_text(trail: Trail, lang: str = "zh") -> str:
         where = change.path
         if change.kind == "renamed" and change.old_path:
             where = f"{change.old_path} → {change.path}"
-        lines.append(f"    {label(KIND_LABELS, change.kind, lang)}: {where}")
+        lines.append(f"    {label(KIND_LABELS, change.kind, lang)}{COLON(lang)}{where}")
         lines += ["    " + one_line(f.text(lang)) for f in change.fields]
         lines += ["    " + one_line(f"{p.where}: {p.message(lang)}") for p in change.problems]
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from duban.text import Text
 FORMATS = ("text", "json", "github")
 
 NO_ACTOR = Text(
-    "注意: 未给出 --actor, 未检查提交人所属单位",
+    "注意：未给出 --actor，未检查提交人所属单位",
     "note: no --actor given; who made the change was not checked",
 )
 """``check-change`` without ``--actor``: what was not checked."""
@@ -33,14 +33,14 @@ def validate_summary(problems: Sequence[Problem], tasks: int, lang: str) -> str:
     found = errors(problems)
     warned = len(problems) - len(found)
     if not found:
-        ok = Text(f"检查通过: {tasks} 项任务", f"OK: {tasks} task(s)")(lang)
-        return ok + Text(f" ({warned} 个警告)", f" ({warned} warning(s))")(lang) if warned else ok
+        ok = Text(f"检查通过：{tasks} 项任务", f"OK: {tasks} task(s)")(lang)
+        return ok + Text(f"（{warned} 个警告）", f" ({warned} warning(s))")(lang) if warned else ok
     files = len({p.where.path for p in found})
     summary = Text(
-        f"发现 {len(found)} 个问题, 涉及 {files} 个文件",
+        f"发现 {len(found)} 个问题，涉及 {files} 个文件",
         f"{len(found)} problem(s) in {files} file(s)",
     )(lang)
-    return summary + Text(f", 另有 {warned} 个警告", f", and {warned} warning(s)")(lang) * bool(
+    return summary + Text(f"，另有 {warned} 个警告", f", and {warned} warning(s)")(lang) * bool(
         warned
     )
 
@@ -48,9 +48,9 @@ def validate_summary(problems: Sequence[Problem], tasks: int, lang: str) -> str:
 def change_summary(problems: Sequence[Problem], lang: str) -> str:
     """The last line of ``duban check-change``: refused (how many reasons) or allowed."""
     if not problems:
-        return Text("检查通过: 修改合规", "OK: the change is allowed")(lang)
+        return Text("检查通过：修改合规", "OK: the change is allowed")(lang)
     return Text(
-        f"拒绝: {len(problems)} 处不允许的修改", f"refused: {len(problems)} illegal change(s)"
+        f"拒绝：{len(problems)} 处不允许的修改", f"refused: {len(problems)} illegal change(s)"
     )(lang)
 
 

@@ -63,6 +63,35 @@ def light_of(state: str) -> DutyLight:
     return _LIGHT[state]
 
 
+class _Lit:
+    """A duty (or a quarter's part of one) whose light is its state's."""
+
+    __slots__ = ()
+    state: str
+
+    @property
+    def light(self) -> DutyLight:
+        return light_of(self.state)
+
+
+Progress = Literal["done", "late", "due-soon", "open"]
+"""Where a duty with a due date stands: done by the day, late (not done, the due date
+passed), due soon (within the warning days), open."""
+
+_MEETING_STATES: dict[Progress, MeetingState] = {
+    "done": "held",
+    "late": "missed",
+    "due-soon": "due-soon",
+    "open": "open",
+}
+_REPORT_STATES: dict[Progress, ReportState] = {
+    "done": "met",
+    "late": "overdue",
+    "due-soon": "due-soon",
+    "open": "open",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class QuarterMeeting:
     """One quarter's joint meeting of one post."""
@@ -101,7 +130,7 @@ class MeetingDuty:
 
 
 @dataclass(frozen=True, slots=True)
-class ReportDuty:
+class ReportDuty(_Lit):
     post: Post
     year: int
     due: date
@@ -109,13 +138,9 @@ class ReportDuty:
     state: ReportState
     where: Location
 
-    @property
-    def light(self) -> DutyLight:
-        return light_of(self.state)
-
 
 @dataclass(frozen=True, slots=True)
-class ResearchDuty:
+class ResearchDuty(_Lit):
     post: Post
     year: int
     quota: int
@@ -136,10 +161,6 @@ class ResearchDuty:
     def behind(self) -> int:
         """Days below the pace (0 when on or ahead of it)."""
         return max(0, self.pace - self.done)
-
-    @property
-    def light(self) -> DutyLight:
-        return light_of(self.state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +197,24 @@ def quarter_end(year: int, quarter: int) -> date:
     return date(year, 3 * quarter + 1, 1) - timedelta(days=1)
 
 
+@dataclass(frozen=True, slots=True)
+class _Day:
+    """The day a duty with a due date is judged on, with the calendar and warning days."""
+
+    calendar: WorkCalendar
+    as_of: date
+    warning_days: int
+
+    def progress(self, done: bool, due: date) -> Progress:
+        """Where a duty due on ``due`` stands: a quarter's meeting, a year's report."""
+        if done:
+            return "done"
+        if self.as_of > due:
+            return "late"
+        soon = _due_soon(self.calendar, self.as_of, due, self.warning_days)
+        return "due-soon" if soon else "open"
+
+
 def _due_soon(calendar: WorkCalendar, as_of: date, due: date, warning_days: int) -> bool:
     """``due`` (not passed) within ``warning_days`` working days of ``as_of``; outside the
     calendar, counted in calendar days."""
@@ -198,13 +237,14 @@ def duty_status(
     meetings: list[MeetingDuty] = []
     reports: list[ReportDuty] = []
     research: list[ResearchDuty] = []
+    day = _Day(calendar, as_of, warning_days)
     for post in duties.posts:
         if "joint-meeting" in post.duties:
             record = _record(duties.meetings, post.code, year)
-            meetings.append(_meetings(post, year, record, calendar, as_of, warning_days))
+            meetings.append(_meetings(post, year, record, day))
         if "annual-report" in post.duties:
             record = _record(duties.meetings, post.code, year)
-            reports.append(_report(post, year, record, calendar, as_of, warning_days))
+            reports.append(_report(post, year, record, day))
         if "field-research" in post.duties:
             trips = _record(duties.research, post.code, year)
             research.append(_research(post, year, trips, as_of, quota))
@@ -218,14 +258,8 @@ def _record(records: tuple[R, ...], post: str, year: int) -> R | None:
     return next((r for r in records if r.post == post and r.year == year), None)
 
 
-def _meetings(
-    post: Post,
-    year: int,
-    record: MeetingYear | None,
-    calendar: WorkCalendar,
-    as_of: date,
-    warning_days: int,
-) -> MeetingDuty:
+def _meetings(post: Post, year: int, record: MeetingYear | None, day: _Day) -> MeetingDuty:
+    as_of = day.as_of
     current = 4 if as_of.year > year else (as_of.month - 1) // 3 + 1
     where = record.where if record else post.where
     quarters: list[QuarterMeeting] = []
@@ -236,41 +270,18 @@ def _meetings(
             for m in (record.meetings if record else ())
             if m.quarter == quarter and m.date <= as_of
         ]
-        state: MeetingState
-        if held:
-            state = "held"
-        elif as_of > due:
-            state = "missed"
-        elif _due_soon(calendar, as_of, due, warning_days):
-            state = "due-soon"
-        else:
-            state = "open"
+        state = _MEETING_STATES[day.progress(bool(held), due)]
         at = held[0].where if held else where
         quarters.append(QuarterMeeting(quarter, due, held[0].date if held else None, state, at))
     public = record.public if record else False
     return MeetingDuty(post, year, tuple(quarters), public, record)
 
 
-def _report(
-    post: Post,
-    year: int,
-    record: MeetingYear | None,
-    calendar: WorkCalendar,
-    as_of: date,
-    warning_days: int,
-) -> ReportDuty:
+def _report(post: Post, year: int, record: MeetingYear | None, day: _Day) -> ReportDuty:
     due = date(year, 12, 31)
     report = record.report if record else None
-    submitted = report.date if report and report.date <= as_of else None
-    state: ReportState
-    if submitted:
-        state = "met"
-    elif as_of > due:
-        state = "overdue"
-    elif _due_soon(calendar, as_of, due, warning_days):
-        state = "due-soon"
-    else:
-        state = "open"
+    submitted = report.date if report and report.date <= day.as_of else None
+    state = _REPORT_STATES[day.progress(bool(submitted), due)]
     where = report.where if report else record.where if record else post.where
     return ReportDuty(post, year, due, submitted, state, where)
 

@@ -45,7 +45,7 @@ class Chart(NamedTuple):
 CHARTS: tuple[Chart, ...] = (
     Chart("by-light.svg", "各状态任务数"),
     Chart("by-unit.svg", "各责任单位任务状态"),
-    Chart("by-month.svg", "按月: 按期办结、逾期办结与到期未办结"),
+    Chart("by-month.svg", "按月：按期办结、逾期办结与到期未办结"),
 )
 #: The weekly trend, shown on the overview with its table.
 TREND = Chart("trend.svg", "按周趋势：逾期未办结任务数与本年按期办结任务数")

@@ -84,7 +84,7 @@ def unit_calendar(
             event.add("summary", f"【{label}{mark}】{t.id} {t.title}")
             light = LIGHT_LABELS[s.light].zh
             state_zh = STATE_LABELS[state].zh if state in STATE_LABELS else light
-            event.add("description", f"任务状态: {light}; 本项: {state_zh}")
+            event.add("description", f"任务状态：{light}；本项：{state_zh}")
             if url:
                 event.add("url", url)
             _plain(event)

@@ -64,12 +64,12 @@ def read_user_config(config_file: Path) -> tuple[dict[str, Any] | None, list[Pro
         with config_file.open("rb") as fh:
             data = yaml_load(fh)
     except (ConfigurationError, OSError) as exc:
-        zh = f"无法读取网站配置文件 {config_file}: {exc}"
+        zh = f"无法读取网站配置文件 {config_file}：{exc}"
         return None, [problem("site-config", where, zh, f"cannot read {config_file}: {exc}")]
     except TypeError:  # a number or the like at the top level ("INHERIT" in 5)
         data = None
     if not isinstance(data, dict):
-        zh = f"网站配置文件 {config_file} 的顶层应是键值对(如 site_name: ...)"
+        zh = f"网站配置文件 {config_file} 的顶层应是键值对（如 site_name: ...）"
         en = f"the top level of {config_file} must be a mapping (such as site_name: ...)"
         return None, [problem("site-config", where, zh, en)]
     return data, []
@@ -241,7 +241,7 @@ def mkdocs_build(config_file: Path, site_dir: Path, strict: bool) -> list[Proble
             cfg.plugins.on_shutdown()
     except (Abort, ConfigurationError, OSError) as exc:
         problems.append(
-            problem("site-mkdocs", str(config_file), f"MkDocs 构建失败: {exc}", f"MkDocs: {exc}")
+            problem("site-mkdocs", str(config_file), f"MkDocs 构建失败：{exc}", f"MkDocs: {exc}")
         )
     finally:
         logger.removeHandler(handler)

@@ -52,7 +52,7 @@ def refuse_out(out: Path) -> Problem | None:
     return problem(
         "site-out-not-a-site",
         str(out),
-        f"不能把网站输出到 {out}: 该目录中已有其他文件, 不是此前生成的网站;"
+        f"不能把网站输出到 {out}：该目录中已有其他文件，不是此前生成的网站；"
         " 请选择空目录或此前生成的网站目录",
         f"cannot build the site into {out}: the folder holds other files and is not a"
         " previous duban site; choose an empty folder or a previous site",
@@ -90,7 +90,7 @@ class SiteSlot:
             return problem(
                 "site-busy",
                 str(self.work),
-                f"另一个网站构建正在使用工作目录 {self.work}, 请待其结束后再试",
+                f"另一个网站构建正在使用工作目录 {self.work}，请待其结束后再试",
                 f"another site build is using the work folder {self.work}; try again when"
                 " it has finished",
             )
@@ -176,13 +176,13 @@ def _cannot(code: str, where: Path, zh: str, en: str, work: bool = False) -> Pro
         return problem(
             code,
             str(where),
-            f"无法写入生成文件的工作目录 {where}: {zh}",
+            f"无法写入生成文件的工作目录 {where}：{zh}",
             f"cannot write the work folder {where}: {en}",
         )
     return problem(
         code,
         str(where),
-        f"无法创建网站输出目录 {where}: {zh}",
+        f"无法创建网站输出目录 {where}：{zh}",
         f"cannot create the site folder {where}: {en}",
     )
 
