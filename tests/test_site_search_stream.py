@@ -9,6 +9,7 @@ the site without search and says so.
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import os
 import shutil
@@ -23,8 +24,9 @@ from typing import Any
 import pytest
 from duban.problems import Problem
 from duban.web import build, search
+from duban.web.mkdocs_run import Engine
 from duban.web.search import BUNDLE, StreamingIndex, index_site
-from support import need_module
+from support import need, need_module
 from support.site import ROOT
 
 DEMO_DAY = date(2026, 11, 30)
@@ -84,7 +86,7 @@ class Spy:
         return index_site(site)
 
 
-def build_sample(base: Path, spy: Spy) -> tuple[Path, list[Problem]]:
+def build_sample(base: Path, spy: Spy, engine: Engine = "mkdocs") -> tuple[Path, list[Problem]]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(build, "index_site", spy)
         result, problems = build.build_site(
@@ -93,6 +95,7 @@ def build_sample(base: Path, spy: Spy) -> tuple[Path, list[Problem]]:
             as_of=DEMO_DAY,
             config_file=ROOT / "mkdocs.yml",
             work=base / "work",
+            engine=engine,
         )
     assert result is not None, problems
     return result.site_dir, problems
@@ -120,6 +123,18 @@ def test_streamed_index_is_the_command_lines(streamed: tuple[Path, Spy], tmp_pat
     assert ours["zh"]["pages"] == theirs["zh"]["pages"]  # URL, title, content, meta, counts
     assert ours["zh"]["hits"] == theirs["zh"]["hits"]
     assert ours == theirs
+
+
+@pytest.mark.slow
+def test_an_engine_in_its_own_process_gets_the_command_lines_index(tmp_path: Path) -> None:
+    """ProperDocs runs the hooks in its own process, where no index is open: the built site
+    is indexed afterwards (Zensical ignores the hooks: the same path)."""
+    need(importlib.util.find_spec("properdocs") is not None, "ProperDocs", "pip install properdocs")
+    spy = Spy()
+    site, problems = build_sample(tmp_path / "build", spy, engine="properdocs")
+    assert spy.calls == 1
+    assert not [p for p in problems if p.code == "site-search"], problems
+    assert decoded(site / BUNDLE)["zh"]["count"] == len(list(site.rglob("*.html")))
 
 
 def _hostile_site(site: Path) -> None:
