@@ -173,7 +173,7 @@ def expected_t1(shas: dict[str, str]) -> list[dict[str, object]]:
             "invalid",
             "M",
             T1,
-            "文件格式错误，无法读取；缩进中有制表符 (Tab), YAML 只能用空格缩进",
+            "文件格式错误，无法读取；缩进中有制表符（Tab），YAML 只能用空格缩进",
         ),
         _c(
             "赵敏",

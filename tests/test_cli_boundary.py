@@ -247,6 +247,11 @@ USER_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "没有编号为",
         "no task ES-2026-9999",
     ),
+    "fmt missing path": (
+        ["fmt", "{missing}"],
+        "找不到文件或目录",
+        "no such file or folder",
+    ),
     "export unknown unit": (
         ["export", "--ledger", "{ledger}", "--out", "{outside}/t.xlsx", "--unit", "nosuch"],
         "未知的单位代码",

@@ -58,6 +58,7 @@ COMMANDS: dict[str, tuple[list[str], set[int]]] = {
     "check-change": (["check-change", "--base", "HEAD~1", "--as-of", AS_OF], {1}),
     "remind": (["remind", "--as-of", AS_OF], {0}),
     "remind json": (["remind", "--as-of", AS_OF, "--format", "json"], {0}),
+    "fmt check": (["fmt", "--check", "ledger"], {1}),
     "audit": (["audit", "SL-2026-9001", "--no-cache"], {0}),
     "audit json": (["audit", "SL-2026-9002", "--format", "json", "--no-cache"], {0}),
 }

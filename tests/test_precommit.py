@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from support import ROOT, GitRepo, git_env, make_ledger, need, task_yaml
+from support import ROOT, GitRepo, git_env, make_ledger, need, run_cli, task_yaml
 
 pytestmark = [pytest.mark.slow, pytest.mark.packaging]
 
@@ -142,3 +142,41 @@ def test_a_commit_outside_the_ledger_runs_no_duban(
     assert done.returncode == 0, done.stdout + done.stderr
     shown = done.stdout + done.stderr
     assert shown.count("(no files to check)Skipped") == 2, shown
+
+
+def test_the_fmt_hook_restores_the_house_style(
+    ledger_repo: GitRepo, hooks: tuple[Path, str, Path]
+) -> None:
+    """``duban-fmt`` on a file as a web form saved it: the commit stops with the file
+    rewritten in the house style; added again, it goes through."""
+    from test_cms_rewrite import parse, stringify  # needs node and tests/node_modules (npm ci)
+
+    hook_repo, sha, home = hooks
+    (ledger_repo.path / ".pre-commit-config.yaml").write_text(
+        f"""repos:
+  - repo: {hook_repo}
+    rev: {sha}
+    hooks:
+      - id: duban-fmt
+      - id: duban-validate
+""",
+        encoding="utf-8",
+    )
+    path = ledger_repo.path / TASK
+    _append(ledger_repo, f"date: {TODAY}, type: deployed, by: fgw")
+    house = run_cli("fmt", path)
+    assert house.exit_code == 0, house.output
+    done = _commit(ledger_repo, home, "house style")
+    assert done.returncode == 0, done.stdout + done.stderr
+    head, text = ledger_repo.git("rev-parse", "HEAD"), path.read_text("utf-8")
+
+    data = parse(text)
+    data["events"].append({"type": "progress-reported", "date": str(TODAY), "by": "fgw"})
+    path.write_text(stringify(data), encoding="utf-8")
+    done = _commit(ledger_repo, home, "saved by the web form")
+    assert done.returncode != 0 and "duban fmt" in done.stdout + done.stderr
+    assert ledger_repo.git("rev-parse", "HEAD") == head
+    added = f"  - {{date: {TODAY}, type: progress-reported, by: fgw}}\n"
+    assert path.read_text("utf-8") == text + added
+    done = _commit(ledger_repo, home, "saved by the web form")
+    assert done.returncode == 0, done.stdout + done.stderr

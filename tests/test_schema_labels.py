@@ -75,7 +75,7 @@ def test_errors_name_the_labels_and_the_deadline_sentence(tmp_path: Path) -> Non
         "同时写了完成时限 deadline 和时限规则 deadline_rule，只能保留一个"
         in (lines["ES-2026-0002.yaml"])
     )
-    assert "(normal 一般 / important 重要 / urgent 紧急)" in lines["ES-2026-0003.yaml"]
+    assert "（normal 一般 / important 重要 / urgent 紧急）" in lines["ES-2026-0003.yaml"]
     en = run_cli("validate", root, "--lang", "en")
     assert "is not one of normal / important / urgent" in en.stdout
     assert "一般" not in en.stdout and "has no deadline" in en.stdout
@@ -88,4 +88,4 @@ def test_an_error_in_another_schema_file_keeps_its_label(tmp_path: Path) -> None
     write_task(root, task_id="ES-2026-0001", events=["date: 2026-09-30, type: decomposed, by: FGW"])
     done = run_cli("validate", root)
     assert done.returncode == 1
-    assert 'schema-pattern: 字段 $.events[0].by (单位代码): "FGW"' in done.stdout, done.stdout
+    assert 'schema-pattern: 字段 $.events[0].by（单位代码）："FGW"' in done.stdout, done.stdout

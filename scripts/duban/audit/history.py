@@ -27,6 +27,7 @@ from duban.git import (
     RawCommit,
     pr_number,
 )
+from duban.load.emptyvalues import without_empty
 from duban.load.reading import symlink
 from duban.load.yamlload import MAX_BYTES, load_text
 from duban.problems import Problem
@@ -146,12 +147,14 @@ def _parse(
         if extra and all(line.startswith(prev.tail) for line in lines):
             doc, problems = load_text(b"events:\n" + extra, path)
             if doc is not None and not problems and list(doc.data) == ["events"]:
-                data = {**prev.data, "events": [*prev.data["events"], *doc.data["events"]]}
+                added = without_empty({"events": doc.data["events"]})["events"]
+                data = {**prev.data, "events": [*prev.data["events"], *added]}
                 return _Version(data, (), blob, prev.tail)
     doc, problems = load_text(blob, path)
     if doc is None:
         return _Version(None, tuple(problems), blob, None)
-    return _Version(doc.data, (), blob, _tail(blob, doc))
+    # a field a form left empty (``note: ""``) is no change in the trail (load/emptyvalues)
+    return _Version(without_empty(doc.data), (), blob, _tail(blob, doc))
 
 
 def _tail(blob: bytes, doc: Document) -> bytes | None:

@@ -21,6 +21,7 @@ from duban.check.duties import assigner_violation, duty_violation, owners_in_for
 from duban.check.hygiene import text_problems
 from duban.check.pipeline import load_task_text, shape_problems
 from duban.check.roster import dual_role_refusal
+from duban.load.emptyvalues import drop_empty
 from duban.load.yamlload import load_text
 from duban.model import Owner, Unit, cycle_start
 from duban.problems import Problem, json_path
@@ -123,9 +124,12 @@ def _refuse(code: str, where: Location, zh: str, en: str, keys: Keys = ()) -> Pr
 
 
 def _doc(raw: bytes | None, display: str) -> tuple[Document | None, list[Problem]]:
+    """A task blob as data, its optional fields left empty absent (as :func:`task_from`
+    reads it), so a change is judged by content, not by how a form wrote it."""
     if raw is None:
         return None, []
-    return load_text(raw, display)
+    doc, problems = load_text(raw, display)
+    return (drop_empty(doc) if doc is not None else None), problems
 
 
 #: What the strict loader says about a character (:mod:`duban.load.yamlload`).
@@ -154,7 +158,7 @@ def check_settings(change: SettingsChanged, ctx: Context) -> list[Problem]:
         _refuse(
             "settings-changed",
             Location(change.path, 1, 1),
-            f"只有交办单位的维护人可以修改台账设置、单位名册、规则和日历; 提交人 {ctx.who} 不是",
+            f"只有交办单位的维护人可以修改台账设置、单位名册、规则和日历；提交人 {ctx.who} 不是",
             f"only maintainers of an assigning unit may change the ledger settings, roster, "
             f"rules or calendar; {ctx.who} is not one",
         ),
@@ -166,10 +170,10 @@ def check_deleted(change: Deleted, ctx: Context) -> list[Problem]:
     doc, _ = _doc(change.raw, change.path)
     where = doc.loc("id") if doc else Location(change.path, 1, 1)
     if change.moved_to:
-        zh = f"任务文件不能移出 tasks/ 目录 (移到了 {change.moved_to}); 任务只能销号, 不能删除"
+        zh = f"任务文件不能移出 tasks/ 目录（移到了 {change.moved_to}）；任务只能销号，不能删除"
         en = f"a task file may not be moved out of tasks/ (moved to {change.moved_to})"
     else:
-        zh = "任务文件不能删除; 任务只能核实销号 (closed), 台账保留全部记录"
+        zh = "任务文件不能删除；任务只能核实销号（closed），台账保留全部记录"
         en = "a task file may not be deleted; tasks are closed, never removed"
     return [_refuse("task-deleted", where, zh, en)]
 
@@ -189,7 +193,7 @@ def check_added(change: Added, ctx: Context) -> list[Problem]:
             _refuse(
                 "task-created-by-non-assigner",
                 doc.loc("assigned_by"),
-                f"只有交办单位 {assigner} 的维护人可以新建任务, 提交人 {ctx.who} 不是",
+                f"只有交办单位 {assigner} 的维护人可以新建任务，提交人 {ctx.who} 不是",
                 f"only maintainers of the assigning unit {assigner} may create tasks; "
                 f"{ctx.who} is not one",
                 ("assigned_by",),
@@ -202,7 +206,7 @@ def _not_a_file(path: str) -> Problem:
     return _refuse(
         "task-not-a-file",
         Location(path, 1, 1),
-        "任务文件必须是普通文件 (不能是子模块)",
+        "任务文件必须是普通文件（不能是子模块）",
         "a task file must be a regular file (not a submodule)",
     )
 
@@ -233,8 +237,8 @@ def check_modified(change: Modified, ctx: Context) -> list[Problem]:
             _refuse(
                 "task-fields-changed",
                 new.loc(fields[0]),
-                f"只有交办单位 {assigner} 的维护人可以修改任务要素 ({', '.join(fields)}); "
-                f"提交人 {ctx.who} 只能追加办理记录 (延期须由交办单位登记 extension-approved)",
+                f"只有交办单位 {assigner} 的维护人可以修改任务要素（{'、'.join(fields)}）；"
+                f"提交人 {ctx.who} 只能追加办理记录（延期须由交办单位登记 extension-approved）",
                 f"only maintainers of the assigning unit {assigner} may change the task "
                 f"({', '.join(fields)}); {ctx.who} may only append events",
                 (fields[0],),
@@ -268,7 +272,7 @@ def _renamed(change: Modified, new: Document) -> list[Problem]:
         _refuse(
             "task-renamed",
             new.loc("id"),
-            f"任务文件不能改名为另一个编号: {before.name} → {after.name}",
+            f"任务文件不能改名为另一个编号：{before.name} → {after.name}",
             f"a task file may not be renamed to another id: {before.name} → {after.name}",
         )
     ]
@@ -281,7 +285,7 @@ def _id_changed(a: dict[str, Any], b: dict[str, Any], new: Document) -> list[Pro
         _refuse(
             "id-changed",
             new.loc("id"),
-            f"任务编号不能修改: {a.get('id')} → {b.get('id')}",
+            f"任务编号不能修改：{a.get('id')} → {b.get('id')}",
             f"a task id may not change: {a.get('id')} → {b.get('id')}",
             ("id",),
         )
@@ -300,8 +304,8 @@ def _events_kept(
                 _refuse(
                     "event-removed",
                     new.loc("events"),
-                    f"第 {index + 1} 条办理记录 (原第 {line} 行) 被删除;"
-                    " 办理记录只能追加, 更正请登记新的记录",
+                    f"第 {index + 1} 条办理记录（原第 {line} 行）被删除；"
+                    "办理记录只能追加，更正请登记新的记录",
                     f"event {index + 1} (line {line} before) was removed; events are "
                     "append-only, record a correction as a new event",
                     ("events", index),
@@ -312,7 +316,7 @@ def _events_kept(
                 _refuse(
                     "event-altered",
                     new.loc("events", index),
-                    f"第 {index + 1} 条办理记录被修改; 办理记录只能追加, 更正请登记新的记录",
+                    f"第 {index + 1} 条办理记录被修改；办理记录只能追加，更正请登记新的记录",
                     f"event {index + 1} was changed; events are append-only, record a "
                     "correction as a new event",
                     ("events", index),
@@ -339,7 +343,7 @@ def _closed_changed(
         _refuse(
             "closed-task-changed",
             new.loc(*keys),
-            "任务已销号, 不能再修改; 如需继续办理, 须由交办单位先登记“重新办理”(reopened)",
+            "任务已销号，不能再修改；如需继续办理，须由交办单位先登记“重新办理”（reopened）",
             "the task is closed and may not change; the assigning unit must record "
             "'reopened' first",
             keys,
@@ -369,8 +373,8 @@ def _new_events(
                 _refuse(
                     "event-not-actor",
                     where,
-                    f"新增的办理记录由 {by} 登记, 但提交人 {ctx.who} 不是该单位的维护人"
-                    " (以基准分支的 units.yaml 为准)",
+                    f"新增的办理记录由 {by} 登记，但提交人 {ctx.who} 不是该单位的维护人"
+                    "（以基准分支的 units.yaml 为准）",
                     f"the new event is recorded for {by}, but {ctx.who} does not maintain "
                     "that unit (per units.yaml on the base branch)",
                     keys,
@@ -398,7 +402,7 @@ def _in_future(
         _refuse(
             "event-in-future",
             doc.loc(*keys),
-            f"办理记录的日期 {event.get('date')} 晚于今天 ({today}); 只能登记已经发生的事",
+            f"办理记录的日期 {event.get('date')} 晚于今天（{today}）；只能登记已经发生的事",
             f"the event is dated {event.get('date')}, after today ({today}); "
             "record only what has happened",
             keys,

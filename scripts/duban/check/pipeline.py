@@ -17,6 +17,7 @@ from duban.check.hints import task_warnings
 from duban.check.hygiene import text_problems
 from duban.check.privacy import personal_data
 from duban.load import schema
+from duban.load.emptyvalues import drop_empty
 from duban.load.layout import Layout
 from duban.load.tasks import task_from_doc
 from duban.load.yamlload import load_file, load_text
@@ -64,7 +65,10 @@ def task_from(
     """A parsed task document through the checks to its record; ``None`` when not valid.
 
     With the ledger's ``calendar``, warnings for people are added (:mod:`duban.check.hints`);
-    warnings never make a task invalid."""
+    warnings never make a task invalid. Optional fields left empty (``note: ""``,
+    ``deadline_rule: null``: what a web form writes) are absent
+    (:func:`duban.load.emptyvalues.drop_empty`)."""
+    doc = drop_empty(doc)
     problems = shape_problems(doc)
     if _errors(problems):
         return None, problems

@@ -68,7 +68,7 @@ def check_codes(doc: Document) -> list[Problem]:
                     "invisible-character",
                     doc.loc(*keys),
                     Text(
-                        f"字段 {json_path(keys)} 含不可见字符 U+{ord(char):04X} ({name}), "
+                        f"字段 {json_path(keys)} 含不可见字符 U+{ord(char):04X}（{name}），"
                         f"位于第 {index + 1} 个字符；编号和代码不能有空格、换行或零宽字符",
                         f"field {json_path(keys)} contains invisible character U+{ord(char):04X} "
                         f"({name}) at character {index + 1}",

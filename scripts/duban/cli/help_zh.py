@@ -136,6 +136,11 @@ ZH: dict[str, str] = {
     "Visibility of rows without a 公开范围 column or value.": "没有“公开范围”列或该格为空时的公开范围。",
     "Encoding of a .csv file (default: UTF-8, else GB18030).": ".csv 文件的编码（默认先按 UTF-8，不行再按 GB18030）。",
     "Print the task files instead of writing them.": "只显示任务文件内容，不写入。",
+    # fmt
+    "Rewrite task files (PATHS: files or folders; default: ledger) in the house style.": (
+        "把任务文件（PATHS：文件或目录，默认 ledger）整理成统一格式，内容不变。"
+    ),
+    "Write nothing; list files that would change (exit 1).": "不写入，只列出需要整理的文件（有则退出码为 1）。",
     # record
     "Append one event of TYPE (code or Chinese name) to task ID, checked as validate and\n"
     "check-change would; refused with the problems (exit 1), nothing written.": (

@@ -17,6 +17,7 @@ from .cms import cms
 from .demo import demo
 from .due import due
 from .export import export
+from .fmt import fmt
 from .help import HelpContext, commands_of
 from .import_cmd import import_tasks
 from .new import new
@@ -44,6 +45,7 @@ COMMANDS = (
     check_change,
     new,
     record,
+    fmt,
     import_tasks,
     export,
     calendar_group,

@@ -81,7 +81,7 @@ def check(doc: Document, name: str) -> list[Problem]:
     if validator.is_valid(doc.data):
         return []
     schema = load_schema(name)
-    problems = []
+    problems: list[Problem] = []
     for error in validator.iter_errors(doc.data):
         keys = tuple(error.instance_path)
         text = _explain(error, schema, doc.data)
@@ -91,6 +91,8 @@ def check(doc: Document, name: str) -> list[Problem]:
         code = f"schema-{_kebab(kind)}"
         if kind.startswith("OneOf") and keys == () and name == "task":
             code = "deadline-choice"  # the task's only top-level oneOf
+        if any(p.field == json_path(keys) and p.text == text for p in problems):
+            continue  # one message per field (an empty date breaks format and pattern)
         problems.append(Problem(code, doc.loc(*keys), text, field=json_path(keys)))
     return problems
 
@@ -177,7 +179,7 @@ def _explain(error: Any, schema: dict[str, Any], data: Any) -> Text:
     shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, dict | list) else ""
     at = _Subject(
         field,
-        f"字段 {field}" + (f" ({label})" if label else ""),
+        f"字段 {field}" + (f"（{label}）" if label else ""),
         f"field {field}",
         shown,
         _enum_labels(schema, schema_path) if name == "Enum" else (),
@@ -202,15 +204,15 @@ def _explain(error: Any, schema: dict[str, Any], data: Any) -> Text:
         )
     if name == "Not" and "channels" in keys and isinstance(value, dict):
         return Text(
-            f"{at.zh}: 该类型的通知渠道不能带这个字段 (群机器人 dingtalk、wecom、feishu 用 "
-            "webhook_env, 钉钉和飞书可加 secret_env; 电子邮件 email 只用 to_env)",
+            f"{at.zh}：该类型的通知渠道不能带这个字段（群机器人 dingtalk、wecom、feishu 用 "
+            "webhook_env，钉钉和飞书可加 secret_env；电子邮件 email 只用 to_env）",
             f"{at.en}: this kind of channel cannot carry that field (robots dingtalk, wecom, "
             "feishu take webhook_env, dingtalk and feishu also secret_env; email takes to_env)",
         )
     if name == "Not" and keys and isinstance(value, dict):
         return Text(
-            f"{at.zh}: 该类型的记录不能带这个字段 (deadline 仅用于同意延期, "
-            "milestone 仅用于阶段节点反馈, owner 和 co_units 仅用于改派 reassigned)",
+            f"{at.zh}：该类型的记录不能带这个字段（deadline 仅用于同意延期，"
+            "milestone 仅用于阶段节点反馈，owner 和 co_units 仅用于改派 reassigned）",
             f"{at.en}: this event type cannot carry that field (deadline is for "
             "extension-approved, milestone for milestone-reported, owner and co_units for "
             "reassigned)",
@@ -224,26 +226,29 @@ def _explain(error: Any, schema: dict[str, Any], data: Any) -> Text:
 def _required(kind: Any, at: _Subject, _: str) -> Text:
     prop = kind.property
     return Text(
-        f"缺少必填字段 “{prop}” (位于 {at.field})", f"missing required field '{prop}' in {at.field}"
+        f"缺少必填字段 “{prop}”（位于 {at.field}）",
+        f"missing required field '{prop}' in {at.field}",
     )
 
 
 def _additional(kind: Any, at: _Subject, _: str) -> Text:
     extra = ", ".join(kind.unexpected)
     return Text(
-        f"{at.zh} 中有未定义的字段: {extra} (拼写错误?)",
+        f"{at.zh} 中有未定义的字段：{extra}（拼写错误？）",
         f"unknown field(s) in {at.field}: {extra} (a typo?)",
     )
 
 
 def _format(kind: Any, at: _Subject, _: str) -> Text:
+    if at.shown == '""':
+        return _left_empty(at)
     if kind.format == "date":
         return Text(
-            f"{at.zh}: {at.shown} 不是真实存在的日期 (应为 YYYY-MM-DD)",
+            f"{at.zh}：{at.shown} 不是真实存在的日期（应为 YYYY-MM-DD）",
             f"{at.en}: {at.shown} is not a real date (expected YYYY-MM-DD)",
         )
     return Text(
-        f"{at.zh}: {at.shown} 格式不对 (应为 {kind.format})",
+        f"{at.zh}：{at.shown} 格式不对（应为 {kind.format}）",
         f"{at.en}: {at.shown} is not a valid {kind.format}",
     )
 
@@ -253,29 +258,44 @@ def _enum(kind: Any, at: _Subject, _: str) -> Text:
     labels = at.labels if len(at.labels) == len(codes) else ("",) * len(codes)
     named = " / ".join(f"{o} {label}".strip() for o, label in zip(codes, labels, strict=True))
     return Text(
-        f"{at.zh}: {at.shown} 不是允许的值 ({named})",
+        f"{at.zh}：{at.shown} 不是允许的值（{named}）",
         f"{at.en}: {at.shown} is not one of {' / '.join(codes)}",
     )
 
 
 def _type(kind: Any, at: _Subject, message: str) -> Text:
-    return Text(f"{at.zh}: {at.shown or '该值'} 类型不对", f"{at.en}: wrong type ({message})")
+    if at.shown == "null":
+        return _left_empty(at)
+    return Text(f"{at.zh}：{at.shown or '该值'} 类型不对", f"{at.en}: wrong type ({message})")
+
+
+def _left_empty(at: _Subject) -> Text:
+    """A required field written without a value (``date:``, ``lead: null``, ``title: ""``;
+    an optional one left empty is simply absent, :mod:`duban.load.emptyvalues`)."""
+    return Text(
+        f"{at.zh}：这是必填字段，但没有填写内容；请在冒号后写上内容",
+        f"{at.en}: a required field left empty; write its value after the colon",
+    )
 
 
 def _pattern(kind: Any, at: _Subject, _: str) -> Text:
-    return Text(f"{at.zh}: {at.shown} 格式不对", f"{at.en}: {at.shown} has the wrong form")
+    if at.shown == '""':
+        return _left_empty(at)
+    return Text(f"{at.zh}：{at.shown} 格式不对", f"{at.en}: {at.shown} has the wrong form")
 
 
 def _short(kind: Any, at: _Subject, _: str) -> Text:
-    return Text(f"{at.zh}: 内容太短或为空", f"{at.en}: too short or empty")
+    if at.shown == '""':
+        return _left_empty(at)
+    return Text(f"{at.zh}：内容太短或为空", f"{at.en}: too short or empty")
 
 
 def _long(kind: Any, at: _Subject, _: str) -> Text:
-    return Text(f"{at.zh}: 内容太长", f"{at.en}: too long")
+    return Text(f"{at.zh}：内容太长", f"{at.en}: too long")
 
 
 def _unique(kind: Any, at: _Subject, _: str) -> Text:
-    return Text(f"{at.zh}: 有重复项", f"{at.en}: has duplicate items")
+    return Text(f"{at.zh}：有重复项", f"{at.en}: has duplicate items")
 
 
 #: jsonschema-rs error kind → its message.

@@ -65,6 +65,9 @@ def diagnose(
     lines = text.splitlines()
     if not lines or problem_line < 0:
         return None
+    separator = _separator_hint(text, problem_line)
+    if separator is not None:
+        return separator
     last = min(problem_line, len(lines) - 1)
     first = last - 1
     if context_line is not None and 0 <= context_line < first:
@@ -77,6 +80,37 @@ def diagnose(
         if number >= 0 and (hint := _indent_hint(lines, number, problem)) is not None:
             return hint
     return None
+
+
+_SEPARATOR = re.compile("[\u2028\u2029]")
+
+
+def _separator_hint(text: str, problem_line: int) -> Hint | None:
+    """A line or paragraph separator (U+2028, U+2029: invisible, pasted from a web page or a
+    document, and written as they are by some YAML writers, a web form's among them) at or
+    before the problem: libyaml ends the line there."""
+    found = _SEPARATOR.search(text)
+    if found is None:
+        return None
+    before = text[: found.start()]
+    number = len(re.findall("\r\n|[\r\n\x85\u2028\u2029]", before)) + 1
+    if number - 1 > problem_line:
+        return None
+    start = max(before.rfind("\n"), before.rfind("\u2028"), before.rfind("\u2029")) + 1
+    line = found.group() == "\u2028"
+    name = "U+2028 行分隔符" if line else "U+2029 段落分隔符"
+    name_en = "U+2028 line separator" if line else "U+2029 paragraph separator"
+    return Hint(
+        "yaml-line-separator",
+        number,
+        found.start() - start + 1,
+        Text(
+            f"第 {number} 行有看不见的字符 {name}（多见于从网页或文档复制的文字），"
+            "YAML 会在这里断行；请删除这个字符（在网页表单中删去后重新输入这段文字）",
+            f"line {number} holds an invisible {name_en} (often pasted from a web page or a "
+            "document), where YAML ends the line: remove it",
+        ),
+    )
 
 
 def _line_hint(line: str, number: int) -> Hint | None:

@@ -15,6 +15,7 @@ Accepted: CRLF line ends and a UTF-8 BOM.
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,7 @@ def load_text(
             Problem(
                 "yaml-empty",
                 Location(display, 1, 1),
-                Text("文件为空 (没有任何内容)", "the file is empty"),
+                Text("文件为空（没有任何内容）", "the file is empty"),
             )
         ]
     if not isinstance(node, yaml.MappingNode):
@@ -135,7 +136,8 @@ def load_text(
                 "yaml-not-mapping",
                 _mark(display, node.start_mark),
                 Text(
-                    "顶层必须是键值映射 (字段: 值)", "the top level must be a mapping (key: value)"
+                    "顶层必须是键值映射（如 “title: 制定方案”）",
+                    "the top level must be a mapping (key: value)",
                 ),
             )
         ]
@@ -170,7 +172,7 @@ def _check_tabs(text: str, display: str) -> list[Problem]:
                     "yaml-tab-indent",
                     Location(display, number, col + 1),
                     Text(
-                        "缩进中有制表符 (Tab), YAML 只能用空格缩进",
+                        "缩进中有制表符（Tab），YAML 只能用空格缩进",
                         "tab character in indentation; YAML indents with spaces only",
                     ),
                 )
@@ -189,7 +191,7 @@ def _check_anchors(text: str, display: str) -> list[Problem]:
                         "yaml-alias",
                         _mark(display, event.start_mark),
                         Text(
-                            f"不允许使用别名 (*{event.anchor}); 请直接写出内容",
+                            f"不允许使用别名（*{event.anchor}）；请直接写出内容",
                             f"aliases are not allowed (*{event.anchor}); write the value out",
                         ),
                     )
@@ -200,7 +202,7 @@ def _check_anchors(text: str, display: str) -> list[Problem]:
                         "yaml-anchor",
                         _mark(display, event.start_mark),
                         Text(
-                            f"不允许使用锚点 (&{anchor})",
+                            f"不允许使用锚点（&{anchor}）",
                             f"anchors are not allowed (&{anchor})",
                         ),
                     )
@@ -234,12 +236,12 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, text: str) -> Probl
             "yaml-multiple-documents",
             where,
             Text(
-                "一个文件只能有一个 YAML 文档 (发现第二个 ---)",
+                "一个文件只能有一个 YAML 文档（发现第二个 ---）",
                 "a file must hold exactly one YAML document (found a second one)",
             ),
         )
     return Problem(
-        "yaml-syntax", where, Text(f"YAML 语法错误: {detail}", f"YAML syntax error: {detail}")
+        "yaml-syntax", where, Text(f"YAML 语法错误：{detail}", f"YAML syntax error: {detail}")
     )
 
 
@@ -373,7 +375,7 @@ class _Builder:
                         "yaml-duplicate-key",
                         Location(self.display, *where),
                         Text(
-                            f"重复的键 “{key}” (第一次出现在第 {first[0]} 行第 {first[1]} 列)",
+                            f"重复的键 “{key}”（第一次出现在第 {first[0]} 行第 {first[1]} 列）",
                             f"duplicate key '{key}' (first defined at line {first[0]}, "
                             f"column {first[1]})",
                         ),
@@ -413,7 +415,7 @@ class _Builder:
                     "yaml-tag",
                     _mark(self.display, node.start_mark),
                     Text(
-                        f"不允许使用自定义标签 ({node.tag})",
+                        f"不允许使用自定义标签（{node.tag}）",
                         f"custom tags are not allowed ({node.tag})",
                     ),
                 )
@@ -440,3 +442,36 @@ class _Builder:
             )
             return None
         return resolved
+
+
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""What libyaml counts as a line break (YAML 1.1), for its marks' line numbers."""
+
+
+def comment_lines(text: str) -> list[int]:
+    """The 1-based lines (as libyaml counts them) holding a comment: a ``#`` outside every
+    scalar, keys included. For text that :func:`load_text` loads; [] for any other."""
+    starts = [0] + [m.end() for m in _BREAK.finditer(text)]
+
+    def offset(mark: Any) -> int:
+        return int(starts[mark.line] + mark.column)
+
+    try:
+        spans = sorted(
+            (offset(event.start_mark), offset(event.end_mark))
+            for event in yaml.parse(text, Loader=_Loader)
+            if isinstance(event, yaml.ScalarEvent)
+        )
+    except (yaml.YAMLError, IndexError):
+        return []
+    found: list[int] = []
+    at, span = 0, 0
+    while (at := text.find("#", at)) >= 0:
+        while span < len(spans) and spans[span][1] <= at:
+            span += 1
+        if not (span < len(spans) and spans[span][0] <= at < spans[span][1]):
+            line = bisect.bisect_right(starts, at)
+            if not found or found[-1] != line:
+                found.append(line)
+        at += 1
+    return found

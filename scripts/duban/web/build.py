@@ -207,7 +207,7 @@ def _unsafe_out(
             return _problem(
                 "site-out-unsafe",
                 str(out),
-                f"不能把网站输出到 {out}: 生成网站时会清空该目录, 而它与{zh} {folder} 重叠",
+                f"不能把网站输出到 {out}：生成网站时会清空该目录，而它与{zh} {folder} 重叠",
                 f"cannot build the site into {out}: the build empties that folder,"
                 f" which overlaps the {en} {folder}",
             )
@@ -415,7 +415,7 @@ def build_site(
         view = public_view(ledger, ledger_status(ledger, as_of), as_of)
         clock.lap("status")
         commit, commit_date = head_commit(repo) if repo else ("", "")
-        note = "（没有变更记录。）\n" if repo else "（台账不在 Git 仓库中, 没有变更记录。）\n"
+        note = "（没有变更记录。）\n" if repo else "（台账不在 Git 仓库中，没有变更记录。）\n"
         ctx, count = _write_docs(run, view, SiteInfo(commit, commit_date, note), audit)
         if not _mkdocs_and_feeds(jobs, run, ctx, commit):
             return None, problems  # MkDocs did not finish: no site, the previous one kept
@@ -427,7 +427,7 @@ def _no_trail(repo: Path, ledger_dir: Path) -> Problem:
     return _problem(
         "site-audit-layout",
         str(ledger_dir),
-        f"变更记录读取仓库 {repo} 的历史, 本台账不在该仓库中: 任务页将没有变更记录",
+        f"变更记录读取仓库 {repo} 的历史，本台账不在该仓库中：任务页将没有变更记录",
         f"audit trails are read from the history of {repo}; this ledger is not in"
         " that repository, so task pages will have no trail",
         severity="warning",
