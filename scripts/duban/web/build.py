@@ -58,7 +58,7 @@ from duban.web.outdir import SiteSlot, refuse_out, write_marker
 from duban.web.pages import write_all
 from duban.web.public import PublicView, public_view
 from duban.web.schemas import FOLDER, write_schemas
-from duban.web.search import index_site, search_page
+from duban.web.search import StreamingIndex, index_site, search_page, streaming
 from duban.web.trail import trail_tables
 
 #: Static files of the site (CSS, logo) live in ``docs/`` beside ``mkdocs.yml``; template
@@ -307,8 +307,11 @@ def _write_docs(
 
 
 def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str) -> bool:
-    """The engine builds the site while the feeds are written in a child process, then
-    Pagefind indexes it; False when the engine did not finish (no site)."""
+    """The engine builds the site while the feeds are written in a child process and, with
+    MkDocs in this process, Pagefind's service indexes each page it renders (the hooks feed
+    the :class:`StreamingIndex`); then the index is written, or Pagefind indexes the built
+    site when that could not be done (another engine, any failure: the same index). False
+    when the engine did not finish (no site)."""
     config = run.ledger.config
     generated = write_config(
         run.work,
@@ -327,7 +330,11 @@ def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str)
     made = jobs.enter_context(
         Job(_write_feeds, ctx.view, feeds, ctx.units_used, commit, base_url, ctx.links.page_url)
     )
-    built = engine_build(run.engine, generated, run.out, run.strict)
+    index = StreamingIndex() if run.engine == "mkdocs" else None  # fed by the hooks
+    if index is not None:
+        jobs.callback(index.close)
+    with streaming(index if index is not None and index.start() else None):
+        built = engine_build(run.engine, generated, run.out, run.strict)
     run.problems.extend(built)
     run.clock.lap("mkdocs")
     if any(p.code == "site-mkdocs" for p in built):
@@ -335,7 +342,8 @@ def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str)
     made.result()
     shutil.copytree(feeds, run.out, dirs_exist_ok=True)
     run.clock.lap("feeds")
-    run.problems.extend(index_site(run.out))
+    streamed = index.finish(run.out) if index is not None and index.fed else None
+    run.problems.extend(index_site(run.out) if streamed is None or streamed else streamed)
     run.clock.lap("search")
     return True
 

@@ -15,6 +15,12 @@ And the theme renders its navigation, search box and footer for every page, thou
 thousands of task pages (none of them in the navigation) they come out the same: ``on_env``
 has those partials rendered once per folder for pages outside the navigation.
 
+And ``on_post_page`` hands each page, as MkDocs writes it, to the search index that
+``duban build`` has open (:func:`duban.web.search.active`), so Pagefind indexes on the other
+core while MkDocs builds; without one (``mkdocs build`` by hand, ProperDocs in its own
+process) it does nothing, and ``duban build`` indexes the built site instead, with the same
+result. What MkDocs writes without this event (``404.html``) is read from the built site.
+
 Not a speed-up: ``on_post_build`` copies ``feeds/`` beside the generated ``mkdocs.yml``
 (``api/tasks.json`` and the iCalendar feeds, written by ``duban build``) into the site.
 
@@ -28,6 +34,7 @@ import posixpath
 import re
 import secrets
 import shutil
+import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -128,6 +135,15 @@ def _once_per_folder(render: Any) -> Any:
         yield from cache[key]
 
     return cached
+
+
+@event_priority(-1000)  # after every plugin: the page as MkDocs writes it
+def on_post_page(output: str, page: Any, config: Any, **_: Any) -> str:
+    search = sys.modules.get("duban.web.search")  # only duban build opens an index
+    index = search.active() if search is not None else None
+    if index is not None and output.strip():  # MkDocs writes no empty page
+        index.add(page.file.dest_uri, output)
+    return output
 
 
 def on_post_build(config: Any, **_: Any) -> None:
