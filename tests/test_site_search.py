@@ -161,7 +161,7 @@ def test_a_page_loads_no_search_index_and_a_search_loads_little(browser, sample)
 def test_titles_are_indexed_character_by_character_and_nothing_else_is_added() -> None:
     """Only the title's Chinese characters are added (no markup of the title can come
     through), inside the page's article, and a page without a title or article is left."""
-    from duban.web.search import _for_index
+    from duban.web.search import for_index as _for_index
 
     page = "<html><title>&lt;script&gt;营商环境 x&amp;y</title><article><h1>t</h1></article>"
     indexed = _for_index(page)

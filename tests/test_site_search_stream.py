@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 from duban.problems import Problem
-from duban.web import build, search
+from duban.web import build, search_stream
 from duban.web.mkdocs_run import Engine
-from duban.web.search import BUNDLE, StreamingIndex, index_site
+from duban.web.search import BUNDLE, index_site
+from duban.web.search_stream import StreamingIndex
 from support import need, need_module
 from support.site import ROOT
 
@@ -280,9 +281,9 @@ def test_a_service_that_stops_answering_is_given_up(
 
 def test_no_index_outside_duban_build() -> None:
     """The hooks feed only the index ``duban build`` opened (``mkdocs build`` by hand: none)."""
-    assert search.active() is None
+    assert search_stream.active() is None
     index = StreamingIndex()
-    with search.streaming(index):
-        assert search.active() is index
-    assert search.active() is None
+    with search_stream.streaming(index):
+        assert search_stream.active() is index
+    assert search_stream.active() is None
     assert os.environ.get("PAGEFIND_BINARY_PATH") is None

@@ -58,7 +58,8 @@ from duban.web.outdir import SiteSlot, refuse_out, write_marker
 from duban.web.pages import write_all
 from duban.web.public import PublicView, public_view
 from duban.web.schemas import FOLDER, write_schemas
-from duban.web.search import StreamingIndex, index_site, search_page, streaming
+from duban.web.search import index_site, search_page
+from duban.web.search_stream import StreamingIndex, streaming
 from duban.web.trail import trail_tables
 
 #: Static files of the site (CSS, logo) live in ``docs/`` beside ``mkdocs.yml``; template

@@ -16,7 +16,7 @@ thousands of task pages (none of them in the navigation) they come out the same:
 has those partials rendered once per folder for pages outside the navigation.
 
 And ``on_post_page`` hands each page, as MkDocs writes it, to the search index that
-``duban build`` has open (:func:`duban.web.search.active`), so Pagefind indexes on the other
+``duban build`` has open (:func:`duban.web.search_stream.active`), so Pagefind indexes on the other
 core while MkDocs builds; without one (``mkdocs build`` by hand, ProperDocs in its own
 process) it does nothing, and ``duban build`` indexes the built site instead, with the same
 result. What MkDocs writes without this event (``404.html``) is read from the built site.
@@ -139,7 +139,7 @@ def _once_per_folder(render: Any) -> Any:
 
 @event_priority(-1000)  # after every plugin: the page as MkDocs writes it
 def on_post_page(output: str, page: Any, config: Any, **_: Any) -> str:
-    search = sys.modules.get("duban.web.search")  # only duban build opens an index
+    search = sys.modules.get("duban.web.search_stream")  # only duban build opens an index
     index = search.active() if search is not None else None
     if index is not None and output.strip():  # MkDocs writes no empty page
         index.add(page.file.dest_uri, output)
