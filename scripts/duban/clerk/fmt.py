@@ -30,8 +30,6 @@ from __future__ import annotations
 import functools
 import math
 import os
-import stat
-import tempfile
 import unicodedata
 import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
@@ -39,7 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from duban.clerk.yamltext import learn, quoted, scalar
+from duban.audit.diff import FIELD_ORDER
+from duban.clerk.yamltext import learn, quoted, scalar, write_atomically
 from duban.load.emptyvalues import drop_empty
 from duban.load.layout import Layout
 from duban.load.reading import read_bounded
@@ -57,22 +56,7 @@ counts two), its ``  - `` included (a usual editor width; the sample ledger is w
 SCHEMA_LINE = "# yaml-language-server: $schema="
 """How the first line of a task file starts (editors read the schema from it)."""
 
-TASK_ORDER = (
-    "id",
-    "title",
-    "source",
-    "received",
-    "assigned_by",
-    "owner",
-    "standard",
-    "priority",
-    "deadline",
-    "deadline_rule",
-    "visibility",
-    "description",
-    "milestones",
-    "events",
-)
+TASK_ORDER = FIELD_ORDER  # the audit trail lists a task's fields in this order too
 OWNER_ORDER = ("unit", "lead", "co_units")
 MILESTONE_ORDER = ("title", "due")
 EVENT_ORDER = ("date", "type", "by", "deadline", "milestone", "owner", "co_units", "note")
@@ -336,18 +320,7 @@ def replace_unchanged(path: Path, old: bytes, new: str, display: str) -> Problem
             "文件在整理过程中被修改，未写入；请重新运行 duban fmt",
             "the file changed while it was formatted; nothing written, run duban fmt again",
         )
-    mode = stat.S_IMODE(os.stat(path, follow_symlinks=False).st_mode)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(new.encode("utf-8"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, new.encode("utf-8"))
     return None
 
 

@@ -20,10 +20,7 @@ temporary file beside it, then ``os.replace``, keeping its mode).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -36,7 +33,7 @@ from duban.check.backfill import Backfill
 from duban.check.change_checks import Context, Modified, check
 from duban.check.pipeline import load_task_text
 from duban.clerk.eventnames import fields_of
-from duban.clerk.yamltext import quoted, scalar
+from duban.clerk.yamltext import quoted, scalar, write_atomically
 from duban.load.layout import Layout
 from duban.load.reading import read_bounded
 from duban.load.yamlload import load_text
@@ -398,18 +395,7 @@ def _replace(path: Path, old: bytes, new: bytes, display: str) -> Problem | None
             "文件在登记过程中被修改，未写入；请重新运行",
             "the file changed while recording; nothing written, run again",
         )
-    mode = stat.S_IMODE(os.stat(path, follow_symlinks=False).st_mode)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(new)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, new)
     return None
 
 

@@ -7,8 +7,12 @@ back)."""
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import tempfile
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from duban.load.yamlcore import plain_value
 from duban.load.yamlload import load_text
@@ -145,4 +149,21 @@ def learn(values: Iterable[str]) -> None:
         # a single value that fails is judged (and remembered) by _reads_back when written
 
 
-__all__ = ["learn", "quoted", "scalar"]
+def write_atomically(path: Path, data: bytes) -> None:
+    """``data`` over ``path`` through a temporary file in the same folder and ``os.replace``,
+    the file's permissions kept: the file is the old one or the new one, never a part."""
+    mode = stat.S_IMODE(os.stat(path, follow_symlinks=False).st_mode)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+__all__ = ["learn", "quoted", "scalar", "write_atomically"]

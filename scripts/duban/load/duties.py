@@ -18,41 +18,28 @@ without ``posts.yaml`` has no duties.
 from __future__ import annotations
 
 import itertools
-import os
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from duban.load import schema
+from duban.load.dutyfiles import MAX_FILES as MAX_FILES
+from duban.load.dutyfiles import (
+    MEETINGS,
+    POSTS_FILE,
+    RESEARCH,
+    day_in_year,
+    field_problem,
+    file_header,
+    record_files,
+)
+from duban.load.dutyfiles import Post as Post
 from duban.load.layout import Layout
 from duban.load.yamlload import load_file
 from duban.problems import Problem
 from duban.source import Document, Location
 from duban.text import Text
-
-POSTS_FILE = "posts.yaml"
-MEETINGS, RESEARCH = "meetings", "research"
-MAX_FILES = 200
-"""At most this many record files are read per kind (one per post per year: a few dozen)."""
-
-YEAR = re.compile(r"[0-9]{4}\Z")
-POST_FILE = re.compile(r"([a-z][a-z0-9-]{0,39})\.yaml\Z")
-
-
-@dataclass(frozen=True, slots=True)
-class Post:
-    """One leader post of ``posts.yaml``."""
-
-    code: str
-    title: str
-    duties: tuple[str, ...]
-    """Rule ids: ``joint-meeting``, ``annual-report``, ``field-research``."""
-    units: tuple[str, ...] = ()
-    """The units under this post (分管部门), expected at its joint meetings."""
-    where: Location = Location(POSTS_FILE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +129,7 @@ def load_duties(
     meetings: list[MeetingYear] = []
     research: list[ResearchYear] = []
     for kind in (MEETINGS, RESEARCH):
-        files, found = _files(layout, kind)
+        files, found = record_files(layout, kind)
         problems += found
         if files and not posts:
             problems.append(_no_posts(layout, files[0][0]))
@@ -167,11 +154,6 @@ def load_duties(
     return Duties(tuple(posts), tuple(meetings), tuple(research)), problems
 
 
-def _problem(code: str, doc: Document, keys: tuple[str | int, ...], zh: str, en: str) -> Problem:
-    field = "$" + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys)
-    return Problem(code, doc.loc(*keys), Text(zh, en), field=field)
-
-
 def _load_posts(
     layout: Layout, units: Collection[str], docs: list[Document]
 ) -> tuple[list[Post], list[Problem]]:
@@ -190,7 +172,7 @@ def _load_posts(
     for i, item in enumerate(doc.data["posts"]):
         if item["code"] in seen:
             problems.append(
-                _problem(
+                field_problem(
                     "post-duplicate",
                     doc,
                     ("posts", i, "code"),
@@ -216,7 +198,7 @@ def _load_posts(
 
 
 def _unknown_unit(doc: Document, keys: tuple[str | int, ...], unit: str) -> Problem:
-    return _problem(
+    return field_problem(
         "unknown-unit",
         doc,
         keys,
@@ -238,164 +220,18 @@ def _no_posts(layout: Layout, path: Path) -> Problem:
     )
 
 
-def _files(layout: Layout, kind: str) -> tuple[list[tuple[Path, int]], list[Problem]]:
-    """``kind/YYYY/<post>.yaml`` files, sorted, without following links (at most
-    :data:`MAX_FILES`); the problems of misplaced entries."""
-    top = layout.root / kind
-    found: list[tuple[Path, int]] = []
-    problems: list[Problem] = []
-    for entry in _entries(top):
-        path = Path(entry.path)
-        if not entry.is_dir(follow_symlinks=False):
-            if entry.is_file(follow_symlinks=False):
-                problems.append(_misplaced(layout, path, kind))
-            continue  # a link or a special file: reported by Layout.scan
-        if not YEAR.fullmatch(entry.name):
-            problems.append(_misplaced(layout, path, kind))
-            continue
-        for item in _entries(path):
-            if not item.is_file(follow_symlinks=False):
-                if item.is_dir(follow_symlinks=False):
-                    problems.append(_misplaced(layout, Path(item.path), kind))
-                continue
-            if not POST_FILE.fullmatch(item.name):
-                problems.append(_misplaced(layout, Path(item.path), kind))
-            elif len(found) < MAX_FILES:
-                found.append((Path(item.path), int(entry.name)))
-            else:
-                problems.append(_too_many(layout, top))
-                return sorted(found), problems
-    return sorted(found), problems
-
-
-def _entries(folder: Path) -> list[os.DirEntry[str]]:
-    try:
-        with os.scandir(folder) as it:
-            return sorted(it, key=lambda e: e.name)
-    except OSError:
-        return []  # missing: no records; unreadable: Layout.scan cannot read it either
-
-
-def _misplaced(layout: Layout, path: Path, kind: str) -> Problem:
-    return Problem(
-        "duty-file-misplaced",
-        Location(layout.display(path)),
-        Text(
-            f"{kind}/ 下只能有 {kind}/YYYY/<职务代码>.yaml（职务代码为小写字母、数字和连字符）："
-            "此处不会被读取，请移动或改名",
-            f"{kind}/ holds only {kind}/YYYY/<post-code>.yaml (lower-case letters, digits and "
-            "hyphens): this is not read; move or rename it",
-        ),
-    )
-
-
-def _too_many(layout: Layout, top: Path) -> Problem:
-    return Problem(
-        "duty-files-too-many",
-        Location(layout.display(top)),
-        Text(
-            f"记录文件超过 {MAX_FILES} 个，其余未读取：每个职务每年只需一个文件",
-            f"more than {MAX_FILES} record files; the rest are not read: one file per post "
-            "per year is enough",
-        ),
-    )
-
-
-def _header(
-    doc: Document, path: Path, year: int, posts: Mapping[str, Post], duty: str
-) -> list[Problem]:
-    """The post and year against the file's name and folder; the post owing ``duty``."""
-    data = doc.data
-    problems: list[Problem] = []
-    code = path.stem
-    if data["post"] != code:
-        problems.append(
-            _problem(
-                "post-file-mismatch",
-                doc,
-                ("post",),
-                f"职务代码 {data['post']} 与文件名 {path.name} 不一致：请改为 {code}，或把文件改名",
-                f"post {data['post']} does not match the file name {path.name}: write {code} "
-                "or rename the file",
-            )
-        )
-    if data["year"] != year:
-        problems.append(
-            _problem(
-                "year-folder-mismatch",
-                doc,
-                ("year",),
-                f"年度 {data['year']} 与所在目录 {year} 不一致：请改为 {year}，"
-                "或把文件移到对应年度目录",
-                f"year {data['year']} does not match the folder {year}: write {year} or move "
-                "the file",
-            )
-        )
-    post = posts.get(data["post"])
-    if post is None:
-        known = "、".join(posts) or "（无）"
-        problems.append(
-            _problem(
-                "unknown-post",
-                doc,
-                ("post",),
-                f"职务代码 {data['post']} 不在职务名册 {POSTS_FILE} 中（已有：{known}）："
-                "请改为名册中的代码，或先在名册中添加该职务（只写职务，不写姓名）",
-                f"post {data['post']} is not in {POSTS_FILE} (known: {', '.join(posts)}): use a "
-                "listed code or add the post (a post, never a name)",
-            )
-        )
-    elif duty not in post.duties:
-        problems.append(
-            _problem(
-                "post-without-duty",
-                doc,
-                ("post",),
-                f"职务 {post.title} 在 {POSTS_FILE} 中没有职责 {duty}：请在其 duties 中加上，"
-                "或删除此文件",
-                f"post {post.code} does not owe {duty} in {POSTS_FILE}: add it to its duties or "
-                "remove this file",
-            )
-        )
-    return problems
-
-
-def _day(doc: Document, keys: tuple[str | int, ...], year: int, problems: list[Problem]) -> date:
-    """A schema-checked date; a problem when it is not in ``year``."""
-    value = date.fromisoformat(_get(doc.data, keys))
-    if value.year != year:
-        problems.append(
-            _problem(
-                "date-outside-year",
-                doc,
-                keys,
-                f"日期 {value} 不在本文件的年度 {year} 内：请改正日期，"
-                f"或记入 {value.year} 年的文件",
-                f"date {value} is not in the file's year {year}: correct it or record it in "
-                f"the file of {value.year}",
-            )
-        )
-    return value
-
-
-def _get(data: Any, keys: tuple[str | int, ...]) -> Any:
-    for key in keys:
-        data = data[key]
-    return data
-
-
 def _meeting_year(
     doc: Document, path: Path, year: int, posts: Mapping[str, Post], units: Collection[str]
 ) -> tuple[MeetingYear | None, list[Problem]]:
     data = doc.data
-    problems = _header(doc, path, year, posts, "joint-meeting")
+    problems = file_header(doc, path, year, posts, "joint-meeting")
     meetings: list[Meeting] = []
     seen: dict[date, int] = {}
     for i, item in enumerate(data["meetings"]):
-        day = _day(doc, ("meetings", i, "date"), year, problems)
+        day = day_in_year(doc, ("meetings", i, "date"), year, problems)
         if day in seen:
             problems.append(
-                _problem(
+                field_problem(
                     "meeting-duplicate",
                     doc,
                     ("meetings", i, "date"),
@@ -421,7 +257,7 @@ def _meeting_year(
         )
     report = None
     if "report" in data:
-        report_day = _day(doc, ("report", "date"), year, problems)
+        report_day = day_in_year(doc, ("report", "date"), year, problems)
         report = Report(report_day, data["report"].get("reference", ""), doc.loc("report"))
     if problems:
         return None, problems
@@ -434,15 +270,15 @@ def _research_year(
     doc: Document, path: Path, year: int, posts: Mapping[str, Post]
 ) -> tuple[ResearchYear | None, list[Problem]]:
     data = doc.data
-    problems = _header(doc, path, year, posts, "field-research")
+    problems = file_header(doc, path, year, posts, "field-research")
     trips: list[tuple[int, Trip]] = []  # with the item's index in the file
     for i, item in enumerate(data["trips"]):
-        start = _day(doc, ("trips", i, "from"), year, problems)
-        end = _day(doc, ("trips", i, "to"), year, problems)
+        start = day_in_year(doc, ("trips", i, "from"), year, problems)
+        end = day_in_year(doc, ("trips", i, "to"), year, problems)
         length = (end - start).days + 1
         if length < 1:
             problems.append(
-                _problem(
+                field_problem(
                     "trip-dates",
                     doc,
                     ("trips", i, "to"),
@@ -453,7 +289,7 @@ def _research_year(
             continue
         if item["days"] > length:
             problems.append(
-                _problem(
+                field_problem(
                     "trip-days",
                     doc,
                     ("trips", i, "days"),
@@ -471,7 +307,7 @@ def _research_year(
         if after.start <= before.end:
             line = after.where.line
             problems.append(
-                _problem(
+                field_problem(
                     "trip-overlap",
                     doc,
                     ("trips", index, "from"),

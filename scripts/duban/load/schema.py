@@ -106,8 +106,8 @@ def _kebab(name: str) -> str:
 _LABEL_END = re.compile(r"[。:：，,]|(?=[(（])")
 
 
-def _describe(schema: dict[str, Any], schema_path: list[str | int]) -> str:
-    """The Chinese description of the schema node an error belongs to (first sentence)."""
+def _description(schema: dict[str, Any], schema_path: list[str | int]) -> str:
+    """The innermost ``description`` on the way to the schema node an error belongs to."""
     node: Any = schema
     found = ""
     for step in schema_path[:-1]:
@@ -119,23 +119,19 @@ def _describe(schema: dict[str, Any], schema_path: list[str | int]) -> str:
             break
         if isinstance(node, dict) and "description" in node:
             found = node["description"]
+    return found
+
+
+def _describe(schema: dict[str, Any], schema_path: list[str | int]) -> str:
+    """The Chinese description of the schema node an error belongs to (first sentence)."""
+    found = _description(schema, schema_path)
     return _LABEL_END.split(found)[0].strip()
 
 
 def _form_hint(schema: dict[str, Any], schema_path: list[str | int]) -> str:
     """What the description says the form is, after its label (``单位代码：小写字母、数字和
     连字符（…）`` gives ``小写字母、数字和连字符（…）``); "" when it says nothing more."""
-    node: Any = schema
-    found = ""
-    for step in schema_path[:-1]:
-        if isinstance(node, dict) and "$ref" in node and step not in node:
-            node = _resolve(schema, node["$ref"])
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(node, dict) and "description" in node:
-            found = node["description"]
+    found = _description(schema, schema_path)
     _, *rest = _LABEL_END.split(found.split("。")[0], maxsplit=1)
     return rest[0].strip(" ，：") if rest else ""
 

@@ -25,8 +25,9 @@ import yaml
 from duban.load.characters import char_name, shown
 from duban.load.reading import MAX_BYTES as MAX_BYTES
 from duban.load.reading import decode, read_bounded, too_large
-from duban.load.valuehints import comment_cut, comment_text
-from duban.load.yamlcore import MAX_NUMBER_CHARS, TOO_LONG, plain_value
+from duban.load.yamlbuild import MAX_DEPTH as MAX_DEPTH
+from duban.load.yamlbuild import Builder, location_of
+from duban.load.yamlcore import MAX_NUMBER_CHARS as MAX_NUMBER_CHARS
 from duban.load.yamlhints import diagnose
 from duban.problems import Problem
 from duban.problems import json_path as _json_path
@@ -47,9 +48,10 @@ _NODE_TAGS: dict[type, str] = {
 
 
 class _Loader(_BaseLoader):
-    """Composes the node tree only. Plain scalars get their type from :class:`_Builder` (YAML
-    1.2 core), so PyYAML's YAML 1.1 resolver, a regex search per scalar, is skipped; explicit
-    tags are kept as written and checked by the builder."""
+    """Composes the node tree only. Plain scalars get their type from
+    :class:`~duban.load.yamlbuild.Builder` (YAML 1.2 core), so PyYAML's YAML 1.1 resolver, a
+    regex search per scalar, is skipped; explicit tags are kept as written and checked by the
+    builder."""
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         return _NODE_TAGS[kind]
@@ -59,17 +61,6 @@ class _Loader(_BaseLoader):
 
     def ascend_resolver(self, *_: Any) -> None:
         pass
-
-
-MAX_DEPTH = 64
-"""Nested mappings and lists, the top level included; a task is five deep at most."""
-
-
-#: Tags the resolver gives plain YAML; anything else (``!!python/...``, ``!foo``) is refused.
-_PLAIN_TAGS = frozenset(
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
-)
 
 
 #: Where an anchor (``&a``) or alias (``*a``) can start: at a line start, after a space
@@ -134,14 +125,14 @@ def load_text(
         return None, [
             Problem(
                 "yaml-not-mapping",
-                _mark(display, node.start_mark),
+                location_of(display, node.start_mark),
                 Text(
                     "顶层必须是键值映射（如 “title: 制定方案”）",
                     "the top level must be a mapping (key: value)",
                 ),
             )
         ]
-    builder = _Builder(display, _commented(text) if comments and "#" in text else None)
+    builder = Builder(display, _commented(text) if comments and "#" in text else None)
     data = builder.build(node, ())
     if builder.problems:
         return None, builder.problems
@@ -189,7 +180,7 @@ def _check_anchors(text: str, display: str) -> list[Problem]:
                 problems.append(
                     Problem(
                         "yaml-alias",
-                        _mark(display, event.start_mark),
+                        location_of(display, event.start_mark),
                         Text(
                             f"不允许使用别名（*{event.anchor}）；请直接写出内容",
                             f"aliases are not allowed (*{event.anchor}); write the value out",
@@ -200,7 +191,7 @@ def _check_anchors(text: str, display: str) -> list[Problem]:
                 problems.append(
                     Problem(
                         "yaml-anchor",
-                        _mark(display, event.start_mark),
+                        location_of(display, event.start_mark),
                         Text(
                             f"不允许使用锚点（&{anchor}）",
                             f"anchors are not allowed (&{anchor})",
@@ -214,15 +205,11 @@ def _check_anchors(text: str, display: str) -> list[Problem]:
     return problems
 
 
-def _mark(display: str, mark: Any) -> Location:
-    return Location(display, mark.line + 1, mark.column + 1)
-
-
 def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, text: str) -> Problem:
     """libyaml's error, at the line of the mistake and explained when its cause is known
     (:func:`duban.load.yamlhints.diagnose`), else in libyaml's words at its position."""
     mark = exc.problem_mark or exc.context_mark
-    where = _mark(display, mark) if mark is not None else Location(display, 1, 1)
+    where = location_of(display, mark) if mark is not None else Location(display, 1, 1)
     detail = exc.problem or exc.context or "syntax error"
     if "expected a single document" not in (exc.context or "") and mark is not None:
         context = exc.context_mark.line if exc.context_mark is not None else None
@@ -313,135 +300,10 @@ def _field_at(text: str, line: int, col: int) -> Path_ | None:
         loader.dispose()
     if not isinstance(node, yaml.MappingNode):
         return None
-    builder = _Builder("")
+    builder = Builder("")
     builder.build(node, ())
     before = [(pos, path) for path, pos in builder.positions.items() if pos <= (line, col)]
     return max(before, key=lambda item: (item[0], len(item[1])))[1] if before else None
-
-
-class _Builder:
-    """Turns a libyaml node tree into plain data, recording positions and problems."""
-
-    def __init__(self, display: str, lines: dict[int, str] | None = None) -> None:
-        self.display = display
-        self.positions: dict[Path_, tuple[int, int]] = {}
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
-        self.lines = lines
-        """The lines that may hold a comment after a value, when those are looked for."""
-
-    def build(self, node: yaml.Node, path: Path_) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
-        if len(path) >= MAX_DEPTH:  # before recursing: the Python stack is finite
-            self.problems.append(
-                Problem(
-                    "yaml-too-deep",
-                    _mark(self.display, node.start_mark),
-                    Text(
-                        f"嵌套层数超过 {MAX_DEPTH} 层；台账文件不需要这么深的结构，请改平",
-                        f"nested more than {MAX_DEPTH} levels deep; flatten the structure",
-                    ),
-                )
-            )
-            return None
-        if isinstance(node, yaml.SequenceNode):
-            self._check_tag(node)
-            items = []
-            for index, item in enumerate(node.value):
-                mark = item.start_mark
-                self.positions[(*path, index)] = (mark.line + 1, mark.column + 1)
-                items.append(self.build(item, (*path, index)))
-            return items
-        self._check_tag(node)
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            mark = key_node.start_mark
-            where = (mark.line + 1, mark.column + 1)
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(
-                    Problem(
-                        "yaml-complex-key",
-                        Location(self.display, *where),
-                        Text("键必须是简单文本", "keys must be plain text"),
-                    )
-                )
-                continue
-            key = key_node.value
-            first = self.positions.get((*path, key))
-            if key in mapping and first is not None:
-                self.problems.append(
-                    Problem(
-                        "yaml-duplicate-key",
-                        Location(self.display, *where),
-                        Text(
-                            f"重复的键 “{key}”（第一次出现在第 {first[0]} 行第 {first[1]} 列）",
-                            f"duplicate key '{key}' (first defined at line {first[0]}, "
-                            f"column {first[1]})",
-                        ),
-                    )
-                )
-                continue
-            self.positions[(*path, key)] = where
-            mapping[key] = self.build(value_node, (*path, key))
-            if self.lines is not None and isinstance(value_node, yaml.ScalarNode):
-                self._comment_cut(key, value_node, (*path, key))
-        return mapping
-
-    def _comment_cut(self, key: str, node: yaml.ScalarNode, path: Path_) -> None:
-        """A warning when `` #`` turned the rest of a plain value's line into a comment."""
-        assert self.lines is not None
-        end = node.end_mark
-        line = self.lines.get(end.line)
-        if node.style or line is None:
-            return
-        col = comment_cut(line, end.column)
-        if col < 0:
-            return
-        self.warnings.append(
-            Problem(
-                "yaml-comment-in-value",
-                Location(self.display, end.line + 1, col + 1),
-                comment_text(end.line + 1, key, node.value, line, col),
-                field=_json_path(path),
-                severity="warning",
-            )
-        )
-
-    def _check_tag(self, node: yaml.Node) -> None:
-        if node.tag not in _PLAIN_TAGS:
-            self.problems.append(
-                Problem(
-                    "yaml-tag",
-                    _mark(self.display, node.start_mark),
-                    Text(
-                        f"不允许使用自定义标签（{node.tag}）",
-                        f"custom tags are not allowed ({node.tag})",
-                    ),
-                )
-            )
-
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        self._check_tag(node)
-        value = node.value
-        if node.style:  # quoted or block scalar: always text (plain is "" or None)
-            return value
-        resolved = plain_value(value)
-        if resolved is TOO_LONG:  # before int(): it refuses 4300 digits and more
-            self.problems.append(
-                Problem(
-                    "yaml-number-too-long",
-                    _mark(self.display, node.start_mark),
-                    Text(
-                        f"数字过长（{len(value)} 个字符，上限 {MAX_NUMBER_CHARS}）；"
-                        "如果这是文本，请加引号",
-                        f"number too long ({len(value)} characters, limit "
-                        f"{MAX_NUMBER_CHARS}); quote it if it is text",
-                    ),
-                )
-            )
-            return None
-        return resolved
 
 
 _BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")

@@ -22,7 +22,6 @@ audit trails while the pages are prepared, and the feeds while MkDocs runs.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Mapping
@@ -35,10 +34,13 @@ from typing import Any
 from duban.calendar.clock import today
 from duban.git import head_commit, tasks_prefix, toplevel
 from duban.ledger import load_ledger
-from duban.load.reading import read_bounded, symlink
 from duban.model import Ledger
 from duban.problems import Problem
 from duban.status.select import ledger_status
+
+#: Static files of the site (CSS, logo) live in ``docs/`` beside ``mkdocs.yml``; template
+#: overrides in ``docs/overrides`` are used by the theme, not copied as pages.
+from duban.web.assets import copy_assets, site_files
 from duban.web.background import Job
 from duban.web.bulletins import write_bulletins
 from duban.web.context import PageContext, SiteInfo, notice_text, page_context, site_extra
@@ -62,10 +64,6 @@ from duban.web.search import index_site, search_page
 from duban.web.search_stream import StreamingIndex, streaming
 from duban.web.trail import trail_tables
 
-#: Static files of the site (CSS, logo) live in ``docs/`` beside ``mkdocs.yml``; template
-#: overrides in ``docs/overrides`` are used by the theme, not copied as pages.
-SKIP_ASSETS = {"overrides"}
-
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -87,92 +85,6 @@ class BuildResult:
     """The ledger's HEAD commit ("" outside Git)."""
     times: Mapping[str, float] = field(default_factory=dict)
     """Wall time of each stage in seconds, in order (the benchmark reports it)."""
-
-
-MAX_ASSET_BYTES = 16 * 1024 * 1024
-"""The largest file of ``docs/`` the build copies (a logo or a style sheet is kilobytes)."""
-
-
-def _site_files(src: Path) -> tuple[list[Path], list[Problem]]:
-    """The files of ``docs/`` (the theme's ``overrides`` included, which MkDocs reads from
-    there), or the problems of what is not a regular file or a folder: a symbolic link, a
-    FIFO, a device or a socket anywhere below is refused, never followed or opened so that it
-    blocks (:func:`~duban.load.reading.read_bounded` says what it is). Nothing is copied
-    when anything is refused."""
-    if not src.exists() and not src.is_symlink():
-        return [], []
-    files: list[Path] = []
-    problems: list[Problem] = []
-    folders = [src]
-    while folders:
-        folder = folders.pop()
-        if folder.is_symlink() or not folder.is_dir():
-            problems.append(_not_a_file(folder, src))
-            continue
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            problems.append(_unreadable_asset(folder, src, exc))
-            continue
-        for entry in entries:
-            path = Path(entry.path)
-            if folder == src and entry.name.startswith("."):
-                continue  # neither copied nor read by the theme
-            if entry.is_dir(follow_symlinks=False):
-                folders.append(path)
-            elif entry.is_file(follow_symlinks=False):
-                files.append(path)
-            else:
-                problems.append(_not_a_file(path, src))
-    return files, problems
-
-
-def _shown(path: Path, src: Path) -> str:
-    """``docs/assets/logo.svg``: the path as messages show it."""
-    return (Path(src.name) / path.relative_to(src)).as_posix() if path != src else src.name
-
-
-def _not_a_file(path: Path, src: Path) -> Problem:
-    _, problem = read_bounded(path, _shown(path, src), MAX_ASSET_BYTES)
-    if problem is None:  # it became a regular file meanwhile: refused all the same
-        problem = symlink(_shown(path, src))
-    return _site_problem(problem)
-
-
-def _unreadable_asset(path: Path, src: Path, exc: OSError) -> Problem:
-    reason = exc.strerror or str(exc)
-    name = _shown(path, src)
-    return _problem(
-        "site-asset",
-        name,
-        f"无法读取网站文件 {name}：{reason}；请检查该目录的读取权限",
-        f"cannot read the site file {name}: {reason}; check that it is readable",
-    )
-
-
-def _site_problem(found: Problem) -> Problem:
-    """A problem of a file of ``docs/`` as the build reports it: it stops the build."""
-    zh = f"网站文件{found.message('zh')}；网站未生成"
-    en = f"site file: {found.message('en')}; the site was not built"
-    return _problem("site-asset", found.where.path, zh, en)
-
-
-def _copy_assets(src: Path, dest: Path, files: list[Path]) -> list[Problem]:
-    """Copy ``files`` of ``src`` (from :func:`_site_files`) into ``dest``, each read bounded
-    from a regular file opened without following a link; the problems if any cannot be."""
-    problems = []
-    for path in files:
-        rel = path.relative_to(src)
-        if rel.parts[0] in SKIP_ASSETS:
-            continue
-        raw, problem = read_bounded(path, _shown(path, src), MAX_ASSET_BYTES)
-        if raw is None:
-            problems.append(_site_problem(problem) if problem else _not_a_file(path, src))
-            continue
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(raw)
-    return problems
 
 
 class Stopwatch:
@@ -278,7 +190,7 @@ def _fresh_docs(run: _Run, assets: list[Path]) -> list[Problem]:
         if folder.exists():
             shutil.rmtree(folder)
     docs.mkdir(parents=True)
-    copied = _copy_assets(run.config_file.parent / "docs", docs, assets)
+    copied = copy_assets(run.config_file.parent / "docs", docs, assets)
     write_marker(docs)
     return copied
 
@@ -387,7 +299,7 @@ def build_site(
     user_config, config_problems = _site_config(asked, config_file, work)
     if user_config is None or config_file is None or work is None:
         return None, [*problems, *config_problems]
-    assets, refused_assets = _site_files(config_file.parent / "docs")
+    assets, refused_assets = site_files(config_file.parent / "docs")
     if refused_assets:
         return None, [*problems, *refused_assets]
     if as_of is None:
