@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from support import make_ledger, run_cli
+from support.shared import once, run_folder
 from support.site import Built, build, make_repo, site_git
+from support.wheelhouse import make_wheelhouse
 
 
 @pytest.fixture
@@ -44,6 +46,13 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("demo", "--out", str(out))
     assert result.exit_code == 0, result.output
     return out
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wheels of duban's dependencies and build backend (:mod:`support.wheelhouse`), made
+    once per run, for all its xdist workers."""
+    return once(run_folder(tmp_path_factory) / "wheelhouse", make_wheelhouse)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

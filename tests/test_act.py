@@ -7,12 +7,15 @@ The "forge" is a bare repository in a temporary folder: ``GITHUB_SERVER_URL`` is
 address, so the workflow's plain-git checkouts fetch from it as they would from the server.
 The pull request's head is pushed as ``refs/pull/N/head``, as a forge stores it. The
 workflow files are this repository's own, unchanged. Issue 16, item 2.
+
+The runner's pip takes duban's dependencies from the session's wheelhouse
+(``support/wheelhouse.py``) rather than from the index, as a runner with a local mirror would:
+each job still makes its fresh venv and builds duban from its own checkout.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from support import ROOT, GitRepo, git, git_env, need
+from support.wheelhouse import pip_env
 
 pytestmark = pytest.mark.slow
 
@@ -45,14 +49,14 @@ class Forge:
     bare: Path
     work: GitRepo
     base: str
-    runner_temp: Path
+    wheelhouse: Path
 
     def push(self, ref: str) -> None:
         self.work.git("push", "-q", "--force", str(self.bare), ref)
 
 
 @pytest.fixture(scope="module")
-def forge(tmp_path_factory: pytest.TempPathFactory) -> Forge:
+def forge(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> Forge:
     root = tmp_path_factory.mktemp("forge")
     server = root / "srv"
     bare = server / REPOSITORY
@@ -70,9 +74,7 @@ def forge(tmp_path_factory: pytest.TempPathFactory) -> Forge:
             shutil.copy2(src, dest)
     base = work.commit("The ledger and duban, as on main")
     work.git("push", "-q", str(bare), "main")
-    temp = root / "runner-temp"
-    temp.mkdir()
-    return Forge(root, server, bare, work, base, temp)
+    return Forge(root, server, bare, work, base, wheelhouse)
 
 
 def run_act(
@@ -97,14 +99,9 @@ def run_act(
         "XDG_CACHE_HOME": str(forge.root / "cache"),
         "HOME": str(forge.root / "home"),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        **pip_env(forge.wheelhouse),
     }
-    for keep in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_CONFIG_FILE"):
-        if keep in os.environ:
-            env[keep] = os.environ[keep]
     (forge.root / "home").mkdir(exist_ok=True)
-    pip_conf = Path(os.environ.get("HOME", "/root")) / ".config" / "pip"
-    if pip_conf.is_dir() and not (forge.root / "home" / ".config" / "pip").exists():
-        shutil.copytree(pip_conf, forge.root / "home" / ".config" / "pip")
     command = [
         act_binary(),
         event_name,
@@ -123,10 +120,6 @@ def run_act(
         f"GITHUB_SERVER_URL=file://{forge.server}",
         "--env",
         f"GITHUB_REPOSITORY={repository}",
-        # One venv for the module's runs (the workflow makes it if missing), so pip
-        # downloads duban's dependencies once.
-        "--env",
-        f"RUNNER_TEMP={forge.runner_temp}",
         *extra,
     ]
     return subprocess.run(command, cwd=where, env=env, capture_output=True, text=True, timeout=900)
