@@ -13,7 +13,7 @@ So:
 
 And the theme renders its navigation, search box and footer for every page, though on the
 thousands of task pages (none of them in the navigation) they come out the same: ``on_env``
-has those partials rendered once per folder for pages outside the navigation.
+has those partials (and the tabs) rendered once per folder for pages outside the navigation.
 
 And ``on_post_page`` hands each page, as MkDocs writes it, to the search index that
 ``duban build`` has open (:func:`duban.web.search_stream.active`), so Pagefind indexes on the other
@@ -111,7 +111,12 @@ def on_page_context(context: Any, page: Any, **_: Any) -> Any:
 
 #: Theme partials whose output, on a page outside the navigation, depends only on the folder
 #: of its URL (links are relative): no item is active, and it has no previous or next page.
-_SAME_OUTSIDE_NAV = ("partials/nav.html", "partials/search.html", "partials/footer.html")
+_SAME_OUTSIDE_NAV = (
+    "partials/nav.html",
+    "partials/tabs.html",
+    "partials/search.html",
+    "partials/footer.html",
+)
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
