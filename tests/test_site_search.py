@@ -167,7 +167,7 @@ def test_titles_are_indexed_character_by_character_and_nothing_else_is_added() -
 
     page = (
         "<html><title>站名称 - 督办台账</title><article>"
-        "<h1 id=\"x\">&lt;script&gt;营商<em>环境</em> x&amp;y</h1></article>"
+        '<h1 id="x">&lt;script&gt;营商<em>环境</em> x&amp;y</h1></article>'
     )
     indexed = _for_index(page)
     assert indexed.endswith('<p data-pagefind-weight="0.2" hidden>营 商 环 境</p></article>')
@@ -179,13 +179,16 @@ def test_titles_are_indexed_character_by_character_and_nothing_else_is_added() -
     assert _for_index("<p>营商</p>") == "<p>营商</p>"
     tables = (
         '<article><h2 id="fields"></h2><table><tr><td>字段</td></tr></table>'
-        '<h2 data-search-exclude id="events">办理记录</h2>\n<table><tr><td>同意延期</td></tr></table>'
-        '<ol class="duban-timeline"><li>应于</li></ol><table data-search-exclude>节点</table></article>'
+        '<h2 data-search-exclude id="events">办理记录</h2>\n'
+        "<table><tr><td>同意延期</td></tr></table>"
+        '<ol class="duban-timeline"><li>应于</li></ol>'
+        "<table data-search-exclude>节点</table></article>"
     )
     cut = _for_index(tables)
     assert cut == (
         '<article><h2 id="fields"></h2>'
-        '<h2 data-search-exclude id="events">办理记录</h2>\n<table><tr><td>同意延期</td></tr></table>'
+        '<h2 data-search-exclude id="events">办理记录</h2>\n'
+        "<table><tr><td>同意延期</td></tr></table>"
         "</article>"
     )
 
