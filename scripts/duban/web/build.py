@@ -59,7 +59,7 @@ from duban.web.mkdocs_run import problem as _problem
 from duban.web.mkdocs_split import Split
 from duban.web.outdir import SiteSlot, refuse_out, write_marker
 from duban.web.pages import write_all
-from duban.web.public import PublicView, public_view
+from duban.web.public import PublicView, public_view, published
 from duban.web.schemas import FOLDER, write_schemas
 from duban.web.search import index_site, search_page
 from duban.web.search_stream import PageFeed, streaming
@@ -294,22 +294,29 @@ def build_site(
     if refused is not None:
         return None, [refused]
     clock = Stopwatch()
-    ledger, problems = load_ledger(ledger_dir)
-    clock.lap("load")
-    if ledger is None:
-        return None, problems
-    user_config, config_problems = _site_config(asked, config_file, work)
-    if user_config is None or config_file is None or work is None:
-        return None, [*problems, *config_problems]
-    assets, refused_assets = site_files(config_file.parent / "docs")
-    if refused_assets:
-        return None, [*problems, *refused_assets]
-    if as_of is None:
-        as_of = today(ledger.config.timezone)
     prefix = tasks_prefix(repo, ledger_dir) if repo else None
-    if repo and prefix is None:
-        problems.append(_no_trail(repo, ledger_dir))
     with ExitStack() as jobs:
+        # The audit reads the Git history in a child process from the start, while the ledger
+        # is loaded and the pages are prepared; it is told what is published once known.
+        audit = (
+            jobs.enter_context(Job(trail_tables, repo, prefix, inbox=True))
+            if repo and prefix is not None
+            else None
+        )
+        ledger, problems = load_ledger(ledger_dir)
+        clock.lap("load")
+        if ledger is None:
+            return None, problems
+        user_config, config_problems = _site_config(asked, config_file, work)
+        if user_config is None or config_file is None or work is None:
+            return None, [*problems, *config_problems]
+        assets, refused_assets = site_files(config_file.parent / "docs")
+        if refused_assets:
+            return None, [*problems, *refused_assets]
+        if as_of is None:
+            as_of = today(ledger.config.timezone)
+        if repo and prefix is None:
+            problems.append(_no_trail(repo, ledger_dir))
         slot = jobs.enter_context(SiteSlot(out, work))  # the work folder locked
         cannot = slot.open()
         if cannot is not None:
@@ -321,13 +328,10 @@ def build_site(
         refused_assets = _fresh_docs(run, assets)
         if refused_assets:
             return None, [*problems, *refused_assets]
-        # The audit reads the Git history in a child process while the pages are prepared.
-        audit = (
-            jobs.enter_context(Job(trail_tables, repo, ledger, prefix))
-            if repo and prefix is not None
-            else None
-        )
-        view = public_view(ledger, ledger_status(ledger, as_of), as_of)
+        shown = published(ledger)
+        if audit is not None:
+            audit.send(shown)
+        view = public_view(ledger, ledger_status(ledger, as_of), as_of, shown)
         clock.lap("status")
         commit, commit_date = head_commit(repo) if repo else ("", "")
         note = "（没有变更记录。）\n" if repo else "（台账不在 Git 仓库中，没有变更记录。）\n"
