@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -101,23 +102,29 @@ def test_two_processes_build_the_same_site(whole: Path, tmp_path: Path) -> None:
     _same_site(result.site_dir, whole)
 
 
-@pytest.mark.parametrize("how", ["error", "no-report"])
+@pytest.mark.parametrize("how", ["error", "no-report", "hangs"])
 def test_a_child_that_fails_makes_one_process_build_it_all(
     how: str, whole: Path, tmp_path: Path
 ) -> None:
-    """The child reports an error (a page of its share failed), or dies without a word."""
+    """The child reports an error (a page of its share failed), dies without a word, or
+    never ends (it is stopped once the parent has waited long enough)."""
     real_exit = Split.child_exit
 
     def child_exit(split: Split, error: str = "") -> None:
         if how == "error":
             real_exit(split, "injected failure")
+        if how == "hangs":
+            time.sleep(600)
         os._exit(7)
 
+    started = time.monotonic()
     with pytest.MonkeyPatch.context() as mp:
         roles = Roles(mp)
         mp.setattr(Split, "child_exit", child_exit)
+        mp.setattr(mkdocs_split, "JOIN_TIMEOUT", 3)
         result, problems = _build(tmp_path)
     assert result is not None, problems
+    assert time.monotonic() - started < 300
     assert roles.runs == [True, False]  # the split run, then one process
     assert roles.roles == ["parent"]
     assert not [p for p in problems if p.severity == "error"], problems

@@ -30,8 +30,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import select
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal, NoReturn, Protocol
@@ -42,6 +44,9 @@ from duban.web.background import can_fork
 SKIP_TEMPLATE = "duban-skip.html"
 #: The largest report a child may send (its warnings).
 MAX_REPORT = 64 << 20
+#: How long the parent waits for the child once its own pages are done (a 10,000-task site
+#: takes about a minute).
+JOIN_TIMEOUT = 3600
 
 
 class SplitFailed(RuntimeError):
@@ -140,25 +145,38 @@ class Split:
             os._exit(code)
 
     def join(self) -> None:
-        """The parent, once its own pages are written: wait for the child; log its warnings
-        that this process did not log; :class:`SplitFailed` when it did not finish."""
+        """The parent, once its own pages are written: wait for the child (at most
+        :data:`JOIN_TIMEOUT` seconds); log its warnings that this process did not log;
+        :class:`SplitFailed` when it did not finish."""
         if self.role != "parent":
             return
-        chunks, size = [], 0
-        with os.fdopen(self._pipe, "rb") as pipe:
-            while size <= MAX_REPORT and (chunk := pipe.read(1 << 16)):
+        chunks, size, ended = [], 0, False
+        deadline = time.monotonic() + JOIN_TIMEOUT
+        with os.fdopen(self._pipe, "rb", buffering=0) as pipe:
+            while size <= MAX_REPORT:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                    break
+                chunk = pipe.read(1 << 16)
+                if not chunk:  # the child closed it: it is ending
+                    ended = True
+                    break
                 chunks.append(chunk)
                 size += len(chunk)
-        _, status = os.waitpid(self._pid, 0)
+        if not ended:  # no report in time, or too long a one: it is stopped
+            os.kill(self._pid, signal.SIGKILL)
+        os.waitpid(self._pid, 0)
         self._pid = 0
         self._stop_capture()
+        if not ended:
+            raise SplitFailed("the child process did not finish in time")
         try:
             report = json.loads(b"".join(chunks).decode("utf-8", "surrogatepass"))
             error, records = report["error"], [(int(lv), str(m)) for lv, m in report["records"]]
         except (ValueError, KeyError, TypeError):
-            error, records = f"no report from the child process (status {status})", []
-        if error or status != 0:
-            raise SplitFailed(error or f"the child process ended with status {status}")
+            error, records = "no report from the child process", []
+        if error:
+            raise SplitFailed(error)
         logged = {message for _, message in self._records}
         logger = logging.getLogger("mkdocs.duban")
         for level, message in records:
