@@ -19,6 +19,7 @@ from duban.web import build, mkdocs_run, mkdocs_split
 from duban.web.build import BuildResult
 from duban.web.mkdocs_split import Split
 from duban.web.search import BUNDLE
+from duban.web.search_feed import PageFeed
 from support.site import ROOT
 from test_site_search_stream import decoded
 
@@ -39,13 +40,22 @@ def _build(
 
 
 class Roles:
-    """The role each split of the build took in this process, and how MkDocs was run."""
+    """The role each split of the build took in this process, how MkDocs was run, and how
+    the search feed got its pages."""
 
     def __init__(self, mp: pytest.MonkeyPatch) -> None:
         self.roles: list[str] = []
         self.splits: list[Split] = []
         self.runs: list[bool] = []  # one per MkDocs run: was it given a split
-        fork, once = Split.fork, mkdocs_run._mkdocs_once
+        self.feeds: list[tuple[int, int, int]] = []  # sent by the parent, piped, read
+        fork, once, finish = Split.fork, mkdocs_run._mkdocs_once, PageFeed.finish
+
+        def spy_finish(feed: PageFeed) -> list[Problem] | None:
+            problems = finish(feed)
+            self.feeds.append((feed.sent, feed.piped, feed.read))
+            return problems
+
+        mp.setattr(PageFeed, "finish", spy_finish)
 
         def spy_fork(split: Split, pages: list[str], in_nav: set[str]) -> None:
             fork(split, pages, in_nav)
@@ -97,6 +107,9 @@ def test_two_processes_build_the_same_site(whole: Path, tmp_path: Path) -> None:
     owners = roles.splits[0].owners
     theirs = [page for page, owner in owners.items() if owner == 1]
     assert len(theirs) > 20 and len(owners) - len(theirs) > 20  # their files came from the child
+    [(sent, piped, read)] = roles.feeds
+    assert sent == len(owners) - len(theirs)  # the parent's pages (the child sent its own)
+    assert piped == len(owners) and read == 1  # every page through the pipes; 404.html read
     assert not [p for p in problems if p.code.startswith("site-")], problems
     assert len(list(result.site_dir.rglob("*.html"))) > 50
     _same_site(result.site_dir, whole)

@@ -8,8 +8,8 @@ codes, people see the labels.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from typing import Literal, get_args
 
 from duban.model import Owner, Task

@@ -62,7 +62,8 @@ from duban.web.pages import write_all
 from duban.web.public import PublicView, public_view, published
 from duban.web.schemas import FOLDER, write_schemas
 from duban.web.search import index_site, search_page
-from duban.web.search_stream import PageFeed, streaming
+from duban.web.search_feed import PageFeed
+from duban.web.search_stream import streaming
 from duban.web.trail import trail_tables
 
 

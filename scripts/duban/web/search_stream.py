@@ -5,10 +5,8 @@ bundle is left when MkDocs is done. The index is the one :func:`duban.web.search
 makes over the built site (a test compares them decoded); any failure here makes the build
 fall back to it.
 
-:class:`StreamingIndex` talks to the service; :class:`PageFeed` runs it in a process of its
-own (:mod:`duban.web.background`), fed through one pipe per MkDocs process (MkDocs may render
-its pages in two: :mod:`duban.web.mkdocs_split`), so that the processes rendering pages only
-write each page to a pipe and never share their interpreter with the index's threads."""
+:class:`StreamingIndex` talks to the service; :class:`duban.web.search_feed.PageFeed` runs it
+in a process of its own, fed through one pipe per MkDocs process."""
 
 from __future__ import annotations
 
@@ -16,9 +14,7 @@ import base64
 import json
 import os
 import re
-import select
 import shutil
-import struct
 import subprocess
 import tempfile
 import threading
@@ -27,10 +23,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from queue import Empty, Queue
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from duban.problems import Problem
-from duban.web.background import Job
 from duban.web.search import (
     ARTICLE_END,
     BUNDLE,
@@ -313,144 +308,13 @@ class StreamingIndex:
         return f": {tail}" if tail else ""
 
 
-#: A page on its way to the feeder: the byte lengths of its path and of its HTML, then both
-#: (UTF-8; a lone surrogate MkDocs would write as a character reference passes as it is).
-_FRAME = struct.Struct("!II")
-#: The longest path and page a frame may announce (a page is at most tens of megabytes).
-MAX_PATH, MAX_PAGE = 4096, 1 << 30
+class Feeding(Protocol):
+    """What the hooks feed: an index in this process (:class:`StreamingIndex`), or the pipe to
+    one in its own (:class:`duban.web.search_feed.PageFeed`)."""
+
+    def add(self, path: str, page: str) -> None: ...
 
 
-class PageFeed:
-    """A :class:`StreamingIndex` in a process of its own, fed through ``writers`` pipes: each
-    process that renders pages writes to its own (:meth:`keep`), :meth:`add` never waits
-    longer than ``timeout`` for the pipe, and :meth:`finish` waits for the bundle. Nothing
-    here raises: the first failure is kept and :meth:`finish` reports it (the caller then
-    indexes the built site). Create it only where :func:`~duban.web.background.can_fork`."""
-
-    def __init__(self, site: Path, writers: int = 2, timeout: float = SERVICE_TIMEOUT) -> None:
-        self.failure = ""
-        """Why the pages sent cannot be trusted to be indexed ("" while they can)."""
-        self.sent = 0
-        """How many pages this process sent."""
-        self._timeout = timeout
-        pipes = [os.pipe() for _ in range(writers)]
-        self._writers: list[int | None] = [w for _, w in pipes]
-        readers = [r for r, _ in pipes]
-        self._job: Job[list[Problem] | None] = Job(
-            _index_pages, readers, [w for _, w in pipes], site, timeout
-        )
-        for fd in readers:
-            os.close(fd)
-        self._fd: int | None = None
-        self.keep(0)
-
-    def keep(self, slot: int) -> None:
-        """This process writes to pipe ``slot`` and closes the others' ends (after a fork,
-        each process keeps its own)."""
-        for n, fd in enumerate(self._writers):
-            if fd is not None and n != slot:
-                os.close(fd)
-                self._writers[n] = None
-        self._fd = self._writers[slot]
-        if self._fd is not None:
-            os.set_blocking(self._fd, False)
-
-    def add(self, path: str, page: str) -> None:
-        """Send ``page`` (the HTML of ``path``, relative to the site) to the index."""
-        if self._fd is None or self.failure:
-            return
-        head, body = path.encode("utf-8", "surrogatepass"), page.encode("utf-8", "surrogatepass")
-        try:
-            self._send(_FRAME.pack(len(head), len(body)) + head + body)
-            self.sent += 1
-        except (OSError, TimeoutError) as exc:
-            self.failure = f"the search index stopped taking pages: {exc}"[:500]
-            self.close()
-
-    def _send(self, data: bytes) -> None:
-        fd, view = self._fd, memoryview(data)
-        deadline = time.monotonic() + self._timeout
-        while view and fd is not None:
-            try:
-                view = view[os.write(fd, view) :]
-            except BlockingIOError:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError("no room in the pipe") from None
-                select.select([], [fd], [], min(left, 1.0))
-
-    def close(self) -> None:
-        """Close this process's pipe: the feeder takes it as the end of its pages."""
-        for n, fd in enumerate(self._writers):
-            if fd is not None:
-                os.close(fd)
-                self._writers[n] = None
-        self._fd = None
-
-    def finish(self) -> list[Problem] | None:
-        """Once every process that renders pages closed its pipe: the bundle written into
-        the site, and ``[]``; a ``site-search`` warning when anything failed; None when no
-        page came (there is nothing of this index to trust)."""
-        self.close()
-        try:
-            problems = self._job.result()
-        except Exception as exc:  # the feeder died: the caller indexes the built site
-            return [search_warning(str(exc), str(exc))]
-        if self.failure:
-            return [search_warning(self.failure, self.failure)]
-        return problems
-
-    def __enter__(self) -> PageFeed:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-        self._job.close()
-
-
-def _index_pages(
-    readers: list[int], writers: list[int], site: Path, timeout: float
-) -> list[Problem] | None:
-    """The feeder process: every page of every pipe to a :class:`StreamingIndex`, then its
-    bundle in ``site``; None when no page came."""
-    for fd in writers:  # this process's copies: the pipes end when the renderers close theirs
-        os.close(fd)
-    index = StreamingIndex(timeout=timeout)
-    started = index.start()
-    threads = [
-        threading.Thread(target=_read_pages, args=(fd, index), daemon=True) for fd in readers
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if started and not index.fed:
-        index.close()
-        return None
-    return index.finish(site)
-
-
-def _read_pages(fd: int, index: StreamingIndex) -> None:
-    """Frames from ``fd`` to ``index`` until the pipe ends; after a failure the rest is read
-    and dropped (``add`` then returns at once), so no writer waits on a dead index."""
-    with os.fdopen(fd, "rb") as pipe:
-        while head := pipe.read(_FRAME.size):
-            if len(head) < _FRAME.size:
-                index.add_failure("a page was cut short")
-                return
-            path_size, page_size = _FRAME.unpack(head)
-            if path_size > MAX_PATH or page_size > MAX_PAGE:
-                index.add_failure(f"a page announced as {page_size} bytes")
-                return
-            path, page = pipe.read(path_size), pipe.read(page_size)
-            if len(path) < path_size or len(page) < page_size:
-                index.add_failure("a page was cut short")
-                return
-            index.add(path.decode("utf-8", "surrogatepass"), page.decode("utf-8", "surrogatepass"))
-
-
-#: What the hooks feed: an index in this process, or the pipe to one in its own.
-Feeding = StreamingIndex | PageFeed
 _active: Feeding | None = None
 
 
@@ -470,4 +334,4 @@ def active() -> Feeding | None:
     return _active
 
 
-__all__ = ["PageFeed", "StreamingIndex", "active", "streaming"]
+__all__ = ["Feeding", "StreamingIndex", "active", "streaming"]
