@@ -186,3 +186,16 @@ def test_a_strict_build_counts_the_child_s_warnings(tmp_path: Path) -> None:
     assert len(_warnings(problems)) == 4
     failed = [p.message("en") for p in problems if p.code == "site-mkdocs"]
     assert failed and "4 warnings" in failed[0], problems
+
+
+def test_no_child_to_be_had_leaves_the_build_whole(whole: Path, tmp_path: Path) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    with pytest.MonkeyPatch.context() as mp:
+        roles = Roles(mp)
+        mp.setattr(mkdocs_split, "_fork", no_fork)
+        result, problems = _build(tmp_path)
+    assert result is not None, problems
+    assert roles.roles == ["whole"] and roles.runs == [True]
+    _same_site(result.site_dir, whole)

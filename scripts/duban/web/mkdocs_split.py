@@ -68,6 +68,10 @@ class _Capture(logging.Handler):
         self.records.append((record.levelno, record.getMessage()))
 
 
+def _fork() -> int:
+    return os.fork()
+
+
 def cores() -> int:
     """The cores this process may run on."""
     try:
@@ -98,10 +102,18 @@ class Split:
             return
         self._owner = {page: n % 2 for n, page in enumerate(pages)}
         self._in_nav = set(in_nav)
-        read, write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            read, write = os.pipe()
+        except OSError:  # no file descriptors left: the build stays whole
+            return
+        try:
+            pid = _fork()
+        except OSError:  # no memory or process left for a child: the build stays whole
+            os.close(read)
+            os.close(write)
+            return
         logger = logging.getLogger("mkdocs")
         if pid == 0:  # the child: its warnings are the parent's to report
             os.close(read)

@@ -26,8 +26,9 @@ from duban.web.search_stream import SERVICE_TIMEOUT, StreamingIndex
 #: A page on its way to the feeder: the byte lengths of its path and of its HTML, then both
 #: (UTF-8; a lone surrogate MkDocs would write as a character reference passes as it is).
 _FRAME = struct.Struct("!II")
-#: The longest path and page a frame may announce (a page is at most tens of megabytes).
-MAX_PATH, MAX_PAGE = 4096, 1 << 30
+#: The longest path and page a frame may announce (the largest page, a unit's list at 10,000
+#: tasks, is 4 MB).
+MAX_PATH, MAX_PAGE = 4096, 256 << 20
 
 
 class PageFeed:
