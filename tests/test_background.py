@@ -80,6 +80,7 @@ def test_leaving_the_block_stops_a_child_whose_result_was_not_asked_for() -> Non
 def test_the_site_is_the_same_whether_its_jobs_fork_or_not(tmp_path, site_repo) -> None:  # type: ignore[no-untyped-def]
     """The audit and feed jobs give the same site run in children or inline."""
     from support.site import build as build_into
+    from test_site_search_stream import decoded
 
     if not can_fork():
         pytest.skip("another thread is running here: jobs cannot fork")
@@ -103,7 +104,48 @@ def test_the_site_is_the_same_whether_its_jobs_fork_or_not(tmp_path, site_repo) 
     finally:
         stop.set()
         thread.join()
+    # the search index: fed page by page when forked, Pagefind's command line inline: the same
+    # index, its file names hashing the order the pages came in
+    assert decoded(tmp_path / "forked" / "pagefind") == decoded(tmp_path / "inline" / "pagefind")
+    forked, inline = (
+        {k: v for k, v in d.items() if not k.startswith("pagefind/")} for d in (forked, inline)
+    )
     assert forked.keys() == inline.keys()
     assert [name for name in forked if forked[name] != inline[name]] == []
     assert any(name.startswith("api/calendars/") for name in forked)
     assert "交办 ES-2026-0102" in forked["tasks/ES-2026-0102/index.html"].decode()  # its trail
+
+
+def wait_for_it(label: str, receive: object) -> tuple[int, str, object]:
+    assert callable(receive)
+    return os.getpid(), label, receive()
+
+
+@linux_only
+def test_a_job_with_an_inbox_starts_first_and_is_given_the_rest_later() -> None:
+    job = Job(wait_for_it, "早", inbox=True)
+    job.send({"已发布": ["SL-2026-0001"]})
+    pid, label, got = job.result()
+    assert pid != os.getpid() and label == "早" and got == {"已发布": ["SL-2026-0001"]}
+
+
+@linux_only
+def test_an_inbox_never_given_anything_reads_none() -> None:
+    with Job(wait_for_it, "无", inbox=True) as job:
+        job.close_inbox()
+        assert job.result()[2] is None
+
+
+def test_inline_a_job_with_an_inbox_runs_when_it_is_given_the_rest() -> None:
+    started = threading.Event()
+    thread = threading.Thread(target=started.wait)  # another thread: jobs run inline
+    thread.start()
+    try:
+        job = Job(wait_for_it, "内", inbox=True)
+        job.send(42)
+        assert job.result() == (os.getpid(), "内", 42)
+        unsent = Job(wait_for_it, "空", inbox=True)
+        assert unsent.result() == (os.getpid(), "空", None)
+    finally:
+        started.set()
+        thread.join()

@@ -15,7 +15,7 @@ import pytest
 from duban.audit.trail import audit_all
 from duban.git import tasks_prefix
 from duban.ledger import load_ledger
-from duban.web.public import HIDDEN_SUBJECT, INTERNAL_PAST, WITHHELD, public_trails
+from duban.web.public import HIDDEN_SUBJECT, INTERNAL_PAST, WITHHELD, public_trails, published
 from duban.web.trail import KEPT_EVENTS, trail_tables
 from support import GitRepo, make_ledger
 from support.tasks import ev, task_yaml
@@ -79,7 +79,8 @@ def repo(tmp_path: Path) -> Path:
 def tables(repo: Path) -> dict[str, str]:
     ledger, _ = load_ledger(repo / "ledger")
     assert ledger is not None
-    made, problems = trail_tables(repo, ledger, tasks_prefix(repo, repo / "ledger") or "")
+    shown = published(ledger)
+    made, problems = trail_tables(repo, tasks_prefix(repo, repo / "ledger") or "", lambda: shown)
     assert [p for p in problems if p.severity == "error"] == []
     return made
 
@@ -163,6 +164,6 @@ def test_old_values_naming_an_internal_task_are_withheld(tmp_path: Path) -> None
     loaded, _ = load_ledger(git.path / "ledger")
     assert loaded is not None
     trails, _ = audit_all(git.path, None, "ledger/tasks/")
-    shown = public_trails(loaded, trails)["ES-2026-9040"]
+    shown = public_trails(published(loaded), trails)["ES-2026-9040"]
     (field,) = shown.changes[-1].fields
     assert field.field == "$.standard" and field.old == WITHHELD and field.new == WITHHELD

@@ -160,20 +160,37 @@ def test_a_page_loads_no_search_index_and_a_search_loads_little(browser, sample)
 
 def test_titles_are_indexed_character_by_character_and_nothing_else_is_added() -> None:
     """Only the title's Chinese characters are added (no markup of the title can come
-    through), inside the page's article, and a page without a title or article is left."""
+    through), inside the page's article, the title being its ``<h1>`` (the ``<title>`` also
+    names the site); a page without a heading or article is left; every table but the
+    events' and the timeline are cut out."""
     from duban.web.search import for_index as _for_index
 
-    page = "<html><title>&lt;script&gt;营商环境 x&amp;y</title><article><h1>t</h1></article>"
+    page = (
+        "<html><title>站名称 - 督办台账</title><article>"
+        '<h1 id="x">&lt;script&gt;营商<em>环境</em> x&amp;y</h1></article>'
+    )
     indexed = _for_index(page)
     assert indexed.endswith('<p data-pagefind-weight="0.2" hidden>营 商 环 境</p></article>')
     assert indexed.count("<script") == page.count("<script") == 0
-    assert _for_index("<html><title>abc</title><article></article>") == (
-        "<html><title>abc</title><article></article>"
+    assert "站" not in indexed.split("</h1>")[1] and "督" not in indexed.split("</h1>")[1]
+    assert _for_index("<html><title>标题</title><article></article>") == (
+        "<html><title>标题</title><article></article>"
     )
     assert _for_index("<p>营商</p>") == "<p>营商</p>"
-    tables = '<h2 id="fields"></h2><table><tr></tr></table><h2 id="events">办理记录</h2>\n<table>'
-    assert _for_index(tables).count("<table data-pagefind-ignore") == 1
-    assert '<h2 id="events">办理记录</h2>\n<table>' in _for_index(tables)
+    tables = (
+        '<article><h2 id="fields"></h2><table><tr><td>字段</td></tr></table>'
+        '<h2 data-search-exclude id="events">办理记录</h2>\n'
+        "<table><tr><td>同意延期</td></tr></table>"
+        '<ol class="duban-timeline"><li>应于</li></ol>'
+        "<table data-search-exclude>节点</table></article>"
+    )
+    cut = _for_index(tables)
+    assert cut == (
+        '<article><h2 id="fields"></h2>'
+        '<h2 data-search-exclude id="events">办理记录</h2>\n'
+        "<table><tr><td>同意延期</td></tr></table>"
+        "</article>"
+    )
 
 
 def test_a_site_pagefind_cannot_index_is_a_warning_not_a_failure(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Literal, get_args
 
 from duban.model import Owner, Task
@@ -169,7 +170,7 @@ class TaskStatus:
     def live(self) -> bool:
         return self.light != "closed"
 
-    @property
+    @cached_property
     def owner(self) -> Owner:
         """The owner in force on :attr:`as_of` (a ``reassigned`` changes it; the task's
         ``owner`` field stays as first assigned)."""

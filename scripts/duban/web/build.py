@@ -41,7 +41,7 @@ from duban.status.select import ledger_status
 #: Static files of the site (CSS, logo) live in ``docs/`` beside ``mkdocs.yml``; template
 #: overrides in ``docs/overrides`` are used by the theme, not copied as pages.
 from duban.web.assets import copy_assets, site_files
-from duban.web.background import Job
+from duban.web.background import Job, can_fork
 from duban.web.bulletins import write_bulletins
 from duban.web.context import PageContext, SiteInfo, notice_text, page_context, site_extra
 from duban.web.duties import write_duties
@@ -56,12 +56,14 @@ from duban.web.mkdocs_run import (
     write_config,
 )
 from duban.web.mkdocs_run import problem as _problem
+from duban.web.mkdocs_split import Split
 from duban.web.outdir import SiteSlot, refuse_out, write_marker
 from duban.web.pages import write_all
-from duban.web.public import PublicView, public_view
+from duban.web.public import PublicView, public_view, published
 from duban.web.schemas import FOLDER, write_schemas
 from duban.web.search import index_site, search_page
-from duban.web.search_stream import StreamingIndex, streaming
+from duban.web.search_feed import PageFeed
+from duban.web.search_stream import streaming
 from duban.web.trail import trail_tables
 
 
@@ -221,10 +223,10 @@ def _write_docs(
 
 def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str) -> bool:
     """The engine builds the site while the feeds are written in a child process and, with
-    MkDocs in this process, Pagefind's service indexes each page it renders (the hooks feed
-    the :class:`StreamingIndex`); then the index is written, or Pagefind indexes the built
-    site when that could not be done (another engine, any failure: the same index). False
-    when the engine did not finish (no site)."""
+    MkDocs in this process (its pages rendered by two: :class:`Split`), Pagefind's service
+    indexes in a third each page it renders (the hooks feed the :class:`PageFeed`); then the
+    index is written, or Pagefind indexes the built site when that could not be done (another
+    engine, any failure: the same index). False when the engine did not finish (no site)."""
     config = run.ledger.config
     generated = write_config(
         run.work,
@@ -243,11 +245,12 @@ def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str)
     made = jobs.enter_context(
         Job(_write_feeds, ctx.view, feeds, ctx.units_used, commit, base_url, ctx.links.page_url)
     )
-    index = StreamingIndex() if run.engine == "mkdocs" else None  # fed by the hooks
-    if index is not None:
-        jobs.callback(index.close)
-    with streaming(index if index is not None and index.start() else None):
-        built = engine_build(run.engine, generated, run.out, run.strict)
+    # Pagefind's service in a process of its own, fed each page by the hooks as MkDocs writes
+    # it; MkDocs renders the pages in two processes (duban.web.mkdocs_split).
+    in_process = run.engine == "mkdocs"
+    feed = jobs.enter_context(PageFeed(run.out)) if in_process and can_fork() else None
+    with streaming(feed):
+        built = engine_build(run.engine, generated, run.out, run.strict, Split(feed))
     run.problems.extend(built)
     run.clock.lap("mkdocs")
     if any(p.code == "site-mkdocs" for p in built):
@@ -255,7 +258,7 @@ def _mkdocs_and_feeds(jobs: ExitStack, run: _Run, ctx: PageContext, commit: str)
     made.result()
     shutil.copytree(feeds, run.out, dirs_exist_ok=True)
     run.clock.lap("feeds")
-    streamed = index.finish(run.out) if index is not None and index.fed else None
+    streamed = feed.finish() if feed is not None else None
     run.problems.extend(index_site(run.out) if streamed is None or streamed else streamed)
     run.clock.lap("search")
     return True
@@ -292,22 +295,29 @@ def build_site(
     if refused is not None:
         return None, [refused]
     clock = Stopwatch()
-    ledger, problems = load_ledger(ledger_dir)
-    clock.lap("load")
-    if ledger is None:
-        return None, problems
-    user_config, config_problems = _site_config(asked, config_file, work)
-    if user_config is None or config_file is None or work is None:
-        return None, [*problems, *config_problems]
-    assets, refused_assets = site_files(config_file.parent / "docs")
-    if refused_assets:
-        return None, [*problems, *refused_assets]
-    if as_of is None:
-        as_of = today(ledger.config.timezone)
     prefix = tasks_prefix(repo, ledger_dir) if repo else None
-    if repo and prefix is None:
-        problems.append(_no_trail(repo, ledger_dir))
     with ExitStack() as jobs:
+        # The audit reads the Git history in a child process from the start, while the ledger
+        # is loaded and the pages are prepared; it is told what is published once known.
+        audit = (
+            jobs.enter_context(Job(trail_tables, repo, prefix, inbox=True))
+            if repo and prefix is not None
+            else None
+        )
+        ledger, problems = load_ledger(ledger_dir)
+        clock.lap("load")
+        if ledger is None:
+            return None, problems
+        user_config, config_problems = _site_config(asked, config_file, work)
+        if user_config is None or config_file is None or work is None:
+            return None, [*problems, *config_problems]
+        assets, refused_assets = site_files(config_file.parent / "docs")
+        if refused_assets:
+            return None, [*problems, *refused_assets]
+        if as_of is None:
+            as_of = today(ledger.config.timezone)
+        if repo and prefix is None:
+            problems.append(_no_trail(repo, ledger_dir))
         slot = jobs.enter_context(SiteSlot(out, work))  # the work folder locked
         cannot = slot.open()
         if cannot is not None:
@@ -319,13 +329,10 @@ def build_site(
         refused_assets = _fresh_docs(run, assets)
         if refused_assets:
             return None, [*problems, *refused_assets]
-        # The audit reads the Git history in a child process while the pages are prepared.
-        audit = (
-            jobs.enter_context(Job(trail_tables, repo, ledger, prefix))
-            if repo and prefix is not None
-            else None
-        )
-        view = public_view(ledger, ledger_status(ledger, as_of), as_of)
+        shown = published(ledger)
+        if audit is not None:
+            audit.send(shown)
+        view = public_view(ledger, ledger_status(ledger, as_of), as_of, shown)
         clock.lap("status")
         commit, commit_date = head_commit(repo) if repo else ("", "")
         note = "（没有变更记录。）\n" if repo else "（台账不在 Git 仓库中，没有变更记录。）\n"

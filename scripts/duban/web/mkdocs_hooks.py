@@ -13,13 +13,19 @@ So:
 
 And the theme renders its navigation, search box and footer for every page, though on the
 thousands of task pages (none of them in the navigation) they come out the same: ``on_env``
-has those partials rendered once per folder for pages outside the navigation.
+has those partials (and the tabs) rendered once per folder for pages outside the navigation.
 
 And ``on_post_page`` hands each page, as MkDocs writes it, to the search index that
 ``duban build`` has open (:func:`duban.web.search_stream.active`), so Pagefind indexes on the other
 core while MkDocs builds; without one (``mkdocs build`` by hand, ProperDocs in its own
 process) it does nothing, and ``duban build`` indexes the built site instead, with the same
 result. What MkDocs writes without this event (``404.html``) is read from the built site.
+
+And with ``duban build``, two processes render the pages (:mod:`duban.web.mkdocs_split`):
+``on_nav`` forks, ``on_page_markdown`` leaves empty the pages the other process converts and
+gives the ones it renders a template that writes nothing, ``on_post_template`` keeps the
+child from writing the theme's pages, and ``on_post_build`` (or ``on_build_error``) ends the
+child and has the parent wait for it.
 
 Not a speed-up: ``on_post_build`` copies ``feeds/`` beside the generated ``mkdocs.yml``
 (``api/tasks.json`` and the iCalendar feeds, written by ``duban build``) into the site.
@@ -70,7 +76,28 @@ class _Block(NamedTuple):
 _stash: dict[str, list[_Block]] = {}
 
 
+def _split() -> Any:
+    """The split of this build (:func:`duban.web.mkdocs_split.active`), if ``duban build``
+    opened one; its module, for its constants."""
+    split = sys.modules.get("duban.web.mkdocs_split")
+    return (split.active(), split) if split is not None else (None, None)
+
+
+def on_nav(nav: Any, config: Any, files: Any, **_: Any) -> Any:
+    split, _module = _split()
+    if split is not None:
+        pages = [file.src_uri for file in files.documentation_pages()]
+        split.fork(pages, {page.file.src_uri for page in nav.pages})
+    return nav
+
+
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
+    split, module = _split()
+    if split is not None:
+        if not split.renders(page.file.src_uri):
+            page.meta["template"] = module.SKIP_TEMPLATE
+        if not split.converts(page.file.src_uri):
+            return ""
     blocks: list[_Block] = []
 
     def keep(match: re.Match[str]) -> str:
@@ -89,6 +116,9 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
 
 def on_page_content(html: str, page: Any, **_: Any) -> str:
     """Searchable blocks go back; the others stay placeholders the search plugin skips."""
+    split, _module = _split()
+    if split is not None and not split.converts(page.file.src_uri):
+        page.present_anchor_ids = None  # not converted here: MkDocs checks no link to it
     blocks = _stash.get(page.file.src_uri)
     if not blocks:
         return html
@@ -111,10 +141,18 @@ def on_page_context(context: Any, page: Any, **_: Any) -> Any:
 
 #: Theme partials whose output, on a page outside the navigation, depends only on the folder
 #: of its URL (links are relative): no item is active, and it has no previous or next page.
-_SAME_OUTSIDE_NAV = ("partials/nav.html", "partials/search.html", "partials/footer.html")
+_SAME_OUTSIDE_NAV = (
+    "partials/nav.html",
+    "partials/tabs.html",
+    "partials/search.html",
+    "partials/footer.html",
+)
 
 
 def on_env(env: Any, config: Any, files: Any) -> Any:
+    split, module = _split()
+    if split is not None:
+        module.skip_loader(env)
     for name in _SAME_OUTSIDE_NAV:
         template = env.get_template(name)  # the environment caches it: includes use this one
         template.root_render_func = _once_per_folder(template.root_render_func)
@@ -146,7 +184,27 @@ def on_post_page(output: str, page: Any, config: Any, **_: Any) -> str:
     return output
 
 
+def on_post_template(output_content: str, template_name: str, **_: Any) -> str:
+    split, _module = _split()
+    return "" if split is not None and split.role == "child" else output_content
+
+
+@event_priority(100)  # before any other plugin: a child ends here
 def on_post_build(config: Any, **_: Any) -> None:
+    split, _module = _split()
+    if split is not None and split.role == "child":
+        split.child_exit()
+    if split is not None:
+        split.join()  # its pages are written when it ends
     feeds = Path(config.config_file_path).parent / "feeds"
     if feeds.is_dir():  # complete or absent: duban build renames it into place when done
         shutil.copytree(feeds, config.site_dir, dirs_exist_ok=True)
+
+
+@event_priority(100)
+def on_build_error(error: Exception, **_: Any) -> None:
+    split, _module = _split()
+    if split is not None and split.role == "child":
+        split.child_exit(f"{type(error).__name__}: {error}"[:2000] or "error")
+    if split is not None:
+        split.abandon()

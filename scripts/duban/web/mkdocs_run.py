@@ -26,6 +26,7 @@ from duban.render.text import safe_url
 from duban.source import Location
 from duban.text import Text
 from duban.web.markup import esc, yaml_text
+from duban.web.mkdocs_split import Split, SplitFailed, splitting
 from duban.web.pages import nav
 
 Engine = Literal["mkdocs", "properdocs", "zensical"]
@@ -165,12 +166,15 @@ def engine_missing(engine: Engine) -> Problem | None:
     return problem("site-engine", engine, zh, en)
 
 
-def engine_build(engine: Engine, config_file: Path, site_dir: Path, strict: bool) -> list[Problem]:
+def engine_build(
+    engine: Engine, config_file: Path, site_dir: Path, strict: bool, split: Split | None = None
+) -> list[Problem]:
     """Build the generated ``config_file`` into ``site_dir`` with ``engine``; a
     ``site-mkdocs`` problem when it did not finish (for Zensical, ``site_dir`` must be the
-    engine's ``site_dir`` of :func:`write_config`, moved into ``site_dir`` when done)."""
+    engine's ``site_dir`` of :func:`write_config`, moved into ``site_dir`` when done).
+    ``split``: MkDocs may render the pages in two processes (:mod:`duban.web.mkdocs_split`)."""
     if engine == "mkdocs":
-        return mkdocs_build(config_file, site_dir, strict)
+        return mkdocs_build(config_file, site_dir, strict, split)
     command = _engine_command(engine)
     if command is None:
         zh = f"找不到网站引擎 {engine}：请安装（pip install {engine}）或改用 mkdocs"
@@ -216,8 +220,12 @@ def _engine_command(engine: Engine) -> list[str] | None:
     return [found] if found else None
 
 
-def mkdocs_build(config_file: Path, site_dir: Path, strict: bool) -> list[Problem]:
-    """Build with MkDocs' Python API; warnings become problems (errors when ``strict``)."""
+def mkdocs_build(
+    config_file: Path, site_dir: Path, strict: bool, split: Split | None = None
+) -> list[Problem]:
+    """Build with MkDocs' Python API; warnings become problems (errors when ``strict``).
+    With ``split``, two processes render the pages; should the second one fail, the site is
+    built again in this process alone (the same site, the error where MkDocs reports it)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -233,12 +241,11 @@ def mkdocs_build(config_file: Path, site_dir: Path, strict: bool) -> list[Proble
     logger.addHandler(handler)
     problems: list[Problem] = []
     try:
-        cfg = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=strict)
-        cfg.plugins.on_startup(command="build", dirty=False)
         try:
-            build(cfg)
-        finally:
-            cfg.plugins.on_shutdown()
+            _mkdocs_once(build, load_config, config_file, site_dir, strict, split)
+        except SplitFailed:
+            messages.clear()
+            _mkdocs_once(build, load_config, config_file, site_dir, strict, None)
     except (Abort, ConfigurationError, OSError) as exc:
         problems.append(
             problem("site-mkdocs", str(config_file), f"MkDocs 构建失败：{exc}", f"MkDocs: {exc}")
@@ -252,6 +259,23 @@ def mkdocs_build(config_file: Path, site_dir: Path, strict: bool) -> list[Proble
             problem("site-mkdocs-warning", str(config_file), text, text, severity=severity)
         )
     return problems
+
+
+def _mkdocs_once(
+    build: Any,
+    load_config: Any,
+    config_file: Path,
+    site_dir: Path,
+    strict: bool,
+    split: Split | None,
+) -> None:
+    cfg = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=strict)
+    cfg.plugins.on_startup(command="build", dirty=False)
+    try:
+        with splitting(split):
+            build(cfg)
+    finally:
+        cfg.plugins.on_shutdown()
 
 
 __all__ = [

@@ -26,7 +26,7 @@ tasks and scan every built file (tests/test_site_leak.py).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -89,29 +89,51 @@ def duty_text_public(record: MeetingYear | ResearchYear | None) -> bool:
 
 
 @dataclass(frozen=True)
-class _Published:
+class Published:
+    """What the site publishes of the ledger's tasks, and all the public audit trail needs of
+    the ledger: small, so the trail can be made in another process (:mod:`duban.web.build`)."""
+
     ids: frozenset[str]
     """The tasks that are published: public, and naming no task that is not."""
     matcher: Matcher
     """What no public text may name."""
+    titles: Mapping[str, str] = field(default_factory=dict)
+    """The title of each published task."""
+    assigners: Mapping[str, str] = field(default_factory=dict)
+    """The assigning unit of each published task."""
+    unit_labels: Mapping[str, str] = field(default_factory=dict)
+    """The label of each unit code."""
 
 
-def _published(ledger: Ledger) -> _Published:
+def published(ledger: Ledger) -> Published:
+    """The published tasks of ``ledger`` (:class:`Published`)."""
     secrets = ledger_secrets(ledger.root, ledger.tasks)
     matcher = Matcher(tuple(secrets))
-    ids = frozenset(
-        t.id
+    shown = [
+        t
         for t in ledger.tasks
         if is_public(t)
         and (not secrets or t.doc is None or not document_problems(t.doc, matcher, t.id))
+    ]
+    return Published(
+        ids=frozenset(t.id for t in shown),
+        matcher=matcher,
+        titles={t.id: t.title for t in shown},
+        assigners={t.id: t.assigned_by for t in shown},
+        unit_labels={code: ledger.unit_label(code) for code in ledger.units},
     )
-    return _Published(ids, matcher)
 
 
-def public_view(ledger: Ledger, statuses: Iterable[TaskStatus], as_of: date) -> PublicView:
-    """Keep what is published: public tasks whose text names no unpublished task (those are
-    ``names-internal-task`` errors of ``validate``, left out until fixed)."""
-    ids = _published(ledger).ids
+def public_view(
+    ledger: Ledger,
+    statuses: Iterable[TaskStatus],
+    as_of: date,
+    shown: Published | None = None,
+) -> PublicView:
+    """Keep what is published (``shown``, computed when not given): public tasks whose text
+    names no unpublished task (those are ``names-internal-task`` errors of ``validate``, left
+    out until fixed)."""
+    ids = (shown if shown is not None else published(ledger)).ids
     kept = tuple(s for s in statuses if s.task.id in ids)
     return PublicView(ledger=ledger, as_of=as_of, statuses=kept)
 
@@ -238,23 +260,22 @@ def _published_change(change: Change, hidden: set[str], matcher: Matcher) -> Cha
     )
 
 
-def public_trails(ledger: Ledger, trails: Mapping[str, Trail]) -> dict[str, Trail]:
-    """The audit trails of the published tasks only, each from its first public version.
+def public_trails(shown: Published, trails: Mapping[str, Trail]) -> dict[str, Trail]:
+    """The audit trails of the published tasks only (``shown``: :func:`published`), each from
+    its first public version.
 
     Commit messages of commits that touched any task not published (internal, invalid,
     deleted since, or a published task while it was internal) are not shown at all: a clerk
     may have described the internal matter in other words; nor are messages and old values
     that name such a task. Commit authors (persons) are dropped."""
-    published = _published(ledger)
-    ids = published.ids
+    ids = shown.ids
     hidden = {c.commit.sha for tid, t in trails.items() if tid not in ids for c in t.changes}
     pasts = {tid: _public_past(t) for tid, t in trails.items() if tid in ids}
     extra: list[Secret] = []
     for past in pasts.values():
         hidden |= past.hidden_shas
         extra += past.secrets
-    now = {t.id: t.title for t in ledger.tasks if t.id in ids}
-    matcher = Matcher((*published.matcher.secrets, *_usable(extra, now)))
+    matcher = Matcher((*shown.matcher.secrets, *_usable(extra, shown.titles)))
     return {
         tid: replace(
             trails[tid],
@@ -283,8 +304,10 @@ __all__ = [
     "INTERNAL_PAST",
     "WITHHELD",
     "PublicView",
+    "Published",
     "duty_text_public",
     "is_public",
     "public_trails",
     "public_view",
+    "published",
 ]

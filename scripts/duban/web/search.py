@@ -46,7 +46,11 @@ from duban.web.links import Links
 #: Where the bundle goes, relative to the site.
 BUNDLE = "pagefind"
 ROOT_SELECTOR = "article"
-EXCLUDE_SELECTORS = "[data-search-exclude], .duban-timeline, .headerlink, .md-source-file"
+#: Kept out of the index: what the pages mark, the timeline, the theme's permalinks and
+#: file dates, and the ledger's name printed on paper only (it would match every page).
+EXCLUDE_SELECTORS = (
+    "[data-search-exclude], .duban-timeline, .headerlink, .md-source-file, .duban-print-title"
+)
 #: Parts of Pagefind's bundle the search page does not use (other UIs), left out of the site.
 UNUSED = ("pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 #: How long indexing may take (about a minute per 10,000 pages on one core).
@@ -81,23 +85,36 @@ window.addEventListener("DOMContentLoaded", function () {{
 
 
 TITLE_TAG = re.compile(r"<title>([^<]*)</title>")
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+_TAGS = re.compile(r"<[^>]*>")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 ARTICLE_END = "</article>"
-_TABLE = re.compile(r"<table\b")
-_EVENTS_TABLE = re.compile(r'(id="events"[^>]*>[^<]*</h2>\s*)<table data-pagefind-ignore')
+#: What is never indexed, cut out before Pagefind reads the page: every table but the one
+#: after the 办理记录 heading (``id="events"``), and the obligations timeline. Pagefind would
+#: skip them (``data-pagefind-ignore``) but still parse them: half its time at 10,000 pages.
+#: The pages' tables never nest, and ledger text cannot close one (it is escaped).
+_UNINDEXED = re.compile(
+    r'(id="events"[^>]*>[^<]*</h2>\s*)(<table\b.*?</table>)'
+    r'|<table\b.*?</table>|<ol class="duban-timeline">.*?</ol>',
+    re.S,
+)
+
+
+def _cut(match: re.Match[str]) -> str:
+    return match.group(1) + match.group(2) if match.group(1) is not None else ""
 
 
 def for_index(page: str) -> str:
-    """``page`` as indexed: its tables ignored but the events', and its title's Chinese
-    characters, one by one, at the end of its ``<article>`` (weighted low, so a page is not
-    ranked up by them)."""
-    page = _TABLE.sub("<table data-pagefind-ignore", page)
-    page = _EVENTS_TABLE.sub(r"\1<table", page)
-    title = TITLE_TAG.search(page)
+    """``page`` as indexed: its tables cut out but the events', so is the timeline, and its
+    title's Chinese characters, one by one, at the end of its ``<article>`` (weighted low, so
+    a page is not ranked up by them). The title is the page's ``<h1>`` (the ``<title>``
+    also names the site, which would make every page match the site's name)."""
+    page = _UNINDEXED.sub(_cut, page)
     end = page.rfind(ARTICLE_END)
-    if title is None or end < 0:
+    heading = _H1.search(page, 0, max(end, 0))
+    if heading is None or end < 0:
         return page
-    chars = " ".join(dict.fromkeys(_HAN.findall(html.unescape(title.group(1)))))
+    chars = " ".join(dict.fromkeys(_HAN.findall(html.unescape(_TAGS.sub("", heading.group(1))))))
     if not chars:
         return page
     extra = f'<p data-pagefind-weight="0.2" hidden>{chars}</p>'

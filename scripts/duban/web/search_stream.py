@@ -1,9 +1,12 @@
 """The search index fed page by page while MkDocs builds: Pagefind's service (``pagefind
 --service``) is given each page as MkDocs renders it (the ``on_post_page`` hook of
-:mod:`duban.web.mkdocs_hooks`), so Pagefind indexes on the other core and only writing the
+:mod:`duban.web.mkdocs_hooks`), so Pagefind indexes beside MkDocs and only writing the
 bundle is left when MkDocs is done. The index is the one :func:`duban.web.search.index_site`
 makes over the built site (a test compares them decoded); any failure here makes the build
-fall back to it."""
+fall back to it.
+
+:class:`StreamingIndex` talks to the service; :class:`duban.web.search_feed.PageFeed` runs it
+in a process of its own, fed through one pipe per MkDocs process."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from queue import Empty, Queue
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from duban.problems import Problem
 from duban.web.search import (
@@ -200,6 +203,11 @@ class StreamingIndex:
             self._log.close()
             self._log = None
 
+    def add_failure(self, reason: str) -> None:
+        """Distrust the index (what fed it failed): later pages are dropped, and
+        :meth:`finish` reports ``reason``."""
+        self._fail(reason)
+
     def _fail(self, reason: str) -> bool:
         with self._lock:
             if not self.failure:
@@ -300,11 +308,18 @@ class StreamingIndex:
         return f": {tail}" if tail else ""
 
 
-_active: StreamingIndex | None = None
+class Feeding(Protocol):
+    """What the hooks feed: an index in this process (:class:`StreamingIndex`), or the pipe to
+    one in its own (:class:`duban.web.search_feed.PageFeed`)."""
+
+    def add(self, path: str, page: str) -> None: ...
+
+
+_active: Feeding | None = None
 
 
 @contextmanager
-def streaming(index: StreamingIndex | None) -> Iterator[StreamingIndex | None]:
+def streaming(index: Feeding | None) -> Iterator[Feeding | None]:
     """While the block runs, :func:`active` is ``index`` (MkDocs' hooks feed it)."""
     global _active
     _active = index
@@ -314,9 +329,9 @@ def streaming(index: StreamingIndex | None) -> Iterator[StreamingIndex | None]:
         _active = None
 
 
-def active() -> StreamingIndex | None:
+def active() -> Feeding | None:
     """The index the pages MkDocs renders go to (:func:`streaming`), if any."""
     return _active
 
 
-__all__ = ["StreamingIndex", "active", "streaming"]
+__all__ = ["Feeding", "StreamingIndex", "active", "streaming"]

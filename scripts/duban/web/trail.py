@@ -7,7 +7,7 @@ the pages are prepared (:mod:`duban.web.background`) and hands back only HTML te
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -15,14 +15,13 @@ from typing import Any
 
 from duban.audit.records import Change, Trail
 from duban.audit.trail import audit_all
-from duban.git import GIT_READ_FAILED, TASKS_PREFIX
-from duban.model import Ledger
+from duban.git import GIT_READ_FAILED
 from duban.problems import Problem
 from duban.render.audit import KIND_LABELS
 from duban.text import Text, label
 from duban.web.context import beijing
 from duban.web.markup import hesc
-from duban.web.public import INTERNAL_PAST, public_trails
+from duban.web.public import INTERNAL_PAST, Published, public_trails
 
 MAX_FIELDS = 12
 
@@ -79,10 +78,10 @@ def change_units(change: Change, assigner: str) -> tuple[str, ...]:
     return tuple(units) or (assigner,)
 
 
-def unit_column(change: Change, ledger: Ledger, assigner: str) -> str:
+def unit_column(change: Change, labels: Mapping[str, str], assigner: str) -> str:
     """The 登记单位 cell: unit labels (plain text, to be escaped), "—" when unknown."""
     codes = change_units(change, assigner)
-    return "、".join(ledger.unit_label(code) for code in codes) if codes else "—"
+    return "、".join(labels.get(code, code) for code in codes) if codes else "—"
 
 
 def render_trail(
@@ -127,21 +126,25 @@ def render_trail(
 
 
 def trail_tables(
-    repo: Path, ledger: Ledger, tasks_prefix: str = TASKS_PREFIX
+    repo: Path, tasks_prefix: str, shown: Callable[[], Published | None]
 ) -> tuple[dict[str, str], list[Problem]]:
     """The trail of every public task as HTML (task id → fragment) from the history of
     ``repo`` (task files under ``tasks_prefix``), and the audit's problems: warnings (the
-    site is still built), except a history that cannot be read (a corrupted repository)."""
+    site is still built), except a history that cannot be read (a corrupted repository).
+    ``shown`` is called once the history is read: what is published (None: nothing)."""
     trails, problems = audit_all(repo, None, tasks_prefix)
-    assigners = {t.id: t.assigned_by for t in ledger.tasks}
-    tables = {
-        tid: render_trail(t, hesc, partial(unit_column, ledger=ledger, assigner=assigners[tid]))
-        for tid, t in public_trails(ledger, trails).items()
-    }
     warnings = [
         p if p.severity != "error" or p.code in GIT_READ_FAILED else replace(p, severity="warning")
         for p in problems
     ]
+    published = shown()
+    if published is None:
+        return {}, warnings
+    labels, assigners = published.unit_labels, published.assigners
+    tables = {
+        tid: render_trail(t, hesc, partial(unit_column, labels=labels, assigner=assigners[tid]))
+        for tid, t in public_trails(published, trails).items()
+    }
     return tables, warnings
 
 
