@@ -2,7 +2,10 @@
 throwaway ledgers, the CLI runner and the skip-unless-CI rule for outside tools.
 
 The site fixtures (a ledger with history and its built site) are in :mod:`support.site`;
-the session fixture of the built site is in ``tests/conftest.py``.
+the session fixture of the built site is in ``tests/conftest.py``. The suite runs on every
+core (pytest-xdist): what all workers of a run share is made once, under a file lock
+(:mod:`support.shared`), such as the wheelhouse of duban's dependencies
+(:mod:`support.wheelhouse`).
 """
 
 from support.cli import CliResult, installed_duban, run_cli, run_installed
