@@ -184,6 +184,8 @@ def test_titles_are_indexed_character_by_character_and_nothing_else_is_added() -
         '<ol class="duban-timeline"><li>应于</li></ol>'
         "<table data-search-exclude>节点</table></article>"
     )
+    note = '<p class="duban-trail-note" data-search-exclude>变更记录取自台账</p>'
+    assert _for_index(f"<article><p>营商</p>{note}</article>") == "<article><p>营商</p></article>"
     cut = _for_index(tables)
     assert cut == (
         '<article><h2 id="fields"></h2>'

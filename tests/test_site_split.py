@@ -199,3 +199,40 @@ def test_no_child_to_be_had_leaves_the_build_whole(whole: Path, tmp_path: Path) 
     assert result is not None, problems
     assert roles.roles == ["whole"] and roles.runs == [True]
     _same_site(result.site_dir, whole)
+
+
+def test_ctrl_c_during_the_split_build_leaves_no_process_and_no_site(tmp_path: Path) -> None:
+    """Ctrl-C reaches every process of the terminal's group: the child ignores it, the
+    parent stops it (and the search feeder), the output folder stays as it was (absent)."""
+    import signal
+    import subprocess
+    import sys
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "docs", project / "docs")
+    shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    out = tmp_path / "site"
+    duban = Path(sys.executable).with_name("duban")
+    args = [str(duban), "build", "--ledger", str(ROOT / "ledger"), "--config"]
+    args += [str(project / "mkdocs.yml"), "--out", str(out), "--as-of", DEMO_DAY.isoformat()]
+    build_proc = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL)
+    group = build_proc.pid
+    staging = out.with_name(f".{out.name}.duban-tmp-{build_proc.pid}")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and build_proc.poll() is None:
+        if len(list(staging.glob("tasks/*/index.html"))) >= 5:  # MkDocs is writing pages
+            break
+        time.sleep(0.05)
+    assert build_proc.poll() is None, "the build ended before it could be interrupted"
+    os.killpg(group, signal.SIGINT)
+    assert build_proc.wait(timeout=60) != 0
+    gone = time.monotonic() + 3  # the parent reaps the child; the feeder's service ends
+    while time.monotonic() < gone:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("a process of the interrupted build is still running")
+    assert not out.exists() and not staging.exists()

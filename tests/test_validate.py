@@ -185,3 +185,19 @@ def test_build_site_failure_does_not_exit(tmp_path: Path) -> None:
     ledger = make_ledger(tmp_path / "ledger")
     (ledger / "ledger.yaml").write_text("name: [\n", "utf-8")
     assert _build_site(ledger, None, tmp_path / "site", None, None, False, "en") is None
+
+
+def test_a_duplicate_id_names_the_id_a_new_task_would_take(golden_ledger: Path) -> None:
+    """Two clerks took the same next id: the second is told which one is free (one more than
+    the highest in use, counting a file that does not load)."""
+    from support.tasks import write_task
+
+    for number in (1, 2, 7):
+        write_task(golden_ledger, task_id=f"ES-2026-{number:04d}")
+    write_task(golden_ledger, folder="2026b", task_id="ES-2026-0007")
+    (golden_ledger / "tasks" / "2026" / "ES-2026-0011.yaml").write_text("id: [", "utf-8")
+    write_task(golden_ledger, task_id="ES-2025-0003", received="2025-09-30")
+    _, problems = load_ledger(golden_ledger)
+    [dup] = [p for p in problems if p.code == "duplicate-id"]
+    assert "ES-2026-0012" in dup.message("zh") and "ES-2026-0012" in dup.message("en")
+    assert "重复（已用于" in dup.message("zh")

@@ -121,3 +121,24 @@ def test_ampersand_and_star_in_text_are_fine() -> None:
     doc, problems = load_text("# R&D *note*\na: R&D\nb: a*b\nc: '*x'\n", "x.yaml")
     assert problems == [] and doc is not None
     assert doc.data == {"a": "R&D", "b": "a*b", "c": "*x"}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col"),
+    [
+        ('title: "甲\x85乙"\n', 1, 10),
+        ("id: ES-2026-0001\ntitle: 甲\x85乙\n", 2, 9),
+        ("id: ES-2026-0001  # 注\x85释\n", 1, 22),
+    ],
+)
+def test_a_raw_next_line_is_refused_not_folded(text: str, line: int, col: int) -> None:
+    """U+0085 is a line break to YAML 1.1: read as it is, a title would silently lose it
+    (folded into a space); it is a control character at its line and column instead."""
+    from duban.load.yamlload import load_text
+
+    doc, problems = load_text(text, "t.yaml")
+    assert doc is None
+    assert [(p.code, p.where.line, p.where.col) for p in problems] == [
+        ("yaml-control-character", line, col)
+    ]
+    assert "U+0085" in problems[0].message("zh") and "\x85" not in problems[0].message("zh")

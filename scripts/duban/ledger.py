@@ -168,13 +168,14 @@ def _load_tasks(
     tasks: list[Task] = []
     problems: list[Problem] = []
     seen: dict[str, Location] = {}
+    names = [path.name.split(".", 1)[0] for path in task_files]  # for a free id to suggest
     for path in task_files:
         task, task_problems = load_task(path, layout, prefix, units, deadline_rules, span, calendar)
         problems += task_problems
         if task is None:
             continue
         refused = rule_beyond_calendar(task, rules, calendar) or validate.duplicate_ids(
-            seen, task.id, task.loc("id")
+            seen, task.id, task.loc("id"), names
         )
         if refused:
             problems.append(refused)

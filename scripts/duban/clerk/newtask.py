@@ -34,7 +34,7 @@ VISIBILITIES = ("public", "internal")
 DEFAULT_LEAD = "主要负责同志"
 """首问责任制: the principal leader of the responsible unit is the first responsible."""
 
-MAX_NUMBER = 9999
+MAX_NUMBER = validate.MAX_NUMBER
 """Task ids carry four digits (``SL-2026-0042``)."""
 
 _ATTEMPTS = 50
@@ -152,9 +152,7 @@ def next_free(prefix: str, year: int, names: Iterable[str]) -> int:
     """The number after the highest of ``year`` among ``names`` (ids or file names up to
     their first dot, in any case: the web form names files in lower case); gaps are not
     reused."""
-    pattern = re.compile(rf"{re.escape(prefix)}-{year}-(\d+)\Z", re.IGNORECASE)
-    used = [int(m.group(1)) for name in names if (m := pattern.match(name))]
-    number = max(used, default=0) + 1
+    number = validate.highest_number(prefix, year, names) + 1
     if number > MAX_NUMBER:
         raise numbers_exhausted(year)
     return number
@@ -205,7 +203,7 @@ def check_text(
     ids = seen if seen is not None else ledger_ids(ledger)
     first = {task.id: ids[task.id]} if task.id in ids else {}  # duplicate_ids adds to it
     refused = rule_beyond_calendar(task, ledger.rules, calendar) or validate.duplicate_ids(
-        first, task.id, task.loc("id")
+        first, task.id, task.loc("id"), ids
     )
     return [refused] if refused else []
 

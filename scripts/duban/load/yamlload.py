@@ -97,6 +97,9 @@ def load_text(
         text = raw
     text = text.removeprefix("\ufeff")
 
+    next_line = text.find(NEXT_LINE)
+    if next_line >= 0:  # YAML 1.1 reads it as a line break: the value would silently change
+        return None, [_control_problem(text, display, next_line)]
     problems = _check_tabs(text, display)
     if _ANCHOR_START.search(text):
         problems += _check_anchors(text, display)
@@ -267,10 +270,22 @@ def _reader_problem(exc: yaml.YAMLError, text: str, display: str) -> Problem:
             Location(display, 1, 1),
             Text(f"无法读取 YAML: {detail}", f"unreadable YAML: {detail}"),
         )
-    before = text[: found.start()]
-    line, col = before.count("\n") + 1, found.start() - before.rfind("\n")
-    name = char_name(found.group())
-    path = _field_at(_UNPRINTABLE.sub("\ufffd", text), line, col)
+    return _control_problem(text, display, found.start())
+
+
+#: U+0085 NEXT LINE: printable to libyaml, which reads it as a line break (YAML 1.1), so a
+#: value holding it would load changed (folded into a space); refused like a control.
+NEXT_LINE = "\x85"
+
+
+def _control_problem(text: str, display: str, at: int) -> Problem:
+    """The control character at offset ``at`` of ``text``, at its line and column (as an
+    editor counts them), named by code point and name only, with the field it is in when
+    the rest can be read."""
+    before = text[:at]
+    line, col = before.count("\n") + 1, at - before.rfind("\n")
+    name = char_name(text[at])
+    path = _field_at(_UNPRINTABLE.sub("\ufffd", text).replace(NEXT_LINE, "\ufffd"), line, col)
     field = shown(_json_path(path)) if path else ""
     in_zh, in_en = (f"（字段 {field} 处）", f" (at field {field})") if field else ("", "")
     return Problem(

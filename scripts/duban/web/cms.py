@@ -257,7 +257,8 @@ def task_fields(ledger: Ledger, today: date) -> list[dict[str, Any]]:
                 f["default"] = suggested
                 f["hint"] += (
                     f"新建任务时已预填生成表单时的下一个空闲编号 {suggested}；"
-                    "若合并请求检查提示编号重复（duplicate-id），说明别人已先用了它：请改用下一个编号。"
+                    "若合并请求检查提示编号重复（duplicate-id），说明别人已先用了它："
+                    "请改用提示中给出的未用编号。"
                 )
         elif name == "priority":
             f["default"] = "normal"

@@ -90,12 +90,14 @@ _TAGS = re.compile(r"<[^>]*>")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 ARTICLE_END = "</article>"
 #: What is never indexed, cut out before Pagefind reads the page: every table but the one
-#: after the 办理记录 heading (``id="events"``), and the obligations timeline. Pagefind would
+#: after the 办理记录 heading (``id="events"``), the obligations timeline, and the note under
+#: each audit trail (the same words on every task page). Pagefind would
 #: skip them (``data-pagefind-ignore``) but still parse them: half its time at 10,000 pages.
 #: The pages' tables never nest, and ledger text cannot close one (it is escaped).
 _UNINDEXED = re.compile(
     r'(id="events"[^>]*>[^<]*</h2>\s*)(<table\b.*?</table>)'
-    r'|<table\b.*?</table>|<ol class="duban-timeline">.*?</ol>',
+    r'|<table\b.*?</table>|<ol class="duban-timeline">.*?</ol>'
+    r'|<p class="duban-trail-note"[^>]*>.*?</p>',
     re.S,
 )
 

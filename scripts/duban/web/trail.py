@@ -24,6 +24,8 @@ from duban.web.markup import hesc
 from duban.web.public import INTERNAL_PAST, Published, public_trails
 
 MAX_FIELDS = 12
+#: The class of the explanation under every trail.
+TRAIL_NOTE = "duban-trail-note"
 
 #: The kinds of change the public trail adds (:func:`duban.web.public.public_trails`).
 PUBLIC_KIND_LABELS = {
@@ -115,10 +117,12 @@ def render_trail(
             f'<td data-label="变更内容">{what(change, esc)}</td></tr>'
         )
     rows += ["</tbody>", "</table>"]
+    # The same words under every trail: kept out of the search index (they would make every
+    # task match 合并请求 or 提交), cut before Pagefind reads the page (duban.web.search).
     note = (
-        "\n\n变更记录取自台账 Git 仓库的提交历史；“直接提交”指未经合并请求审核、"
-        "直接写入主分支的修改；“登记单位”为该次变更所登记办理记录的单位，"
-        "修改任务本身（只能由交办单位进行）记为交办单位。\n"
+        f'\n\n<p class="{TRAIL_NOTE}" data-search-exclude>变更记录取自台账 Git 仓库的提交历史；'
+        "“直接提交”指未经合并请求审核、直接写入主分支的修改；“登记单位”为该次变更所登记办理记录的"
+        "单位，修改任务本身（只能由交办单位进行）记为交办单位。</p>\n"
     )
     if any(change.kind == "internal" for change in trail.changes):
         note += "\n" + KEPT_EVENTS
