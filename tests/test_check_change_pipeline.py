@@ -11,16 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from duban.check.change import CheckError, check_change, classify
-from duban.check.change_checks import (
-    Added,
-    Context,
-    Deleted,
-    Modified,
-    SettingsChanged,
-    check_added,
-    check_deleted,
-    check_settings,
-)
+from duban.check.change_checks import check_added, check_deleted, check_settings
+from duban.check.change_records import Added, Context, Deleted, Modified, SettingsChanged
 from duban.cli.main import main
 from duban.git import RawEntry
 from duban.ledger import load_ledger

@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 from duban.check.change import check_change
-from duban.check.change_checks import Context, Modified, check
+from duban.check.change_checks import check
+from duban.check.change_records import Context, Modified
 from duban.check.pipeline import load_task_text
 from duban.ledger import load_ledger
 from duban.load.yamlload import load_text

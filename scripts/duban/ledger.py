@@ -14,7 +14,7 @@ from types import MappingProxyType
 from duban.calendar.rules import Rule
 from duban.calendar.workdays import CalendarError, CalendarRangeError, Due, Period, WorkCalendar
 from duban.check import disclosure
-from duban.check import tasks as validate
+from duban.check import ids as task_ids
 from duban.check.hygiene import text_problems, url_problems
 from duban.check.pipeline import load_task
 from duban.check.privacy import findings
@@ -174,7 +174,7 @@ def _load_tasks(
         problems += task_problems
         if task is None:
             continue
-        refused = rule_beyond_calendar(task, rules, calendar) or validate.duplicate_ids(
+        refused = rule_beyond_calendar(task, rules, calendar) or task_ids.duplicate_ids(
             seen, task.id, task.loc("id"), names
         )
         if refused:

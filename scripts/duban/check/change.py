@@ -49,14 +49,14 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from duban.check.backfill import EMPTY_TREE, read_backfill
-from duban.check.change_checks import (
+from duban.check.change_checks import check
+from duban.check.change_records import (
     Added,
     Context,
     Deleted,
     LedgerChange,
     Modified,
     SettingsChanged,
-    check,
 )
 from duban.check.commits import unreadable_versions
 from duban.check.disclosure import Matcher, Secret, findings, read_task, title_key

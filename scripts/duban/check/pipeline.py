@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
 
 from duban.calendar.workdays import WorkCalendar
+from duban.check import shapes
 from duban.check import tasks as validate
 from duban.check.hints import task_warnings
 from duban.check.hygiene import text_problems
@@ -32,7 +33,7 @@ def shape_problems(doc: Document) -> list[Problem]:
     message prints it), dates in a wrong form, keys glued to their values and lists in
     full-width brackets, then the task schema: one problem per mistake (the schema's own for
     the same field, under a glued key, or about the mapping it breaks, are left out)."""
-    problems = validate.check_codes(doc)
+    problems = shapes.check_codes(doc)
     coded = {p.field for p in problems}
     hidden = [p for p in text_problems(doc) if p.field not in coded]
     if hidden:
@@ -40,8 +41,8 @@ def shape_problems(doc: Document) -> list[Problem]:
     found = schema.check(doc, "task")
     if not found:  # every mistake below also breaks the schema
         return problems
-    glued, brackets = validate.check_glued(doc)
-    problems += validate.check_dates(doc) + glued + brackets
+    glued, brackets = shapes.check_glued(doc)
+    problems += shapes.check_dates(doc) + glued + brackets
     bad = {p.field for p in problems} | {_parent(p.field) for p in glued}
     within = tuple(p.field + end for p in glued for end in (".", "["))
     return problems + [p for p in found if p.field not in bad and not p.field.startswith(within)]

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date as _date
 from typing import Any, NamedTuple
 
 from duban.check.duties import (
@@ -17,168 +14,11 @@ from duban.check.duties import (
     reassign_violation,
     unit_kinds,
 )
-from duban.load.valuehints import glued
-from duban.load.yamlhints import bracket_value
+from duban.check.shapes import value_at
 from duban.model import EVENT_LABELS, Owner
 from duban.problems import Problem, json_path
-from duban.source import Document, Location
+from duban.source import Document
 from duban.text import Text, label
-
-#: Fields that hold codes and ids: no invisible characters, no line breaks.
-CODE_FIELDS: tuple[tuple[str | int, ...], ...] = (
-    ("id",),
-    ("assigned_by",),
-    ("deadline_rule",),
-    ("owner", "unit"),
-)
-
-
-def _invisible(text: str) -> tuple[int, str] | None:
-    """The first control, format (zero-width), separator or space character, if any."""
-    for index, char in enumerate(text):
-        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Zs"):
-            return index, char
-    return None
-
-
-def check_codes(doc: Document) -> list[Problem]:
-    """Ids and unit codes must not hide invisible characters or line breaks."""
-    data = doc.data
-    paths: list[tuple[str | int, ...]] = [p for p in CODE_FIELDS if _get(data, p) is not None]
-    owner = data.get("owner")
-    if isinstance(owner, dict) and isinstance(owner.get("co_units"), list):
-        paths += [("owner", "co_units", i) for i in range(len(owner["co_units"]))]
-    if isinstance(data.get("events"), list):
-        for i, e in enumerate(data["events"]):
-            if isinstance(e, dict):
-                paths += [("events", i, "by"), ("events", i, "owner")]
-                co = e.get("co_units")
-                paths += [("events", i, "co_units", k) for k in range(len(co or []))]
-    problems = []
-    for keys in paths:
-        value = _get(data, keys)
-        if not isinstance(value, str):
-            continue
-        hit = _invisible(value)
-        if hit:
-            index, char = hit
-            name = unicodedata.name(char, "CONTROL")
-            problems.append(
-                Problem(
-                    "invisible-character",
-                    doc.loc(*keys),
-                    Text(
-                        f"字段 {json_path(keys)} 含不可见字符 U+{ord(char):04X}（{name}），"
-                        f"位于第 {index + 1} 个字符；编号和代码不能有空格、换行或零宽字符",
-                        f"field {json_path(keys)} contains invisible character U+{ord(char):04X} "
-                        f"({name}) at character {index + 1}",
-                    ),
-                    field=json_path(keys),
-                )
-            )
-    return problems
-
-
-#: A date as people write it: ``2026/3/5``, ``2026年3月5日``, ``2026-3-5``, ``2026.3.5``.
-_LOOSE_DATE = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*\Z")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-
-
-def date_paths(data: object) -> list[tuple[str | int, ...]]:
-    """Where a task's dates are, in a document of any shape: received, deadline, milestones'
-    due dates, events' dates and new deadlines."""
-    if not isinstance(data, dict):
-        return []
-    paths: list[tuple[str | int, ...]] = [("received",), ("deadline",)]
-    for name, fields in (("milestones", ("due",)), ("events", ("date", "deadline"))):
-        items = data.get(name)
-        if isinstance(items, list):
-            paths += [
-                (name, i, f)
-                for i, item in enumerate(items)
-                if isinstance(item, dict)
-                for f in fields
-            ]
-    return paths
-
-
-def check_dates(doc: Document) -> list[Problem]:
-    """A date written ``2026/3/5``, ``2026年3月5日`` or ``2026-3-5``: one problem that shows
-    the form to write (``2026-03-05``), instead of the schema's pattern and format ones."""
-    problems = []
-    for keys in date_paths(doc.data):
-        value = _get(doc.data, keys)
-        if not isinstance(value, str) or _ISO_DATE.match(value):
-            continue
-        found = _LOOSE_DATE.match(unicodedata.normalize("NFKC", value))
-        if found is None:
-            continue
-        year, month, day = (int(part) for part in found.groups())
-        try:
-            right = _date(year, month, day).isoformat()
-        except ValueError:
-            zh = f"“{value}” 不是真实存在的日期；请核对后写成 年-月-日 的形式（如 2026-03-05）"
-            en = f"'{value}' is not a real date; write dates as YYYY-MM-DD"
-        else:
-            zh = (
-                f"日期 “{value}” 的写法不对，应写成 {right}（年-月-日，用英文短横线“-”"
-                "连接，月和日都写两位数）"
-            )
-            en = f"the date '{value}' is written the wrong way; write {right} (YYYY-MM-DD)"
-        problems.append(Problem("date-form", doc.loc(*keys), Text(zh, en), field=json_path(keys)))
-    return problems
-
-
-def check_glued(doc: Document) -> tuple[list[Problem], list[Problem]]:
-    """Keys and list items that YAML read as one piece of text because of a missing space
-    or a full-width colon (``{date:2026-03-05, ...}``, ``- title：完成调研``) or a key
-    behind full-width spaces (``　　co_units: [czj]``), then lists written with full-width
-    brackets (``co_units: 【czj】``)."""
-    problems: list[Problem] = []
-    brackets: list[Problem] = []
-    stack: list[tuple[object, Keys]] = [(doc.data, ())]
-    while stack:
-        node, path = stack.pop()
-        items = list(node.items()) if isinstance(node, dict) else []
-        items += list(enumerate(node)) if isinstance(node, list) else []
-        for key, value in items:
-            keys = (*path, key)
-            written = key if isinstance(key, str) else value
-            found = glued(written) if isinstance(written, str) else None
-            if found is not None:
-                code, text = found
-                problems.append(_shape(code, doc, keys, text))
-            elif key == "co_units" and (char := bracket_value(value)) is not None:
-                brackets.append(_shape("yaml-fullwidth-bracket", doc, keys, _bracket(keys, char)))
-            else:
-                stack.append((value, keys))
-    return sorted(problems, key=Problem.sort_key), brackets
-
-
-def _bracket(keys: Keys, char: str) -> Text:
-    field = json_path(keys)
-    return Text(
-        f"字段 {field} 用了中文括号“{char}”；列表要用英文方括号，如 [czj, fgw]",
-        f"field {field} uses a full-width bracket '{char}'; write the list with ASCII "
-        "brackets, e.g. [czj, fgw]",
-    )
-
-
-def _shape(code: str, doc: Document, keys: tuple[str | int, ...], text: Text) -> Problem:
-    return Problem(code, doc.loc(*keys), text, field=json_path(keys))
-
-
-def _get(data: object, keys: Iterable[str | int]) -> object:
-    node = data
-    for key in keys:
-        if isinstance(node, dict) and isinstance(key, str):
-            node = node.get(key)
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
-            node = node[key]
-        else:
-            return None
-    return node
-
 
 Keys = tuple[str | int, ...]
 
@@ -282,7 +122,7 @@ def _units(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding]:
     paths: list[Keys] = [("assigned_by",), ("owner", "unit")]
     paths += [("owner", "co_units", i) for i in range(len(co_units))]
     for keys in paths:
-        code = _get(data, keys)
+        code = value_at(data, keys)
         if isinstance(code, str) and code not in ctx.units:
             yield _unknown_unit(code, keys, ctx.units)
 
@@ -304,7 +144,7 @@ def _reassignment(
     keys += [("events", index, "co_units", k) for k in range(len(event.get("co_units", [])))]
     findings = []
     for path in keys:
-        code = _get(event, path[2:])
+        code = value_at(event, path[2:])
         if code not in ctx.units:
             findings.append(_unknown_unit(code, path, ctx.units))
     if findings:
@@ -344,7 +184,7 @@ def _within_calendar(data: dict[str, Any], ctx: TaskContext) -> Iterator[Finding
         return
     first, last = ctx.span
     for dated in _dated_fields(data):
-        value = _get(data, dated)
+        value = value_at(data, dated)
         if isinstance(value, str) and not first <= value <= last:
             yield Finding(
                 "date-out-of-calendar",
@@ -489,50 +329,3 @@ def _dated_fields(data: dict[str, Any]) -> list[Keys]:
     for i in range(len(data["events"])):
         paths += [("events", i, "date"), ("events", i, "deadline")]
     return paths
-
-
-#: The highest number of a task id within its year (``ES-2026-9999``).
-MAX_NUMBER = 9999
-_ID_PARTS = re.compile(r"(?P<prefix>.+)-(?P<year>\d{4})-\d+\Z")
-
-
-def highest_number(prefix: str, year: int, names: Iterable[str]) -> int:
-    """The highest number of ``year`` among ``names`` (ids, or file names up to their first
-    dot, in any case: the web form names files in lower case); 0 when there is none."""
-    pattern = re.compile(rf"{re.escape(prefix)}-{year}-(\d+)\Z", re.IGNORECASE)
-    return max((int(m.group(1)) for name in names if (m := pattern.match(name))), default=0)
-
-
-def free_id_after(task_id: str, names: Iterable[str]) -> str | None:
-    """The id a new task of ``task_id``'s year would take: one more than the highest in
-    ``names`` (None when ``task_id`` is not shaped like an id, or the year is full)."""
-    parts = _ID_PARTS.match(task_id)
-    if parts is None:
-        return None
-    prefix, year = parts.group("prefix"), int(parts.group("year"))
-    number = highest_number(prefix, year, names) + 1
-    return f"{prefix}-{year}-{number:04d}" if number <= MAX_NUMBER else None
-
-
-def duplicate_ids(
-    seen: dict[str, Location], task_id: str, where: Location, taken: Iterable[str] = ()
-) -> Problem | None:
-    """Ids are unique across the ledger; the second file names the first, and the id a new
-    task would take (one more than the highest of ``seen`` and ``taken``: every task file's
-    name)."""
-    first = seen.get(task_id)
-    if first is None:
-        seen[task_id] = where
-        return None
-    free = free_id_after(task_id, [*seen, *taken])
-    zh_fix = f"；若这是另一项新任务，请改用未用的编号 {free}（文件名同改）" if free else ""
-    en_fix = f"; if this is another new task, give it the unused id {free} (and file name)"
-    return Problem(
-        "duplicate-id",
-        where,
-        Text(
-            f"任务编号 {task_id} 重复（已用于 {first}）{zh_fix}",
-            f"task id {task_id} is used twice (first in {first}){en_fix if free else ''}",
-        ),
-        field="$.id",
-    )

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from duban.check import tasks as validate
+from duban.check import ids as task_ids
 from duban.check.pipeline import load_task_text
 from duban.clerk.yamltext import scalar
 from duban.ledger import rule_beyond_calendar
@@ -34,7 +34,7 @@ VISIBILITIES = ("public", "internal")
 DEFAULT_LEAD = "主要负责同志"
 """首问责任制: the principal leader of the responsible unit is the first responsible."""
 
-MAX_NUMBER = validate.MAX_NUMBER
+MAX_NUMBER = task_ids.MAX_NUMBER
 """Task ids carry four digits (``SL-2026-0042``)."""
 
 _ATTEMPTS = 50
@@ -152,7 +152,7 @@ def next_free(prefix: str, year: int, names: Iterable[str]) -> int:
     """The number after the highest of ``year`` among ``names`` (ids or file names up to
     their first dot, in any case: the web form names files in lower case); gaps are not
     reused."""
-    number = validate.highest_number(prefix, year, names) + 1
+    number = task_ids.highest_number(prefix, year, names) + 1
     if number > MAX_NUMBER:
         raise numbers_exhausted(year)
     return number
@@ -202,7 +202,7 @@ def check_text(
         return problems
     ids = seen if seen is not None else ledger_ids(ledger)
     first = {task.id: ids[task.id]} if task.id in ids else {}  # duplicate_ids adds to it
-    refused = rule_beyond_calendar(task, ledger.rules, calendar) or validate.duplicate_ids(
+    refused = rule_beyond_calendar(task, ledger.rules, calendar) or task_ids.duplicate_ids(
         first, task.id, task.loc("id"), ids
     )
     return [refused] if refused else []

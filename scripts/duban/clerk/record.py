@@ -30,7 +30,8 @@ from typing import Any
 import yaml
 
 from duban.check.backfill import Backfill
-from duban.check.change_checks import Context, Modified, check
+from duban.check.change_checks import check
+from duban.check.change_records import Context, Modified
 from duban.check.pipeline import load_task_text
 from duban.clerk.eventnames import fields_of
 from duban.clerk.yamltext import quoted, scalar, write_atomically

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from duban.clerk import importing
+from duban.clerk import sheet as sheet_rows
 from duban.clerk.newtask import VISIBILITIES
 from duban.model import PRIORITIES
 from duban.problems import UserError
@@ -49,12 +50,12 @@ def import_tasks(
     """Create one task file per row of a 交办单 sheet (.xlsx or .csv): all rows or none."""
     book, _ = load_or_stop(ledger)
     display = str(sheet)
-    rows = importing.read_sheet(sheet, display, encoding)
+    rows = sheet_rows.read_sheet(sheet, display, encoding)
     defaults = importing.Defaults(priority=priority, visibility=visibility)
     planned = importing.plan(book, rows, display, defaults)
     if planned.problems:
         for problem in planned.problems:
-            click.echo(importing.where(problem, lang), err=True)
+            click.echo(sheet_rows.where(problem, lang), err=True)
         click.echo(
             Text(
                 f"共 {len(planned.problems)} 处问题，未写入任何文件。",
