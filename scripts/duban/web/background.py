@@ -92,14 +92,15 @@ class Job(Generic[T]):
         """Send nothing after all: the job's inbox reads None."""
         if self._later is not None:
             self.send(None)
+        self._drop_outbox()
+
+    def _drop_outbox(self) -> None:
         if self._outbox is not None:
             self._outbox.close()
             self._outbox = None
 
     def close(self) -> None:
-        if self._outbox is not None:
-            self._outbox.close()
-            self._outbox = None
+        self._drop_outbox()
         if self._proc is not None and self._value is None:
             self._proc.terminate()
             self._proc.join()

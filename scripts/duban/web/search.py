@@ -42,6 +42,7 @@ from duban.problems import Problem
 from duban.source import Location
 from duban.text import Text
 from duban.web.links import Links
+from duban.web.trail import TRAIL_NOTE
 
 #: Where the bundle goes, relative to the site.
 BUNDLE = "pagefind"
@@ -97,7 +98,7 @@ ARTICLE_END = "</article>"
 _UNINDEXED = re.compile(
     r'(id="events"[^>]*>[^<]*</h2>\s*)(<table\b.*?</table>)'
     r'|<table\b.*?</table>|<ol class="duban-timeline">.*?</ol>'
-    r'|<p class="duban-trail-note"[^>]*>.*?</p>',
+    rf'|<p class="{TRAIL_NOTE}"[^>]*>.*?</p>',
     re.S,
 )
 
